@@ -1,0 +1,303 @@
+//! Canonicalization shared by all dialects: both sides of a diff go through it, so `diff` compares with `==`.
+
+use std::collections::BTreeMap;
+
+use super::Dialect;
+use crate::schema::*;
+
+/// Upper bound of an integer type, for sequence defaults.
+pub fn int_max(ty: &str) -> i64 {
+    match ty {
+        "smallint" => i16::MAX as i64,
+        "integer" => i32::MAX as i64,
+        _ => i64::MAX,
+    }
+}
+
+pub fn int_min(ty: &str) -> i64 {
+    match ty {
+        "smallint" => i16::MIN as i64,
+        "integer" => i32::MIN as i64,
+        _ => i64::MIN,
+    }
+}
+
+/// Sets options equal to the defaults for `ty` to `None`, so written-out and omitted options compare equal.
+pub fn canonical_seq_options(o: &mut SeqOptions, ty: &str) {
+    let inc = o.increment.unwrap_or(1);
+    let (dmin, dmax) = if inc > 0 { (1, int_max(ty)) } else { (int_min(ty), -1) };
+    if o.increment == Some(1) {
+        o.increment = None;
+    }
+    if o.min == Some(dmin) {
+        o.min = None;
+    }
+    if o.max == Some(dmax) {
+        o.max = None;
+    }
+    let min = o.min.unwrap_or(dmin);
+    let max = o.max.unwrap_or(dmax);
+    let dstart = if inc > 0 { min } else { max };
+    if o.start == Some(dstart) {
+        o.start = None;
+    }
+    if o.cache == Some(1) {
+        o.cache = None;
+    }
+}
+
+fn qn<D: Dialect + ?Sized>(d: &D, q: &mut QName) {
+    if q.schema.as_deref() == Some(d.default_namespace()) {
+        q.schema = None;
+    }
+}
+
+fn key<D: Dialect + ?Sized>(d: &D, e: &mut Expr) {
+    e.key = d.expr_key(&e.sql);
+}
+
+pub fn canonicalize<D: Dialect + ?Sized>(d: &D, s: &mut Schema) {
+    let mut namespaces: Vec<String> = s.namespaces.clone();
+    let mut note = |q: &QName| {
+        if let Some(n) = &q.schema {
+            namespaces.push(n.clone());
+        }
+    };
+    let enums = std::mem::take(&mut s.enums);
+    for (_, mut e) in enums {
+        qn(d, &mut e.name);
+        note(&e.name);
+        s.enums.insert(e.name.clone(), e);
+    }
+    let domains = std::mem::take(&mut s.domains);
+    for (_, mut dm) in domains {
+        qn(d, &mut dm.name);
+        note(&dm.name);
+        dm.ty = d.canonical_type(&dm.ty).unwrap_or(dm.ty);
+        if let Some(e) = &mut dm.default {
+            key(d, e);
+        }
+        for c in &mut dm.checks {
+            key(d, &mut c.expr);
+        }
+        dm.checks.sort_by(|a, b| a.name.cmp(&b.name));
+        dm.comment = dm.comment.filter(|c| !c.is_empty());
+        s.domains.insert(dm.name.clone(), dm);
+    }
+    let seqs = std::mem::take(&mut s.sequences);
+    for (_, mut sq) in seqs {
+        qn(d, &mut sq.name);
+        note(&sq.name);
+        sq.ty = d.canonical_type(&sq.ty).unwrap_or(sq.ty);
+        canonical_seq_options(&mut sq.options, &sq.ty);
+        if let Some((t, _)) = &mut sq.owned_by {
+            qn(d, t);
+        }
+        sq.comment = sq.comment.filter(|c| !c.is_empty());
+        s.sequences.insert(sq.name.clone(), sq);
+    }
+    let tables = std::mem::take(&mut s.tables);
+    let mut out = BTreeMap::new();
+    for (_, mut t) in tables {
+        qn(d, &mut t.name);
+        note(&t.name);
+        if let Some(r) = &mut t.renamed_from {
+            qn(d, r);
+        }
+        canonical_table(d, &mut t);
+        out.insert(t.name.clone(), t);
+    }
+    // FKs that name only a table reference its primary key.
+    let pks: BTreeMap<QName, Vec<String>> = out
+        .iter()
+        .filter_map(|(n, t)| t.primary_key.as_ref().map(|p| (n.clone(), p.columns.clone())))
+        .collect();
+    for t in out.values_mut() {
+        for fk in &mut t.foreign_keys {
+            if fk.ref_columns.is_empty() {
+                fk.ref_columns = pks.get(&fk.ref_table).cloned().unwrap_or_default();
+            }
+        }
+    }
+    s.tables = out;
+    namespaces.retain(|n| n != d.default_namespace());
+    namespaces.sort();
+    namespaces.dedup();
+    s.namespaces = namespaces;
+    s.extensions.sort_by(|a, b| a.name.cmp(&b.name));
+    for e in &mut s.extensions {
+        if e.schema.as_deref() == Some(d.default_namespace()) {
+            e.schema = None;
+        }
+    }
+    s.unmanaged.sort();
+}
+
+fn canonical_table<D: Dialect + ?Sized>(d: &D, t: &mut Table) {
+    let tname = t.name.name.clone();
+    for c in &mut t.columns {
+        c.ty = d.canonical_type(&c.ty).unwrap_or_else(|_| c.ty.clone());
+        for e in [&mut c.default, &mut c.generated].into_iter().flatten() {
+            key(d, e);
+        }
+        if let Some(i) = &mut c.identity {
+            canonical_seq_options(&mut i.options, &c.ty);
+        }
+        c.comment = c.comment.take().filter(|x| !x.is_empty());
+    }
+    if let Some(pk) = &mut t.primary_key {
+        if pk.name.is_empty() {
+            pk.name = d.default_name(&tname, &[], "pkey");
+        }
+    }
+    for u in &mut t.uniques {
+        if u.name.is_empty() {
+            u.name = d.default_name(&tname, &u.columns, "key");
+        }
+    }
+    for f in &mut t.foreign_keys {
+        qn(d, &mut f.ref_table);
+        if f.name.is_empty() {
+            f.name = d.default_name(&tname, &f.columns, "fkey");
+        }
+    }
+    let cols: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
+    for c in &mut t.checks {
+        key(d, &mut c.expr);
+        if c.name.is_empty() {
+            let first = first_column(&c.expr.sql, &cols);
+            c.name = d.default_name(&tname, &first.into_iter().collect::<Vec<_>>(), "check");
+        }
+    }
+    for o in &mut t.others {
+        key(d, &mut o.definition);
+    }
+    for i in &mut t.indexes {
+        for p in &mut i.parts {
+            key(d, &mut p.expr);
+            if p.nulls_first == Some(p.desc) {
+                p.nulls_first = None;
+            }
+        }
+        if let Some(p) = &mut i.predicate {
+            key(d, p);
+        }
+        i.method = i.method.to_ascii_lowercase();
+        if i.name.is_empty() {
+            let names: Vec<String> = i.parts.iter().map(|p| index_column_name(&p.expr.sql, &cols)).collect();
+            i.name = d.default_name(&tname, &names, "idx");
+        }
+    }
+    if let Some(p) = &mut t.partition_by {
+        key(d, p);
+    }
+    if let Some(p) = &mut t.partition_of {
+        qn(d, &mut p.parent);
+        key(d, &mut p.bound);
+    }
+    t.comment = t.comment.take().filter(|x| !x.is_empty());
+    // Constraint lists compare as sets: sort by name.
+    t.uniques.sort_by(|a, b| a.name.cmp(&b.name));
+    t.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+    t.checks.sort_by(|a, b| a.name.cmp(&b.name));
+    t.others.sort_by(|a, b| a.name.cmp(&b.name));
+    t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+    t.options.sort();
+}
+
+/// Words of an expression, outside string literals: identifiers in order of appearance.
+fn words(sql: &str) -> Vec<String> {
+    let mut out = vec![];
+    let mut cur = String::new();
+    let mut in_str = false;
+    let mut in_q = false;
+    let mut prev_colon = false;
+    for ch in sql.chars() {
+        if in_str {
+            if ch == '\'' {
+                in_str = false;
+            }
+            continue;
+        }
+        if in_q {
+            if ch == '"' {
+                in_q = false;
+                out.push(std::mem::take(&mut cur));
+            } else {
+                cur.push(ch);
+            }
+            continue;
+        }
+        if ch.is_alphanumeric() || ch == '_' {
+            cur.push(ch);
+            continue;
+        }
+        if !cur.is_empty() {
+            let w = std::mem::take(&mut cur);
+            if !prev_colon {
+                out.push(w.to_lowercase());
+            }
+        }
+        prev_colon = ch == ':';
+        match ch {
+            '\'' => in_str = true,
+            '"' => in_q = true,
+            _ => {}
+        }
+    }
+    if !cur.is_empty() && !prev_colon {
+        out.push(cur.to_lowercase());
+    }
+    out
+}
+
+/// The first column an expression mentions (PostgreSQL names an unnamed CHECK after it).
+pub fn first_column(sql: &str, cols: &[String]) -> Option<String> {
+    words(sql).into_iter().find(|w| cols.contains(w))
+}
+
+/// The name PostgreSQL uses for an index key in a default index name: the column, the function name
+/// of a function call, or `expr`.
+pub fn index_column_name(sql: &str, cols: &[String]) -> String {
+    let s = sql.trim();
+    let bare = s.trim_matches('"');
+    if cols.iter().any(|c| c == bare) {
+        return bare.to_string();
+    }
+    let s = s.trim_start_matches('(');
+    if let Some(p) = s.find('(') {
+        let f = s[..p].trim();
+        if !f.is_empty() && f.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+            return f.rsplit('.').next().unwrap_or(f).to_lowercase();
+        }
+    }
+    "expr".into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_sequence_options_compare_equal_to_omitted_ones() {
+        let mut o = SeqOptions {
+            start: Some(1),
+            increment: Some(1),
+            min: Some(1),
+            max: Some(i32::MAX as i64),
+            cache: Some(1),
+            cycle: false,
+        };
+        canonical_seq_options(&mut o, "integer");
+        assert_eq!(o, SeqOptions::default());
+    }
+
+    #[test]
+    fn first_column_skips_literals_and_casts() {
+        let cols = vec!["ends_at".to_string(), "starts_at".to_string(), "text".to_string()];
+        assert_eq!(first_column("('x'::text <> ends_at)", &cols).as_deref(), Some("ends_at"));
+        assert_eq!(index_column_name("lower((email)::text)", &cols), "lower");
+        assert_eq!(index_column_name("(a + b)", &cols), "expr");
+        assert_eq!(index_column_name("starts_at", &cols), "starts_at");
+    }
+}

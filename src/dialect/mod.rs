@@ -1,0 +1,125 @@
+//! The per-dialect seam: canonical types/expressions/names, rendering ops to SQL, and live connections.
+
+pub mod canonical;
+pub mod conn;
+pub mod postgres;
+pub mod sqlite;
+
+use crate::op::Op;
+use crate::schema::Schema;
+
+/// What a dialect knows without a connection. Defaults fit the common (PostgreSQL-like) case.
+pub trait Dialect: Sync {
+    /// Name written in revision headers: `postgresql`, `sqlite`.
+    fn name(&self) -> &'static str;
+
+    /// The schema used when a name is not qualified.
+    fn default_namespace(&self) -> &'static str;
+
+    /// Canonical spelling of a type; `Err(hint)` for a type this dialect does not have.
+    fn canonical_type(&self, ty: &str) -> Result<String, String>;
+
+    /// Canonical comparison key of an SQL expression (default, check, index expression, predicate).
+    fn expr_key(&self, sql: &str) -> String;
+
+    /// The name the database gives an unnamed constraint/index. `kind`: pkey, key, fkey, check, idx, seq.
+    fn default_name(&self, table: &str, columns: &[String], kind: &str) -> String;
+
+    /// The sqlparser dialect used to split and check revision SQL.
+    fn parser(&self) -> Box<dyn sqlparser::dialect::Dialect>;
+
+    /// SQL statements (without the trailing `;`) performing `op`.
+    fn render(&self, op: &Op) -> Vec<String>;
+
+    /// Quotes an identifier when it needs quoting.
+    fn ident(&self, s: &str) -> String {
+        quote_ident(s)
+    }
+
+    /// Rewrites ops the dialect cannot run as they are (SQLite: table rebuilds). Default: unchanged.
+    fn lower(&self, ops: Vec<Op>, _current: &Schema, _desired: &Schema) -> Vec<Op> {
+        ops
+    }
+
+    /// Whether FK cycles must be broken with `ALTER TABLE … ADD CONSTRAINT` after the tables exist.
+    fn fk_cycles_need_alter(&self) -> bool {
+        true
+    }
+
+    /// Brings a schema (from models or from introspection) to canonical form, in place.
+    fn canonicalize(&self, schema: &mut Schema) {
+        canonical::canonicalize(self, schema)
+    }
+}
+
+/// Double-quotes `s` unless it is a plain lowercase identifier that is not a reserved word.
+pub fn quote_ident(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !is_reserved(s);
+    if plain {
+        s.to_string()
+    } else {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    }
+}
+
+/// PostgreSQL's reserved key words (and a few that are reserved in SQLite too): quoted when used as names.
+pub fn is_reserved(s: &str) -> bool {
+    const R: &[&str] = &[
+        "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "between",
+        "binary", "both", "case", "cast", "check", "collate", "collation", "column", "concurrently", "constraint",
+        "create", "cross", "current_catalog", "current_date", "current_role", "current_schema", "current_time",
+        "current_timestamp", "current_user", "default", "deferrable", "desc", "distinct", "do", "else", "end",
+        "except", "false", "fetch", "for", "foreign", "freeze", "from", "full", "grant", "group", "having", "ilike",
+        "in", "initially", "inner", "intersect", "into", "is", "isnull", "join", "lateral", "leading", "left",
+        "like", "limit", "localtime", "localtimestamp", "natural", "not", "notnull", "null", "offset", "on",
+        "only", "or", "order", "outer", "overlaps", "placing", "primary", "references", "returning", "right",
+        "select", "session_user", "similar", "some", "symmetric", "system_user", "table", "tablesample", "then",
+        "to", "trailing", "true", "union", "unique", "user", "using", "variadic", "verbose", "when", "where",
+        "window", "with",
+    ];
+    R.binary_search(&s).is_ok()
+}
+
+/// Quotes a string literal.
+pub fn quote_literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// The dialect a URL selects.
+pub fn for_url(url: &str) -> Option<&'static dyn Dialect> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Some(&postgres::Postgres)
+    } else if url.starts_with("sqlite:") {
+        Some(&sqlite::Sqlite)
+    } else {
+        None
+    }
+}
+
+/// The dialect a revision header names.
+pub fn by_name(name: &str) -> Option<&'static dyn Dialect> {
+    match name {
+        "postgresql" => Some(&postgres::Postgres),
+        "sqlite" => Some(&sqlite::Sqlite),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reserved_list_is_sorted_for_binary_search() {
+        let mut v: Vec<&str> = vec![];
+        for w in ["all", "user", "order", "table"] {
+            assert!(super::is_reserved(w), "{w}");
+            v.push(w);
+        }
+        assert!(!super::is_reserved("users"));
+        assert_eq!(super::quote_ident("order"), "\"order\"");
+        assert_eq!(super::quote_ident("Name"), "\"Name\"");
+        assert_eq!(super::quote_ident("name_1"), "name_1");
+    }
+}

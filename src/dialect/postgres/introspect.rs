@@ -1,0 +1,352 @@
+//! PostgreSQL introspection: one bulk catalog query per kind of object, for the whole database.
+
+use std::collections::{BTreeMap, HashMap};
+
+use postgres::Row;
+
+use super::conn::{pg_error, PgConn};
+use crate::dialect::conn::DbError;
+use crate::schema::*;
+
+/// Tables autogen keeps for itself; never part of the managed schema.
+pub const OWN_TABLES: &[&str] = &["autogen_version", "autogen_history", "autogen_progress"];
+
+fn err(e: postgres::Error) -> DbError {
+    DbError::Sql(format!("introspection failed: {}", pg_error(&e)))
+}
+
+/// SQL condition selecting managed namespaces, on column `{n}.nspname`.
+fn ns_filter(n: &str, namespaces: &[String]) -> String {
+    if namespaces.is_empty() {
+        format!(
+            "{n}.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND {n}.nspname NOT LIKE 'pg\\_temp\\_%' \
+             AND {n}.nspname NOT LIKE 'pg\\_toast\\_temp\\_%' \
+             AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = {n}.oid AND d.deptype = 'e')"
+        )
+    } else {
+        let list: Vec<String> = namespaces.iter().map(|s| crate::dialect::quote_literal(s)).collect();
+        format!("{n}.nspname IN ({})", list.join(", "))
+    }
+}
+
+/// Not created by an extension.
+fn not_ext(classid: &str, oid: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '{classid}'::regclass AND d.objid = {oid} AND d.deptype = 'e')"
+    )
+}
+
+fn qname(ns: String, name: String) -> QName {
+    QName { schema: if ns == "public" { None } else { Some(ns) }, name }
+}
+
+fn opt_i64(r: &Row, i: usize) -> Option<i64> {
+    r.get::<_, Option<i64>>(i)
+}
+
+pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbError> {
+    let version = c.server_version()?;
+    let cl = &mut c.client;
+    let nsf = ns_filter("n", namespaces);
+    let mut s = Schema::default();
+
+    // Namespaces named in the models exist (or not) even when empty.
+    if !namespaces.is_empty() {
+        for r in cl.query(&format!("SELECT n.nspname::text FROM pg_namespace n WHERE {nsf}"), &[]).map_err(err)? {
+            s.namespaces.push(r.get(0));
+        }
+    }
+
+    for r in cl
+        .query("SELECT e.extname::text, n.nspname::text FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql' ORDER BY 1", &[])
+        .map_err(err)?
+    {
+        let schema: String = r.get(1);
+        s.extensions.push(Extension { name: r.get(0), schema: Some(schema) });
+    }
+
+    // Enums.
+    let q = format!(
+        "SELECT n.nspname::text, t.typname::text, array_agg(e.enumlabel::text ORDER BY e.enumsortorder), obj_description(t.oid, 'pg_type') \
+         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid \
+         WHERE {nsf} AND {} GROUP BY 1, 2, 4",
+        not_ext("pg_type", "t.oid")
+    );
+    for r in cl.query(&q, &[]).map_err(err)? {
+        let name = qname(r.get(0), r.get(1));
+        s.enums.insert(name.clone(), Enum { name, values: r.get(2), comment: r.get(3) });
+    }
+
+    // Domains, with their checks.
+    let q = format!(
+        "SELECT t.oid, n.nspname::text, t.typname::text, format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault, \
+         CASE WHEN t.typcollation <> bt.typcollation THEN co.collname::text END, obj_description(t.oid, 'pg_type'), \
+         ARRAY(SELECT con.conname::text FROM pg_constraint con WHERE con.contypid = t.oid AND con.contype = 'c' ORDER BY con.conname), \
+         ARRAY(SELECT pg_get_constraintdef(con.oid, true) FROM pg_constraint con WHERE con.contypid = t.oid AND con.contype = 'c' ORDER BY con.conname) \
+         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type bt ON bt.oid = t.typbasetype \
+         LEFT JOIN pg_collation co ON co.oid = t.typcollation \
+         WHERE t.typtype = 'd' AND {nsf} AND {}",
+        not_ext("pg_type", "t.oid")
+    );
+    for r in cl.query(&q, &[]).map_err(err)? {
+        let name = qname(r.get(1), r.get(2));
+        let names: Vec<String> = r.get(8);
+        let defs: Vec<String> = r.get(9);
+        let checks = names
+            .into_iter()
+            .zip(defs)
+            .map(|(n, d)| {
+                let body = d.trim().strip_prefix("CHECK ").unwrap_or(&d).trim_end_matches(" NOT VALID").to_string();
+                Check { name: n, expr: Expr::new(body), no_inherit: false }
+            })
+            .collect();
+        let d = Domain {
+            name: name.clone(),
+            ty: r.get(3),
+            nullable: !r.get::<_, bool>(4),
+            default: r.get::<_, Option<String>>(5).map(Expr::new),
+            collation: r.get(6),
+            checks,
+            comment: r.get(7),
+        };
+        s.domains.insert(name, d);
+    }
+
+    // Tables (ordinary and partitioned).
+    let q = format!(
+        "SELECT c.oid, n.nspname::text, c.relname::text, obj_description(c.oid, 'pg_class'), \
+         CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, c.relispartition, \
+         pn.nspname::text, pc.relname::text, pg_get_expr(c.relpartbound, c.oid), \
+         EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = c.oid) AND NOT c.relispartition \
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         LEFT JOIN pg_inherits h ON h.inhrelid = c.oid AND c.relispartition \
+         LEFT JOIN pg_class pc ON pc.oid = h.inhparent LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace \
+         WHERE c.relkind IN ('r', 'p') AND {nsf} AND {}",
+        not_ext("pg_class", "c.oid")
+    );
+    let mut by_oid: HashMap<u32, Table> = HashMap::new();
+    for r in cl.query(&q, &[]).map_err(err)? {
+        let oid: u32 = r.get(0);
+        let name = qname(r.get(1), r.get(2));
+        if name.schema.is_none() && OWN_TABLES.contains(&name.name.as_str()) {
+            continue;
+        }
+        let mut t = Table::new(name.clone());
+        t.comment = r.get(3);
+        t.partition_by = r.get::<_, Option<String>>(4).map(Expr::new);
+        if r.get::<_, bool>(5) {
+            if let (Some(pn), Some(pc)) = (r.get::<_, Option<String>>(6), r.get::<_, Option<String>>(7)) {
+                let bound: String = r.get::<_, Option<String>>(8).unwrap_or_default();
+                t.partition_of = Some(PartitionOf { parent: qname(pn, pc), bound: Expr::new(bound) });
+            }
+        }
+        if r.get::<_, bool>(9) {
+            s.unmanaged.push(format!("table inheritance of {name} (INHERITS)"));
+        }
+        by_oid.insert(oid, t);
+    }
+
+    // Columns.
+    let q = format!(
+        "SELECT a.attrelid, a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, \
+         pg_get_expr(ad.adbin, ad.adrelid), a.attidentity::text, a.attgenerated::text, \
+         CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END, col_description(a.attrelid, a.attnum), a.attislocal \
+         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+         JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
+         LEFT JOIN pg_collation co ON co.oid = a.attcollation \
+         WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND {nsf} ORDER BY a.attrelid, a.attnum"
+    );
+    for r in cl.query(&q, &[]).map_err(err)? {
+        let Some(t) = by_oid.get_mut(&r.get::<_, u32>(0)) else { continue };
+        let identity: String = r.get(5);
+        let generated: String = r.get(6);
+        let expr: Option<String> = r.get(4);
+        let mut col = Column::new(&r.get::<_, String>(1), &r.get::<_, String>(2));
+        col.nullable = !r.get::<_, bool>(3);
+        if generated == "s" {
+            col.generated = expr.map(Expr::new);
+        } else {
+            col.default = expr.map(Expr::new);
+        }
+        if !identity.is_empty() {
+            col.identity = Some(Identity { always: identity == "a", options: SeqOptions::default() });
+        }
+        col.collation = r.get(7);
+        col.comment = r.get(8);
+        t.columns.push(col);
+    }
+
+    // Sequences: standalone, owned (serial) and identity.
+    let q = format!(
+        "SELECT n.nspname::text, c.relname::text, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmax, s.seqmin, \
+         s.seqcache, s.seqcycle, d.deptype::text, d.refobjid, ta.attname::text, obj_description(c.oid, 'pg_class') \
+         FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+         LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') \
+         LEFT JOIN pg_attribute ta ON ta.attrelid = d.refobjid AND ta.attnum = d.refobjsubid \
+         WHERE {nsf} AND {}",
+        not_ext("pg_class", "c.oid")
+    );
+    for r in cl.query(&q, &[]).map_err(err)? {
+        let options = SeqOptions {
+            start: opt_i64(&r, 3),
+            increment: opt_i64(&r, 4),
+            max: opt_i64(&r, 5),
+            min: opt_i64(&r, 6),
+            cache: opt_i64(&r, 7),
+            cycle: r.get(8),
+        };
+        let dep: Option<String> = r.get(9);
+        let owner_oid: Option<u32> = r.get(10);
+        let owner_col: Option<String> = r.get(11);
+        if dep.as_deref() == Some("i") {
+            if let (Some(t), Some(col)) = (owner_oid.and_then(|o| by_oid.get_mut(&o)), owner_col) {
+                if let Some(c) = t.columns.iter_mut().find(|c| c.name == col) {
+                    if let Some(i) = &mut c.identity {
+                        i.options = options;
+                    }
+                }
+            }
+            continue;
+        }
+        let name = qname(r.get(0), r.get(1));
+        let owned_by = match (dep.as_deref(), owner_oid.and_then(|o| by_oid.get(&o)), owner_col) {
+            (Some("a"), Some(t), Some(col)) => Some((t.name.clone(), col)),
+            _ => None,
+        };
+        s.sequences.insert(name.clone(), Sequence { name, ty: r.get(2), options, owned_by, comment: r.get(12) });
+    }
+
+    // Constraints (local ones: partitions inherit theirs from the parent).
+    let q = format!(
+        "SELECT con.conrelid, con.conname::text, con.contype::text, pg_get_constraintdef(con.oid, true), \
+         ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.o), \
+         fn.nspname::text, fc.relname::text, \
+         ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.o), \
+         con.confupdtype::text, con.confdeltype::text, con.confmatchtype::text, con.condeferrable, con.condeferred, \
+         con.connoinherit, pg_get_expr(con.conbin, con.conrelid, true) \
+         FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+         LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace \
+         WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') AND con.conislocal AND con.conparentid = 0 AND {nsf}"
+    );
+    for r in cl.query(&q, &[]).map_err(err)? {
+        let Some(t) = by_oid.get_mut(&r.get::<_, u32>(0)) else { continue };
+        let name: String = r.get(1);
+        let kind: String = r.get(2);
+        let def: String = r.get(3);
+        let columns: Vec<String> = r.get(4);
+        let deferrable = match (r.get::<_, bool>(11), r.get::<_, bool>(12)) {
+            (false, _) => Deferrable::No,
+            (true, false) => Deferrable::Immediate,
+            (true, true) => Deferrable::Deferred,
+        };
+        match kind.as_str() {
+            "p" => t.primary_key = Some(PrimaryKey { name, columns }),
+            "u" => t.uniques.push(Unique {
+                name,
+                columns,
+                nulls_not_distinct: def.contains("NULLS NOT DISTINCT"),
+                deferrable,
+            }),
+            "f" => {
+                let action = |c: String| match c.as_str() {
+                    "r" => FkAction::Restrict,
+                    "c" => FkAction::Cascade,
+                    "n" => FkAction::SetNull,
+                    "d" => FkAction::SetDefault,
+                    _ => FkAction::NoAction,
+                };
+                t.foreign_keys.push(ForeignKey {
+                    name,
+                    columns,
+                    ref_table: qname(r.get(5), r.get(6)),
+                    ref_columns: r.get(7),
+                    on_update: action(r.get(8)),
+                    on_delete: action(r.get(9)),
+                    deferrable,
+                    match_full: r.get::<_, String>(10) == "f",
+                });
+            }
+            "c" => t.checks.push(Check {
+                name,
+                expr: Expr::new(r.get::<_, Option<String>>(14).unwrap_or_default()),
+                no_inherit: r.get(13),
+            }),
+            _ => t.others.push(OtherConstraint { name, definition: Expr::new(def) }),
+        }
+    }
+
+    // Indexes not backing a constraint and not inherited from a partitioned parent.
+    let nnd = if version >= 150000 { "i.indnullsnotdistinct" } else { "false" };
+    let q = format!(
+        "SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text, i.indnkeyatts::int, {nnd}, \
+         pg_get_expr(i.indpred, i.indrelid, true), \
+         ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnatts) k ORDER BY k), \
+         i.indoption::int2[]::int[], \
+         ARRAY(SELECT CASE WHEN opc.opcdefault THEN '' ELSE opc.opcname::text END FROM unnest(i.indclass) WITH ORDINALITY k(o, ord) JOIN pg_opclass opc ON opc.oid = k.o ORDER BY k.ord) \
+         FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid \
+         JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam \
+         WHERE c.relkind IN ('r', 'p') AND {nsf} \
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')) \
+         AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)"
+    );
+    for r in cl.query(&q, &[]).map_err(err)? {
+        let Some(t) = by_oid.get_mut(&r.get::<_, u32>(0)) else { continue };
+        let nkey = r.get::<_, i32>(4) as usize;
+        let defs: Vec<String> = r.get(7);
+        let options: Vec<i32> = r.get(8);
+        let opclasses: Vec<String> = r.get(9);
+        let parts = (0..nkey.min(defs.len()))
+            .map(|k| {
+                let o = options.get(k).copied().unwrap_or(0);
+                let desc = o & 1 != 0;
+                let nf = o & 2 != 0;
+                IndexPart {
+                    expr: Expr::new(defs[k].clone()),
+                    collation: None,
+                    opclass: opclasses.get(k).filter(|s| !s.is_empty()).cloned(),
+                    desc,
+                    nulls_first: if nf == desc { None } else { Some(nf) },
+                }
+            })
+            .collect();
+        t.indexes.push(Index {
+            name: r.get(1),
+            unique: r.get(2),
+            method: r.get(3),
+            parts,
+            include: defs.iter().skip(nkey).map(|d| d.trim_matches('"').to_string()).collect(),
+            predicate: r.get::<_, Option<String>>(6).map(Expr::new),
+            nulls_not_distinct: r.get(5),
+        });
+    }
+
+    // Partitions do not repeat their parent's columns in models: the parent defines them.
+    let parents: BTreeMap<QName, Vec<Column>> = by_oid.values().map(|t| (t.name.clone(), t.columns.clone())).collect();
+    for t in by_oid.values_mut() {
+        if let Some(p) = &t.partition_of {
+            if let Some(pcols) = parents.get(&p.parent) {
+                let own: Vec<Column> = t.columns.iter().filter(|c| !pcols.iter().any(|pc| pc == *c)).cloned().collect();
+                t.columns = own;
+            }
+        }
+    }
+    for (_, t) in by_oid {
+        s.tables.insert(t.name.clone(), t);
+    }
+
+    // What autogen does not manage: listed, never dropped.
+    let q = format!(
+        "SELECT CASE c.relkind WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view ' ELSE 'foreign table ' END || n.nspname || '.' || c.relname \
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm', 'f') AND {nsf} AND {} \
+         UNION ALL SELECT 'function ' || n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' \
+         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE {nsf} AND {} \
+         UNION ALL SELECT 'trigger ' || t.tgname || ' on ' || n.nspname || '.' || c.relname \
+         FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND {nsf}",
+        not_ext("pg_class", "c.oid"),
+        not_ext("pg_proc", "p.oid")
+    );
+    for r in cl.query(&q, &[]).map_err(err)? {
+        s.unmanaged.push(r.get(0));
+    }
+    Ok(s)
+}

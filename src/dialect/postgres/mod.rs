@@ -1,0 +1,88 @@
+//! PostgreSQL: the dialect (names, types, expressions, rendering) and its live connection.
+
+pub mod conn;
+pub mod introspect;
+pub mod normalize;
+pub mod render;
+
+use super::Dialect;
+use crate::op::Op;
+
+pub struct Postgres;
+
+/// PostgreSQL's `makeObjectName`: `name1_name2_label`, truncating the longer of name1/name2 first so the
+/// result fits in 63 bytes (NAMEDATALEN - 1), on character boundaries.
+pub fn make_object_name(name1: &str, name2: Option<&str>, label: &str) -> String {
+    let overhead = label.len() + 1 + usize::from(name2.is_some());
+    let avail = 63usize.saturating_sub(overhead);
+    let mut n1 = name1.len();
+    let mut n2 = name2.map_or(0, str::len);
+    while n1 + n2 > avail {
+        if n1 > n2 {
+            n1 -= 1;
+        } else {
+            n2 -= 1;
+        }
+    }
+    let clip = |s: &str, mut n: usize| {
+        while !s.is_char_boundary(n) {
+            n -= 1;
+        }
+        s[..n].to_string()
+    };
+    let mut out = clip(name1, n1);
+    if let Some(n) = name2 {
+        out.push('_');
+        out.push_str(&clip(n, n2));
+    }
+    out.push('_');
+    out.push_str(label);
+    out
+}
+
+impl Dialect for Postgres {
+    fn name(&self) -> &'static str {
+        "postgresql"
+    }
+    fn default_namespace(&self) -> &'static str {
+        "public"
+    }
+    fn canonical_type(&self, ty: &str) -> Result<String, String> {
+        normalize::canonical_type(ty)
+    }
+    fn expr_key(&self, sql: &str) -> String {
+        normalize::expr_key(sql)
+    }
+    fn default_name(&self, table: &str, columns: &[String], kind: &str) -> String {
+        let joined = columns.join("_");
+        match kind {
+            "pkey" => make_object_name(table, None, "pkey"),
+            "check" if columns.is_empty() => make_object_name(table, None, "check"),
+            _ => make_object_name(table, Some(&joined), kind),
+        }
+    }
+    fn parser(&self) -> Box<dyn sqlparser::dialect::Dialect> {
+        Box::new(sqlparser::dialect::PostgreSqlDialect {})
+    }
+    fn render(&self, op: &Op) -> Vec<String> {
+        render::render(op)
+    }
+    fn ident(&self, s: &str) -> String {
+        render::q(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_names_are_truncated_like_postgres() {
+        let t = "a".repeat(40);
+        let c = "b".repeat(40);
+        let n = make_object_name(&t, Some(&c), "fkey");
+        assert_eq!(n.len(), 63);
+        assert_eq!(n, format!("{}_{}_fkey", "a".repeat(29), "b".repeat(28)));
+        assert_eq!(make_object_name("users", None, "pkey"), "users_pkey");
+    }
+}

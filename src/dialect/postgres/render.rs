@@ -1,0 +1,520 @@
+//! PostgreSQL SQL for each op. Downgrades are rendered from `op.inverse()` by this same code.
+
+use crate::dialect::canonical::{int_max, int_min};
+use crate::dialect::quote_literal;
+use crate::op::{EnumUsage, Op};
+use crate::schema::*;
+
+/// Always-quoted identifier.
+pub fn q(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+pub fn qn(n: &QName) -> String {
+    match &n.schema {
+        Some(s) => format!("{}.{}", q(s), q(&n.name)),
+        None => q(&n.name),
+    }
+}
+
+fn cols(c: &[String]) -> String {
+    c.iter().map(|c| q(c)).collect::<Vec<_>>().join(", ")
+}
+
+fn seq_opts(o: &SeqOptions, ty: &str, alter: bool) -> Vec<String> {
+    let mut v = vec![];
+    let set = if alter { "SET " } else { "" };
+    if let Some(i) = o.increment {
+        v.push(format!("{set}INCREMENT BY {i}"));
+    } else if alter {
+        v.push("SET INCREMENT BY 1".into());
+    }
+    match o.min {
+        Some(m) => v.push(format!("{set}MINVALUE {m}")),
+        None if alter => v.push("SET NO MINVALUE".into()),
+        None => {}
+    }
+    match o.max {
+        Some(m) => v.push(format!("{set}MAXVALUE {m}")),
+        None if alter => v.push("SET NO MAXVALUE".into()),
+        None => {}
+    }
+    if let Some(s) = o.start {
+        v.push(format!("{set}START WITH {s}"));
+    } else if alter {
+        let inc = o.increment.unwrap_or(1);
+        let s = if inc > 0 { o.min.unwrap_or(1) } else { o.max.unwrap_or(-1) };
+        v.push(format!("SET START WITH {s}"));
+    }
+    if let Some(c) = o.cache {
+        v.push(format!("{set}CACHE {c}"));
+    } else if alter {
+        v.push("SET CACHE 1".into());
+    }
+    if o.cycle {
+        v.push(format!("{set}CYCLE"));
+    } else if alter {
+        v.push("SET NO CYCLE".into());
+    }
+    let _ = (int_max(ty), int_min(ty));
+    v
+}
+
+fn identity_sql(i: &Identity, ty: &str) -> String {
+    let kind = if i.always { "ALWAYS" } else { "BY DEFAULT" };
+    let opts = seq_opts(&i.options, ty, false);
+    if opts.is_empty() {
+        format!("GENERATED {kind} AS IDENTITY")
+    } else {
+        format!("GENERATED {kind} AS IDENTITY ({})", opts.join(" "))
+    }
+}
+
+fn column_def(c: &Column) -> String {
+    let mut s = format!("{} {}", q(&c.name), c.ty);
+    if let Some(coll) = &c.collation {
+        s.push_str(&format!(" COLLATE {}", coll_name(coll)));
+    }
+    if let Some(g) = &c.generated {
+        s.push_str(&format!(" GENERATED ALWAYS AS ({}) STORED", g.sql));
+    }
+    if let Some(d) = &c.default {
+        s.push_str(&format!(" DEFAULT {}", d.sql));
+    }
+    if let Some(i) = &c.identity {
+        s.push(' ');
+        s.push_str(&identity_sql(i, &c.ty));
+    }
+    if !c.nullable {
+        s.push_str(" NOT NULL");
+    }
+    s
+}
+
+fn coll_name(c: &str) -> String {
+    if c.starts_with('"') {
+        c.to_string()
+    } else {
+        q(c)
+    }
+}
+
+fn deferrable(d: Deferrable) -> &'static str {
+    match d {
+        Deferrable::No => "",
+        Deferrable::Immediate => " DEFERRABLE",
+        Deferrable::Deferred => " DEFERRABLE INITIALLY DEFERRED",
+    }
+}
+
+fn pk_sql(k: &PrimaryKey) -> String {
+    format!("CONSTRAINT {} PRIMARY KEY ({})", q(&k.name), cols(&k.columns))
+}
+
+fn unique_sql(u: &Unique) -> String {
+    let nnd = if u.nulls_not_distinct { " NULLS NOT DISTINCT" } else { "" };
+    format!("CONSTRAINT {} UNIQUE{nnd} ({}){}", q(&u.name), cols(&u.columns), deferrable(u.deferrable))
+}
+
+fn check_sql(c: &Check) -> String {
+    let ni = if c.no_inherit { " NO INHERIT" } else { "" };
+    format!("CONSTRAINT {} CHECK ({}){ni}", q(&c.name), strip_outer_parens(&c.expr.sql))
+}
+
+fn fk_sql(f: &ForeignKey) -> String {
+    let mut s = format!(
+        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
+        q(&f.name),
+        cols(&f.columns),
+        qn(&f.ref_table),
+        cols(&f.ref_columns)
+    );
+    if f.match_full {
+        s.push_str(" MATCH FULL");
+    }
+    if f.on_update != FkAction::NoAction {
+        s.push_str(&format!(" ON UPDATE {}", f.on_update.sql()));
+    }
+    if f.on_delete != FkAction::NoAction {
+        s.push_str(&format!(" ON DELETE {}", f.on_delete.sql()));
+    }
+    s.push_str(deferrable(f.deferrable));
+    s
+}
+
+fn other_sql(o: &OtherConstraint) -> String {
+    format!("CONSTRAINT {} {}", q(&o.name), o.definition.sql)
+}
+
+/// `(a > b)` → `a > b` when the outer parentheses enclose everything.
+pub fn strip_outer_parens(s: &str) -> &str {
+    let t = s.trim();
+    if !(t.starts_with('(') && t.ends_with(')')) {
+        return t;
+    }
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    for (i, ch) in t.char_indices() {
+        if let Some(qc) = quote {
+            if ch == qc {
+                quote = None;
+            }
+            continue;
+        }
+        match ch {
+            '\'' | '"' => quote = Some(ch),
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 && i != t.len() - 1 {
+                    return t;
+                }
+            }
+            _ => {}
+        }
+    }
+    strip_outer_parens(&t[1..t.len() - 1])
+}
+
+fn is_plain_ident(s: &str) -> bool {
+    let s = s.trim();
+    (s.starts_with('"') && s.ends_with('"') && s.len() > 1 && !s[1..s.len() - 1].contains('"'))
+        || (!s.is_empty()
+            && s.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+            && s.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$'))
+}
+
+fn index_part_sql(p: &IndexPart) -> String {
+    let e = p.expr.sql.trim();
+    let mut s = if is_plain_ident(e) {
+        if e.starts_with('"') {
+            e.to_string()
+        } else {
+            q(e)
+        }
+    } else if e.starts_with('(') && strip_outer_parens(e) != e {
+        e.to_string()
+    } else {
+        format!("({e})")
+    };
+    if let Some(c) = &p.collation {
+        s.push_str(&format!(" COLLATE {}", coll_name(c)));
+    }
+    if let Some(o) = &p.opclass {
+        s.push_str(&format!(" {o}"));
+    }
+    if p.desc {
+        s.push_str(" DESC");
+    }
+    match p.nulls_first {
+        Some(true) => s.push_str(" NULLS FIRST"),
+        Some(false) => s.push_str(" NULLS LAST"),
+        None => {}
+    }
+    s
+}
+
+pub fn index_sql(table: &QName, i: &Index) -> String {
+    let mut s = format!(
+        "CREATE {}INDEX {} ON {}",
+        if i.unique { "UNIQUE " } else { "" },
+        q(&i.name),
+        qn(table)
+    );
+    if i.method != "btree" {
+        s.push_str(&format!(" USING {}", i.method));
+    }
+    let parts: Vec<String> = i.parts.iter().map(index_part_sql).collect();
+    s.push_str(&format!(" ({})", parts.join(", ")));
+    if !i.include.is_empty() {
+        s.push_str(&format!(" INCLUDE ({})", cols(&i.include)));
+    }
+    if i.nulls_not_distinct {
+        s.push_str(" NULLS NOT DISTINCT");
+    }
+    if let Some(p) = &i.predicate {
+        s.push_str(&format!(" WHERE {}", strip_outer_parens(&p.sql)));
+    }
+    s
+}
+
+fn index_ref(table: &QName, name: &str) -> String {
+    qn(&QName { schema: table.schema.clone(), name: name.to_string() })
+}
+
+fn comment(kind: &str, target: &str, c: &Option<String>) -> String {
+    match c {
+        Some(c) => format!("COMMENT ON {kind} {target} IS {}", quote_literal(c)),
+        None => format!("COMMENT ON {kind} {target} IS NULL"),
+    }
+}
+
+fn create_table(t: &Table) -> Vec<String> {
+    let mut out = vec![];
+    let mut items: Vec<String> = vec![];
+    if t.partition_of.is_none() {
+        items.extend(t.columns.iter().map(column_def));
+    }
+    items.extend(t.primary_key.iter().map(pk_sql));
+    items.extend(t.uniques.iter().map(unique_sql));
+    items.extend(t.checks.iter().map(check_sql));
+    items.extend(t.others.iter().map(other_sql));
+    items.extend(t.foreign_keys.iter().map(fk_sql));
+    let mut s = format!("CREATE TABLE {}", qn(&t.name));
+    if let Some(p) = &t.partition_of {
+        s.push_str(&format!(" PARTITION OF {}", qn(&p.parent)));
+        if !items.is_empty() {
+            s.push_str(&format!(" (\n    {}\n)", items.join(",\n    ")));
+        }
+        s.push_str(&format!(" {}", p.bound.sql));
+    } else {
+        s.push_str(&format!(" (\n    {}\n)", items.join(",\n    ")));
+    }
+    if let Some(p) = &t.partition_by {
+        s.push_str(&format!(" PARTITION BY {}", p.sql));
+    }
+    out.push(s);
+    for i in &t.indexes {
+        out.push(index_sql(&t.name, i));
+    }
+    if t.comment.is_some() {
+        out.push(comment("TABLE", &qn(&t.name), &t.comment));
+    }
+    for c in &t.columns {
+        if c.comment.is_some() {
+            out.push(comment("COLUMN", &format!("{}.{}", qn(&t.name), q(&c.name)), &c.comment));
+        }
+    }
+    out
+}
+
+fn alter(t: &QName, rest: String) -> String {
+    format!("ALTER TABLE {} {rest}", qn(t))
+}
+
+fn alter_column(t: &QName, from: &Column, to: &Column) -> Vec<String> {
+    let c = q(&to.name);
+    let mut out = vec![];
+    let retype = from.ty != to.ty || from.collation != to.collation;
+    let redefault = from.default != to.default || (retype && from.default.is_some());
+    if redefault && from.default.is_some() {
+        out.push(alter(t, format!("ALTER COLUMN {c} DROP DEFAULT")));
+    }
+    if from.identity.is_some() && to.identity.is_none() {
+        out.push(alter(t, format!("ALTER COLUMN {c} DROP IDENTITY")));
+    }
+    if retype {
+        let coll = to.collation.as_ref().map(|x| format!(" COLLATE {}", coll_name(x))).unwrap_or_default();
+        let using = if from.ty != to.ty { format!(" USING {c}::{}", to.ty) } else { String::new() };
+        out.push(alter(t, format!("ALTER COLUMN {c} TYPE {}{coll}{using}", to.ty)));
+    }
+    if from.nullable != to.nullable {
+        let what = if to.nullable { "DROP NOT NULL" } else { "SET NOT NULL" };
+        out.push(alter(t, format!("ALTER COLUMN {c} {what}")));
+    }
+    if redefault {
+        if let Some(d) = &to.default {
+            out.push(alter(t, format!("ALTER COLUMN {c} SET DEFAULT {}", d.sql)));
+        }
+    }
+    match (&from.identity, &to.identity) {
+        (None, Some(i)) => out.push(alter(t, format!("ALTER COLUMN {c} ADD {}", identity_sql(i, &to.ty)))),
+        (Some(a), Some(b)) if a != b || from.ty != to.ty => {
+            let kind = if b.always { "ALWAYS" } else { "BY DEFAULT" };
+            let opts = seq_opts(&b.options, &to.ty, true).join(" ");
+            out.push(alter(t, format!("ALTER COLUMN {c} SET GENERATED {kind} {opts}")));
+        }
+        _ => {}
+    }
+    if from.comment != to.comment {
+        out.push(comment("COLUMN", &format!("{}.{}", qn(t), c), &to.comment));
+    }
+    out
+}
+
+fn seq_def(s: &Sequence) -> String {
+    let mut v = vec![format!("CREATE SEQUENCE {} AS {}", qn(&s.name), s.ty)];
+    v.extend(seq_opts(&s.options, &s.ty, false));
+    v.join(" ")
+}
+
+fn alter_enum(name: &QName, from: &[String], to: &[String], usages: &[EnumUsage]) -> Vec<String> {
+    let kept: Vec<&String> = to.iter().filter(|v| from.contains(v)).collect();
+    let additive = from.iter().all(|v| to.contains(v)) && kept.iter().map(|s| s.as_str()).eq(from.iter().map(|s| s.as_str()));
+    if additive {
+        let mut out = vec![];
+        for (i, v) in to.iter().enumerate() {
+            if from.contains(v) {
+                continue;
+            }
+            // Place relative to the next value that already exists, else after the previous one.
+            let next = to[i + 1..].iter().find(|x| from.contains(x));
+            let pos = match next {
+                Some(n) => format!(" BEFORE {}", quote_literal(n)),
+                None => match i.checked_sub(1).map(|p| &to[p]) {
+                    Some(p) => format!(" AFTER {}", quote_literal(p)),
+                    None => String::new(),
+                },
+            };
+            out.push(format!("ALTER TYPE {} ADD VALUE {}{pos}", qn(name), quote_literal(v)));
+        }
+        return out;
+    }
+    // Removal or reorder: swap in a new type.
+    let old = QName { schema: name.schema.clone(), name: format!("{}__autogen_old", name.name) };
+    let mut out = vec![
+        format!("ALTER TYPE {} RENAME TO {}", qn(name), q(&old.name)),
+        format!("CREATE TYPE {} AS ENUM ({})", qn(name), to.iter().map(|v| quote_literal(v)).collect::<Vec<_>>().join(", ")),
+    ];
+    for u in usages {
+        let c = q(&u.column);
+        let arr = if u.array { "[]" } else { "" };
+        if u.default.is_some() {
+            out.push(alter(&u.table, format!("ALTER COLUMN {c} DROP DEFAULT")));
+        }
+        out.push(alter(
+            &u.table,
+            format!("ALTER COLUMN {c} TYPE {}{arr} USING {c}::text{arr}::{}{arr}", qn(name), qn(name)),
+        ));
+        if let Some(d) = &u.default {
+            out.push(alter(&u.table, format!("ALTER COLUMN {c} SET DEFAULT {}", d.sql)));
+        }
+    }
+    out.push(format!("DROP TYPE {}", qn(&old)));
+    out
+}
+
+fn domain_def(d: &Domain) -> String {
+    let mut s = format!("CREATE DOMAIN {} AS {}", qn(&d.name), d.ty);
+    if let Some(c) = &d.collation {
+        s.push_str(&format!(" COLLATE {}", coll_name(c)));
+    }
+    if let Some(x) = &d.default {
+        s.push_str(&format!(" DEFAULT {}", x.sql));
+    }
+    if !d.nullable {
+        s.push_str(" NOT NULL");
+    }
+    for c in &d.checks {
+        s.push_str(&format!(" {}", check_sql(c)));
+    }
+    s
+}
+
+fn alter_domain(from: &Domain, to: &Domain) -> Vec<String> {
+    let n = qn(&to.name);
+    if from.ty != to.ty || from.collation != to.collation {
+        return vec![format!("DROP DOMAIN {}", qn(&from.name)), domain_def(to)];
+    }
+    let mut out = vec![];
+    if from.default != to.default {
+        out.push(match &to.default {
+            Some(d) => format!("ALTER DOMAIN {n} SET DEFAULT {}", d.sql),
+            None => format!("ALTER DOMAIN {n} DROP DEFAULT"),
+        });
+    }
+    if from.nullable != to.nullable {
+        out.push(format!("ALTER DOMAIN {n} {} NOT NULL", if to.nullable { "DROP" } else { "SET" }));
+    }
+    for c in &from.checks {
+        if !to.checks.contains(c) {
+            out.push(format!("ALTER DOMAIN {n} DROP CONSTRAINT {}", q(&c.name)));
+        }
+    }
+    for c in &to.checks {
+        if !from.checks.contains(c) {
+            out.push(format!("ALTER DOMAIN {n} ADD {}", check_sql(c)));
+        }
+    }
+    if from.comment != to.comment {
+        out.push(comment("DOMAIN", &n, &to.comment));
+    }
+    out
+}
+
+pub fn render(op: &Op) -> Vec<String> {
+    use Op::*;
+    match op {
+        CreateNamespace(n) => vec![format!("CREATE SCHEMA {}", q(n))],
+        DropNamespace(n) => vec![format!("DROP SCHEMA {}", q(n))],
+        CreateExtension(e) => vec![match &e.schema {
+            Some(s) => format!("CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA {}", q(&e.name), q(s)),
+            None => format!("CREATE EXTENSION IF NOT EXISTS {}", q(&e.name)),
+        }],
+        DropExtension(e) => vec![format!("DROP EXTENSION {}", q(&e.name))],
+        CreateEnum(e) => {
+            let vals: Vec<String> = e.values.iter().map(|v| quote_literal(v)).collect();
+            let mut v = vec![format!("CREATE TYPE {} AS ENUM ({})", qn(&e.name), vals.join(", "))];
+            if e.comment.is_some() {
+                v.push(comment("TYPE", &qn(&e.name), &e.comment));
+            }
+            v
+        }
+        DropEnum(e) => vec![format!("DROP TYPE {}", qn(&e.name))],
+        AlterEnum { name, from, to, usages } => alter_enum(name, from, to, usages),
+        CreateDomain(d) => {
+            let mut v = vec![domain_def(d)];
+            if d.comment.is_some() {
+                v.push(comment("DOMAIN", &qn(&d.name), &d.comment));
+            }
+            v
+        }
+        DropDomain(d) => vec![format!("DROP DOMAIN {}", qn(&d.name))],
+        AlterDomain { from, to } => alter_domain(from, to),
+        CreateSequence(s) => {
+            let mut v = vec![seq_def(s)];
+            if s.comment.is_some() {
+                v.push(comment("SEQUENCE", &qn(&s.name), &s.comment));
+            }
+            v
+        }
+        DropSequence(s) => vec![format!("DROP SEQUENCE {}", qn(&s.name))],
+        AlterSequence { from, to } => {
+            let mut v = vec![];
+            if from.ty != to.ty || from.options != to.options {
+                let mut parts = vec![format!("ALTER SEQUENCE {} AS {}", qn(&to.name), to.ty)];
+                parts.extend(seq_opts(&to.options, &to.ty, true).into_iter().map(|o| o.strip_prefix("SET ").map(str::to_string).unwrap_or(o)));
+                v.push(parts.join(" "));
+            }
+            if from.comment != to.comment {
+                v.push(comment("SEQUENCE", &qn(&to.name), &to.comment));
+            }
+            v
+        }
+        SetSequenceOwner { seq, to, .. } => vec![match to {
+            Some((t, c)) => format!("ALTER SEQUENCE {} OWNED BY {}.{}", qn(seq), qn(t), q(c)),
+            None => format!("ALTER SEQUENCE {} OWNED BY NONE", qn(seq)),
+        }],
+        CreateTable(t) => create_table(t),
+        DropTable(t) => vec![format!("DROP TABLE {}", qn(&t.name))],
+        RenameTable { from, to } => vec![alter(from, format!("RENAME TO {}", q(&to.name)))],
+        SetTableComment { table, to, .. } => vec![comment("TABLE", &qn(table), to)],
+        AddColumn { table, column } => {
+            let mut v = vec![alter(table, format!("ADD COLUMN {}", column_def(column)))];
+            if column.comment.is_some() {
+                v.push(comment("COLUMN", &format!("{}.{}", qn(table), q(&column.name)), &column.comment));
+            }
+            v
+        }
+        DropColumn { table, column } => vec![alter(table, format!("DROP COLUMN {}", q(&column.name)))],
+        RenameColumn { table, from, to } => vec![alter(table, format!("RENAME COLUMN {} TO {}", q(from), q(to)))],
+        AlterColumn { table, from, to } => alter_column(table, from, to),
+        AddPrimaryKey { table, key } => vec![alter(table, format!("ADD {}", pk_sql(key)))],
+        DropPrimaryKey { table, key } => vec![alter(table, format!("DROP CONSTRAINT {}", q(&key.name)))],
+        AddUnique { table, unique } => vec![alter(table, format!("ADD {}", unique_sql(unique)))],
+        DropUnique { table, unique } => vec![alter(table, format!("DROP CONSTRAINT {}", q(&unique.name)))],
+        AddCheck { table, check } => vec![alter(table, format!("ADD {}", check_sql(check)))],
+        DropCheck { table, check } => vec![alter(table, format!("DROP CONSTRAINT {}", q(&check.name)))],
+        AddOther { table, constraint } => vec![alter(table, format!("ADD {}", other_sql(constraint)))],
+        DropOther { table, constraint } => vec![alter(table, format!("DROP CONSTRAINT {}", q(&constraint.name)))],
+        AddForeignKey { table, fk } => vec![alter(table, format!("ADD {}", fk_sql(fk)))],
+        DropForeignKey { table, fk } => vec![alter(table, format!("DROP CONSTRAINT {}", q(&fk.name)))],
+        RenameConstraint { table, from, to } => {
+            vec![alter(table, format!("RENAME CONSTRAINT {} TO {}", q(from), q(to)))]
+        }
+        CreateIndex { table, index } => vec![index_sql(table, index)],
+        DropIndex { table, index } => vec![format!("DROP INDEX {}", index_ref(table, &index.name))],
+        RenameIndex { table, from, to } => vec![format!("ALTER INDEX {} RENAME TO {}", index_ref(table, from), q(to))],
+        RebuildTable { .. } => vec![],
+    }
+}

@@ -1,0 +1,100 @@
+//! SQLite: the dialect (declared types kept as written, names SQLite does not store are canonical),
+//! rendering with the documented table rebuild for ALTERs SQLite lacks, and its connection.
+
+pub mod conn;
+pub mod introspect;
+pub mod lower;
+pub mod render;
+
+use super::Dialect;
+use crate::op::Op;
+use crate::schema::Schema;
+
+pub struct Sqlite;
+
+/// SQLite keeps the declared type as written; compare it case- and space-insensitively.
+pub fn canonical_type(ty: &str) -> Result<String, String> {
+    let t = ty.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let t = t.replace(" (", "(").replace("( ", "(").replace(" )", ")").replace(", ", ",");
+    if t.is_empty() {
+        return Err("empty type".into());
+    }
+    Ok(match t.as_str() {
+        "bytes" => "blob".into(),
+        "double" => "double precision".into(),
+        _ => t,
+    })
+}
+
+impl Dialect for Sqlite {
+    fn name(&self) -> &'static str {
+        "sqlite"
+    }
+    fn default_namespace(&self) -> &'static str {
+        "main"
+    }
+    fn canonical_type(&self, ty: &str) -> Result<String, String> {
+        canonical_type(ty)
+    }
+    fn expr_key(&self, sql: &str) -> String {
+        let s = super::postgres::render::strip_outer_parens(sql);
+        super::postgres::normalize::fold_text(s)
+    }
+    fn default_name(&self, table: &str, columns: &[String], kind: &str) -> String {
+        match kind {
+            "pkey" => format!("{table}_pkey"),
+            "check" if columns.is_empty() => format!("{table}_check"),
+            _ => format!("{table}_{}_{kind}", columns.join("_")),
+        }
+    }
+    fn parser(&self) -> Box<dyn sqlparser::dialect::Dialect> {
+        Box::new(sqlparser::dialect::SQLiteDialect {})
+    }
+    fn render(&self, op: &Op) -> Vec<String> {
+        render::render(op)
+    }
+    fn canonicalize(&self, schema: &mut Schema) {
+        // SQLite does not keep constraint names where its pragmas can read them: compare by definition.
+        for t in schema.tables.values_mut() {
+            if let Some(p) = &mut t.primary_key {
+                p.name.clear();
+            }
+            t.uniques.iter_mut().for_each(|u| u.name.clear());
+            t.foreign_keys.iter_mut().for_each(|f| f.name.clear());
+            t.checks.iter_mut().for_each(|c| c.name.clear());
+            t.comment = None;
+            for c in &mut t.columns {
+                c.comment = None;
+            }
+        }
+        super::canonical::canonicalize(self, schema);
+        // Unnamed checks on the same first column get distinct names, in expression order.
+        for t in schema.tables.values_mut() {
+            t.checks.sort_by(|a, b| (&a.name, &a.expr.key).cmp(&(&b.name, &b.expr.key)));
+            let mut seen = std::collections::BTreeMap::<String, usize>::new();
+            for c in &mut t.checks {
+                let n = seen.entry(c.name.clone()).or_insert(0);
+                *n += 1;
+                if *n > 1 {
+                    c.name = format!("{}{}", c.name, n);
+                }
+            }
+        }
+    }
+    fn lower(&self, ops: Vec<Op>, current: &Schema, desired: &Schema) -> Vec<Op> {
+        lower::lower(ops, current, desired)
+    }
+    fn fk_cycles_need_alter(&self) -> bool {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn declared_types_compare_loosely() {
+        assert_eq!(super::canonical_type("NVARCHAR( 40 )").unwrap(), "nvarchar(40)");
+        assert_eq!(super::canonical_type("INTEGER").unwrap(), "integer");
+        assert_eq!(super::canonical_type("numeric(10, 2)").unwrap(), "numeric(10,2)");
+    }
+}

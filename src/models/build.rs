@@ -1,0 +1,621 @@
+//! `File` → `Schema`, checking every name, type, expression and reference, each error at its line:col.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use sqlparser::parser::Parser;
+use toml::Spanned;
+
+use super::file::*;
+use super::{line_col, ModelError, Models};
+use crate::dialect::Dialect;
+use crate::schema::*;
+
+struct Ctx<'a> {
+    path: &'a str,
+    text: &'a str,
+    dialect: &'a dyn Dialect,
+}
+
+impl Ctx<'_> {
+    fn err(&self, span: Range<usize>, key: impl Into<String>, msg: impl Into<String>, hint: Option<String>) -> ModelError {
+        let (line, col) = line_col(self.text, span.start);
+        ModelError::Invalid { path: self.path.into(), line, col, key: key.into(), msg: msg.into(), hint }
+    }
+
+    /// Parses `sql` as an expression; a bare identifier where a value is expected (`default`) is an error.
+    fn expr(&self, sql: &Spanned<String>, key: &str, value: bool) -> Result<Expr, ModelError> {
+        let d = self.dialect.parser();
+        let parsed = Parser::new(d.as_ref()).try_with_sql(sql.get_ref()).and_then(|mut p| {
+            let e = p.parse_expr()?;
+            if p.peek_token().token != sqlparser::tokenizer::Token::EOF {
+                return Err(sqlparser::parser::ParserError::ParserError(format!(
+                    "unexpected `{}` after the expression",
+                    p.peek_token().token
+                )));
+            }
+            Ok(e)
+        });
+        match parsed {
+            Ok(sqlparser::ast::Expr::Identifier(i)) if value && i.quote_style.is_none() => Err(self.err(
+                sql.span(),
+                key,
+                format!("`{}` is a column reference, not a value", i.value),
+                Some(format!("SQL strings need single quotes inside the TOML string: \"'{}'\"", i.value)),
+            )),
+            Ok(_) => Ok(Expr::new(sql.get_ref().trim())),
+            Err(e) => Err(self.err(
+                sql.span(),
+                key,
+                format!("invalid SQL expression `{}`: {e}", sql.get_ref()),
+                Some("write the expression as SQL text, e.g. \"now()\" or \"'pending'\"".into()),
+            )),
+        }
+    }
+
+    fn literal(&self, l: &Spanned<Literal>, key: &str) -> Result<Expr, ModelError> {
+        match l.get_ref() {
+            Literal::Text(s) => self.expr(&Spanned::new(l.span(), s.clone()), key, true),
+            other => Ok(Expr::new(other.sql())),
+        }
+    }
+
+    fn ty(&self, ty: &Spanned<String>, key: &str, known: &BTreeSet<String>, has_ext: bool) -> Result<String, ModelError> {
+        let canon = self.dialect.canonical_type(ty.get_ref()).map_err(|h| {
+            self.err(ty.span(), key, format!("invalid type `{}`", ty.get_ref()), Some(h))
+        })?;
+        if self.dialect.name() == "postgresql" {
+            let base = canon.trim_end_matches("[]").to_string();
+            let builtin = crate::dialect::postgres::normalize::is_builtin_type(&canon);
+            if !builtin && !known.contains(&base) && !has_ext {
+                return Err(self.err(
+                    ty.span(),
+                    key,
+                    format!("unknown type `{}`", ty.get_ref()),
+                    Some("use a PostgreSQL type (bigint, text, varchar(n), timestamptz, numeric(p,s) …) or declare it under [enums] or [domains]".into()),
+                ));
+            }
+        }
+        Ok(ty.get_ref().trim().to_string())
+    }
+}
+
+fn action(ctx: &Ctx, s: &Option<Spanned<String>>, key: &str) -> Result<FkAction, ModelError> {
+    match s {
+        None => Ok(FkAction::NoAction),
+        Some(s) => FkAction::parse(s.get_ref()).ok_or_else(|| {
+            ctx.err(
+                s.span(),
+                key,
+                format!("unknown action `{}`", s.get_ref()),
+                Some("expected one of: cascade, restrict, set null, set default, no action".into()),
+            )
+        }),
+    }
+}
+
+fn deferrable(ctx: &Ctx, s: &Option<Spanned<String>>, key: &str) -> Result<Deferrable, ModelError> {
+    match s.as_ref().map(|s| (s, s.get_ref().to_ascii_lowercase())) {
+        None => Ok(Deferrable::No),
+        Some((_, v)) if v == "immediate" || v == "initially immediate" => Ok(Deferrable::Immediate),
+        Some((_, v)) if v == "deferred" || v == "initially deferred" => Ok(Deferrable::Deferred),
+        Some((s, _)) => Err(ctx.err(s.span(), key, format!("unknown deferrable `{}`", s.get_ref()), Some("expected \"immediate\" or \"deferred\"".into()))),
+    }
+}
+
+fn seq_type(ctx: &Ctx, ty: &str) -> String {
+    ctx.dialect.canonical_type(ty).unwrap_or_else(|_| ty.to_string())
+}
+
+pub(super) fn build(path: &str, text: &str, f: File, dialect: &dyn Dialect) -> Result<Models, ModelError> {
+    let ctx = Ctx { path, text, dialect };
+    let mut s = Schema::default();
+    let (url, namespaces, db_ext) = match &f.database {
+        Some(d) => (d.url.clone().map(|u| u.into_inner()), d.schemas.clone().unwrap_or_default(), d.extensions.clone()),
+        None => (None, vec![], None),
+    };
+    let extensions: Option<Vec<Spanned<String>>> = match (&f.extensions, db_ext) {
+        (Some(a), Some(b)) => Some(a.iter().cloned().chain(b).collect()),
+        (Some(a), None) => Some(a.clone()),
+        (None, b) => b,
+    };
+    s.namespaces = namespaces.clone();
+    let has_ext = extensions.as_ref().is_some_and(|e| !e.is_empty());
+    if let Some(exts) = &extensions {
+        if dialect.name() != "postgresql" && !exts.is_empty() {
+            return Err(ctx.err(exts[0].span(), "extensions", "extensions exist only in PostgreSQL", None));
+        }
+        for e in exts {
+            s.extensions.push(Extension { name: e.get_ref().clone(), schema: None });
+        }
+    }
+    // Names of user types, for type checking.
+    let mut known: BTreeSet<String> = BTreeSet::new();
+    for name in f.enums.keys().chain(f.domains.keys()) {
+        let q = QName::parse(name);
+        let q = if q.schema.as_deref() == Some(dialect.default_namespace()) { QName::new(None, &q.name) } else { q };
+        known.insert(q.to_string());
+    }
+    for (name, e) in &f.enums {
+        if dialect.name() != "postgresql" {
+            return Err(ctx.err(e.span(), format!("enums.{name}"), "enum types exist only in PostgreSQL", Some("use a text column with a check constraint".into())));
+        }
+        let v = e.get_ref();
+        if v.values.is_empty() {
+            return Err(ctx.err(e.span(), format!("enums.{name}.values"), "an enum needs at least one value", None));
+        }
+        let q = QName::parse(name);
+        s.enums.insert(q.clone(), Enum { name: q, values: v.values.clone(), comment: v.comment.clone() });
+    }
+    for (name, d) in &f.domains {
+        let key = format!("domains.{name}");
+        let v = d.get_ref();
+        let ty = ctx.ty(&v.ty, &format!("{key}.type"), &known, has_ext)?;
+        let mut checks = vec![];
+        for (i, c) in v.checks.iter().enumerate() {
+            let c = c.get_ref();
+            checks.push(Check {
+                name: c.name.clone().unwrap_or_else(|| format!("{}_check", QName::parse(name).name)),
+                expr: ctx.expr(&c.expr, &format!("{key}.checks[{i}].expr"), false)?,
+                no_inherit: false,
+            });
+        }
+        let q = QName::parse(name);
+        s.domains.insert(
+            q.clone(),
+            Domain {
+                name: q,
+                ty,
+                nullable: v.nullable.unwrap_or(true),
+                default: v.default.as_ref().map(|l| ctx.literal(l, &format!("{key}.default"))).transpose()?,
+                collation: v.collation.clone(),
+                checks,
+                comment: v.comment.clone(),
+            },
+        );
+    }
+    for (name, sq) in &f.sequences {
+        let v = sq.get_ref();
+        let ty = match &v.ty {
+            Some(t) => ctx.ty(t, &format!("sequences.{name}.type"), &known, has_ext)?,
+            None => "bigint".into(),
+        };
+        let owned_by = match &v.owned_by {
+            Some(o) => match o.get_ref().rsplit_once('.') {
+                Some((t, c)) => Some((QName::parse(t), c.to_string())),
+                None => {
+                    return Err(ctx.err(o.span(), format!("sequences.{name}.owned_by"), "expected `table.column`", None));
+                }
+            },
+            None => None,
+        };
+        let q = QName::parse(name);
+        s.sequences.insert(
+            q.clone(),
+            Sequence {
+                name: q,
+                ty: seq_type(&ctx, &ty),
+                options: SeqOptions {
+                    start: v.start,
+                    increment: v.increment,
+                    min: v.min,
+                    max: v.max,
+                    cache: v.cache,
+                    cycle: v.cycle.unwrap_or(false),
+                },
+                owned_by,
+                comment: v.comment.clone(),
+            },
+        );
+    }
+    for (name, t) in &f.tables {
+        let table = build_table(&ctx, name, t, &known, has_ext, &mut s)?;
+        s.tables.insert(table.name.clone(), table);
+    }
+    check_references(&ctx, &f, &s)?;
+    Ok(Models { schema: s, url, namespaces })
+}
+
+fn build_table(
+    ctx: &Ctx,
+    name: &str,
+    t: &Spanned<TableDef>,
+    known: &BTreeSet<String>,
+    has_ext: bool,
+    s: &mut Schema,
+) -> Result<Table, ModelError> {
+    let key = format!("tables.{name}");
+    let def = t.get_ref();
+    let qname = QName::parse(name);
+    let mut table = Table::new(qname.clone());
+    table.comment = def.comment.clone();
+    table.renamed_from = def.renamed_from.as_ref().map(|r| {
+        let q = QName::parse(r.get_ref());
+        if q.schema.is_none() {
+            QName { schema: qname.schema.clone(), name: q.name }
+        } else {
+            q
+        }
+    });
+    if def.columns.is_empty() && def.partition_of.is_none() {
+        return Err(ctx.err(t.span(), &key, "a table needs at least one column", Some("columns = [{ name = \"id\", type = \"bigint\", primary_key = true }]".into())));
+    }
+    let mut seen = BTreeSet::new();
+    let mut pk_cols = vec![];
+    for (i, c) in def.columns.iter().enumerate() {
+        let ckey = format!("{key}.columns[{i}]");
+        let cd = c.get_ref();
+        let cname = cd.name.get_ref().clone();
+        if !seen.insert(cname.clone()) {
+            return Err(ctx.err(cd.name.span(), format!("{ckey}.name"), format!("duplicate column `{cname}`"), None));
+        }
+        let raw = cd.ty.get_ref().trim().to_ascii_lowercase();
+        let serial = match raw.as_str() {
+            "serial" | "serial4" => Some("integer"),
+            "bigserial" | "serial8" => Some("bigint"),
+            "smallserial" | "serial2" => Some("smallint"),
+            _ => None,
+        };
+        let mut col = match serial {
+            Some(int) if ctx.dialect.name() == "postgresql" => {
+                let seq = ctx.dialect.default_name(&qname.name, &[cname.clone()], "seq");
+                let seq_q = QName { schema: qname.schema.clone(), name: seq };
+                let mut col = Column::new(&cname, int);
+                col.default = Some(Expr::new(format!("nextval('{}'::regclass)", seq_q.to_string().replace('\'', "''"))));
+                s.sequences.insert(
+                    seq_q.clone(),
+                    Sequence {
+                        name: seq_q,
+                        ty: int.into(),
+                        options: SeqOptions::default(),
+                        owned_by: Some((qname.clone(), cname.clone())),
+                        comment: None,
+                    },
+                );
+                col
+            }
+            _ => Column::new(&cname, &ctx.ty(&cd.ty, &format!("{ckey}.type"), known, has_ext)?),
+        };
+        col.nullable = cd.nullable.unwrap_or(false);
+        if let Some(d) = &cd.default {
+            if serial.is_some() {
+                return Err(ctx.err(d.span(), format!("{ckey}.default"), "a serial column has its own default", None));
+            }
+            col.default = Some(ctx.literal(d, &format!("{ckey}.default"))?);
+        }
+        if let Some(g) = &cd.generated {
+            col.generated = Some(ctx.expr(g, &format!("{ckey}.generated"), false)?);
+        }
+        if let Some(idt) = &cd.identity {
+            let bad = |msg: &str| {
+                ctx.err(idt.span(), format!("{ckey}.identity"), msg.to_string(), Some("identity = true, \"always\", \"by default\" or { always = true, start = 1, increment = 1 }".into()))
+            };
+            let ident = match idt.get_ref() {
+                IdentityDef::Flag(false) => None,
+                IdentityDef::Flag(true) => Some(Identity { always: false, options: SeqOptions::default() }),
+                IdentityDef::Kind(k) => match k.to_ascii_lowercase().as_str() {
+                    "always" => Some(Identity { always: true, options: SeqOptions::default() }),
+                    "by default" | "by_default" => Some(Identity { always: false, options: SeqOptions::default() }),
+                    _ => return Err(bad(&format!("unknown identity kind `{k}`"))),
+                },
+                IdentityDef::Options { always, start, increment, min, max, cache, cycle } => Some(Identity {
+                    always: always.unwrap_or(false),
+                    options: SeqOptions {
+                        start: *start,
+                        increment: *increment,
+                        min: *min,
+                        max: *max,
+                        cache: *cache,
+                        cycle: cycle.unwrap_or(false),
+                    },
+                }),
+            };
+            if ident.is_some() && ctx.dialect.name() != "postgresql" {
+                return Err(bad("identity columns are PostgreSQL; in SQLite use `integer` with primary_key = true (and autoincrement = true)"));
+            }
+            col.identity = ident;
+        }
+        if cd.autoincrement == Some(true) {
+            if ctx.dialect.name() != "sqlite" {
+                return Err(ctx.err(c.span(), format!("{ckey}.autoincrement"), "autoincrement is SQLite's", Some("use identity = true".into())));
+            }
+            if !table.options.contains(&"autoincrement".to_string()) {
+                table.options.push("autoincrement".into());
+            }
+        }
+        col.collation = cd.collation.clone();
+        col.comment = cd.comment.clone();
+        col.renamed_from = cd.renamed_from.clone();
+        if cd.primary_key == Some(true) {
+            pk_cols.push(cname.clone());
+        }
+        if cd.unique == Some(true) {
+            table.uniques.push(Unique { name: String::new(), columns: vec![cname.clone()], nulls_not_distinct: false, deferrable: Deferrable::No });
+        }
+        if let Some(chk) = &cd.check {
+            table.checks.push(Check { name: String::new(), expr: ctx.expr(chk, &format!("{ckey}.check"), false)?, no_inherit: false });
+        }
+        if let Some(r) = &cd.references {
+            let (rt, rc) = split_reference(r.get_ref());
+            table.foreign_keys.push(ForeignKey {
+                name: String::new(),
+                columns: vec![cname.clone()],
+                ref_table: rt,
+                ref_columns: rc.into_iter().collect(),
+                on_delete: action(ctx, &cd.on_delete, &format!("{ckey}.on_delete"))?,
+                on_update: action(ctx, &cd.on_update, &format!("{ckey}.on_update"))?,
+                deferrable: Deferrable::No,
+                match_full: false,
+            });
+        } else if let Some(a) = cd.on_delete.as_ref().or(cd.on_update.as_ref()) {
+            return Err(ctx.err(a.span(), format!("{ckey}"), "on_delete/on_update need `references`", None));
+        }
+        table.columns.push(col);
+    }
+    if let Some(pk) = &def.primary_key {
+        if !pk_cols.is_empty() {
+            return Err(ctx.err(pk.span(), format!("{key}.primary_key"), "primary key given both on columns and on the table", Some("keep one of them".into())));
+        }
+        let (n, cols) = match pk.get_ref() {
+            KeyDef::Columns(c) => (String::new(), c.clone()),
+            KeyDef::Named { name, columns } => (name.clone().unwrap_or_default(), columns.clone()),
+        };
+        check_columns(ctx, &table, &cols, pk.span(), &format!("{key}.primary_key"))?;
+        table.primary_key = Some(PrimaryKey { name: n, columns: cols });
+    } else if !pk_cols.is_empty() {
+        table.primary_key = Some(PrimaryKey { name: String::new(), columns: pk_cols });
+    }
+    for (i, u) in def.unique.iter().enumerate() {
+        let v = u.get_ref();
+        let k = format!("{key}.unique[{i}]");
+        check_columns(ctx, &table, &v.columns, u.span(), &k)?;
+        table.uniques.push(Unique {
+            name: v.name.clone().unwrap_or_default(),
+            columns: v.columns.clone(),
+            nulls_not_distinct: v.nulls_not_distinct.unwrap_or(false),
+            deferrable: deferrable(ctx, &v.deferrable, &format!("{k}.deferrable"))?,
+        });
+    }
+    for (i, c) in def.checks.iter().enumerate() {
+        let v = c.get_ref();
+        table.checks.push(Check {
+            name: v.name.clone().unwrap_or_default(),
+            expr: ctx.expr(&v.expr, &format!("{key}.checks[{i}].expr"), false)?,
+            no_inherit: v.no_inherit.unwrap_or(false),
+        });
+    }
+    for (i, c) in def.constraints.iter().enumerate() {
+        let v = c.get_ref();
+        if v.definition.get_ref().trim().is_empty() {
+            return Err(ctx.err(v.definition.span(), format!("{key}.constraints[{i}].definition"), "empty constraint definition", None));
+        }
+        table.others.push(OtherConstraint { name: v.name.clone(), definition: Expr::new(v.definition.get_ref().trim()) });
+    }
+    for (i, fk) in def.foreign_keys.iter().enumerate() {
+        let v = fk.get_ref();
+        let k = format!("{key}.foreign_keys[{i}]");
+        check_columns(ctx, &table, &v.columns, fk.span(), &k)?;
+        let (rt, rc) = split_reference(v.references.get_ref());
+        let ref_columns = match (&v.referenced_columns, rc) {
+            (Some(c), _) => c.clone(),
+            (None, Some(c)) => vec![c],
+            (None, None) => vec![],
+        };
+        let (rt, ref_columns) = if v.referenced_columns.is_some() { (QName::parse(v.references.get_ref()), ref_columns) } else { (rt, ref_columns) };
+        if !ref_columns.is_empty() && ref_columns.len() != v.columns.len() {
+            return Err(ctx.err(fk.span(), &k, format!("{} columns reference {} columns", v.columns.len(), ref_columns.len()), None));
+        }
+        table.foreign_keys.push(ForeignKey {
+            name: v.name.clone().unwrap_or_default(),
+            columns: v.columns.clone(),
+            ref_table: rt,
+            ref_columns,
+            on_delete: action(ctx, &v.on_delete, &format!("{k}.on_delete"))?,
+            on_update: action(ctx, &v.on_update, &format!("{k}.on_update"))?,
+            deferrable: deferrable(ctx, &v.deferrable, &format!("{k}.deferrable"))?,
+            match_full: v.match_kind.as_ref().is_some_and(|m| m.get_ref().eq_ignore_ascii_case("full")),
+        });
+    }
+    for (i, ix) in def.indexes.iter().enumerate() {
+        let v = ix.get_ref();
+        let k = format!("{key}.indexes[{i}]");
+        if v.columns.is_empty() {
+            return Err(ctx.err(ix.span(), &k, "an index needs at least one column or expression", None));
+        }
+        let mut parts = vec![];
+        for (j, p) in v.columns.iter().enumerate() {
+            parts.push(index_part(ctx, &table, p, &format!("{k}.columns[{j}]"))?);
+        }
+        let include = v.include.clone().unwrap_or_default();
+        check_columns(ctx, &table, &include, ix.span(), &format!("{k}.include"))?;
+        table.indexes.push(Index {
+            name: v.name.clone().unwrap_or_default(),
+            unique: v.unique.unwrap_or(false),
+            method: v.method.clone().unwrap_or_else(|| "btree".into()),
+            parts,
+            include,
+            predicate: v.predicate.as_ref().map(|p| ctx.expr(p, &format!("{k}.where"), false)).transpose()?,
+            nulls_not_distinct: v.nulls_not_distinct.unwrap_or(false),
+        });
+    }
+    if let Some(p) = &def.partition_by {
+        table.partition_by = Some(Expr::new(p.get_ref().trim()));
+    }
+    match (&def.partition_of, &def.partition_bound) {
+        (Some(p), Some(b)) => {
+            table.partition_of = Some(PartitionOf { parent: QName::parse(p.get_ref()), bound: Expr::new(b.get_ref().trim()) })
+        }
+        (Some(p), None) => {
+            return Err(ctx.err(p.span(), format!("{key}.partition_of"), "a partition needs `partition_bound`", Some("partition_bound = \"FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\" or \"DEFAULT\"".into())));
+        }
+        (None, Some(b)) => {
+            return Err(ctx.err(b.span(), format!("{key}.partition_bound"), "`partition_bound` needs `partition_of`", None));
+        }
+        _ => {}
+    }
+    for o in &def.options {
+        let v = o.get_ref().to_ascii_lowercase();
+        if ctx.dialect.name() != "sqlite" || !matches!(v.as_str(), "strict" | "without rowid") {
+            return Err(ctx.err(o.span(), format!("{key}.options"), format!("unknown table option `{}`", o.get_ref()), Some("SQLite tables take \"strict\" and \"without rowid\"".into())));
+        }
+        table.options.push(v);
+    }
+    Ok(table)
+}
+
+/// `users.id` → (users, id); `billing.invoices.id` → (billing.invoices, id); `users` → (users, PK).
+fn split_reference(r: &str) -> (QName, Option<String>) {
+    let parts: Vec<&str> = r.split('.').collect();
+    match parts.as_slice() {
+        [t] => (QName::new(None, t), None),
+        [t, c] => (QName::new(None, t), Some(c.to_string())),
+        [s, t, c, ..] => (QName::new(Some(s), t), Some(c.to_string())),
+        [] => (QName::default(), None),
+    }
+}
+
+fn check_columns(ctx: &Ctx, t: &Table, cols: &[String], span: Range<usize>, key: &str) -> Result<(), ModelError> {
+    for c in cols {
+        if t.column(c).is_none() && t.partition_of.is_none() {
+            return Err(ctx.err(span, key, format!("no column `{c}` in table {}", t.name), Some(format!("columns of {}: {}", t.name, t.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")))));
+        }
+    }
+    Ok(())
+}
+
+/// `"starts_at DESC NULLS LAST"`, `"lower(email)"`, `"name gin_trgm_ops"`.
+fn index_part(ctx: &Ctx, t: &Table, p: &Spanned<String>, key: &str) -> Result<IndexPart, ModelError> {
+    let (expr, collation, opclass, desc, nulls_first) = split_index_part(p.get_ref());
+    let e = Spanned::new(p.span(), expr.clone());
+    let parsed = ctx.expr(&e, key, false)?;
+    let bare = expr.trim_matches('"');
+    let is_ident = bare.chars().all(|c| c.is_alphanumeric() || c == '_') && !bare.is_empty();
+    if is_ident && t.column(bare).is_none() && t.partition_of.is_none() {
+        return Err(ctx.err(p.span(), key, format!("no column `{bare}` in table {}", t.name), None));
+    }
+    Ok(IndexPart { expr: parsed, collation, opclass, desc, nulls_first })
+}
+
+/// Splits an index key into expression, COLLATE, opclass, DESC and NULLS FIRST/LAST.
+pub fn split_index_part(s: &str) -> (String, Option<String>, Option<String>, bool, Option<bool>) {
+    let mut rest = s.trim().to_string();
+    let mut nulls = None;
+    let mut desc = false;
+    let upper = |r: &str| r.to_ascii_uppercase();
+    for (suffix, v) in [(" NULLS FIRST", Some(true)), (" NULLS LAST", Some(false))] {
+        if upper(&rest).ends_with(suffix) {
+            rest.truncate(rest.len() - suffix.len());
+            nulls = v;
+        }
+    }
+    if upper(&rest).ends_with(" DESC") {
+        rest.truncate(rest.len() - 5);
+        desc = true;
+    } else if upper(&rest).ends_with(" ASC") {
+        rest.truncate(rest.len() - 4);
+    }
+    let mut rest = rest.trim().to_string();
+    // A trailing bare word after a complete expression is an operator class.
+    let mut opclass = None;
+    if let Some(sp) = rest.rfind(' ') {
+        let last = &rest[sp + 1..];
+        let before = rest[..sp].trim_end();
+        let is_word = !last.is_empty() && last.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+        let before_done = before.ends_with(')') || before.ends_with('"') || before.chars().last().is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let before_upper = before.to_ascii_uppercase();
+        let collate_arg = before_upper.ends_with(" COLLATE") || before_upper == "COLLATE";
+        if is_word && before_done && !collate_arg && !is_keyword_operator(last) && !before_upper.ends_with(" IS") {
+            opclass = Some(last.to_string());
+            rest = before.to_string();
+        }
+    }
+    let mut collation = None;
+    if let Some(p) = rest.to_ascii_uppercase().rfind(" COLLATE ") {
+        collation = Some(rest[p + 9..].trim().trim_matches('"').to_string());
+        rest = rest[..p].trim().to_string();
+    }
+    (rest, collation, opclass, desc, nulls)
+}
+
+fn is_keyword_operator(w: &str) -> bool {
+    matches!(w.to_ascii_uppercase().as_str(), "NULL" | "TRUE" | "FALSE" | "AND" | "OR" | "NOT")
+}
+
+fn check_references(ctx: &Ctx, f: &File, s: &Schema) -> Result<(), ModelError> {
+    let norm = |q: &QName| {
+        if q.schema.as_deref() == Some(ctx.dialect.default_namespace()) {
+            QName::new(None, &q.name)
+        } else {
+            q.clone()
+        }
+    };
+    let tables: std::collections::BTreeMap<QName, &Table> = s.tables.values().map(|t| (norm(&t.name), t)).collect();
+    for (name, t) in &f.tables {
+        let table = &s.tables[&QName::parse(name)];
+        for fk in &table.foreign_keys {
+            let target = tables.get(&norm(&fk.ref_table));
+            let span = t.span();
+            let key = format!("tables.{name}");
+            let Some(target) = target else {
+                // Find the exact location of the reference for a precise error.
+                let span = find_reference_span(t.get_ref(), &fk.ref_table).unwrap_or(span);
+                return Err(ctx.err(span, key, format!("foreign key references unknown table `{}`", fk.ref_table), Some(format!("known tables: {}", tables.keys().map(|k| k.to_string()).collect::<Vec<_>>().join(", ")))));
+            };
+            if fk.ref_columns.is_empty() && target.primary_key.is_none() {
+                return Err(ctx.err(span, key, format!("`{}` has no primary key to reference", fk.ref_table), Some("name the column: references = \"table.column\"".into())));
+            }
+            for c in &fk.ref_columns {
+                if target.column(c).is_none() {
+                    let span = find_reference_span(t.get_ref(), &fk.ref_table).unwrap_or(span);
+                    return Err(ctx.err(span, key, format!("foreign key references unknown column `{}.{c}`", fk.ref_table), None));
+                }
+            }
+        }
+        if let Some(p) = &table.partition_of {
+            if !tables.contains_key(&norm(&p.parent)) {
+                let span = t.get_ref().partition_of.as_ref().map(|p| p.span()).unwrap_or(t.span());
+                return Err(ctx.err(span, format!("tables.{name}.partition_of"), format!("unknown parent table `{}`", p.parent), None));
+            }
+        }
+    }
+    for (name, sq) in &f.sequences {
+        if let Some((t, c)) = &s.sequences[&QName::parse(name)].owned_by {
+            if !tables.get(&norm(t)).is_some_and(|t| t.column(c).is_some()) {
+                return Err(ctx.err(sq.span(), format!("sequences.{name}.owned_by"), format!("unknown column `{t}.{c}`"), None));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn find_reference_span(t: &TableDef, target: &QName) -> Option<Range<usize>> {
+    let tn = target.to_string();
+    for c in &t.columns {
+        if let Some(r) = &c.get_ref().references {
+            if r.get_ref() == &tn || r.get_ref().starts_with(&format!("{tn}.")) {
+                return Some(r.span());
+            }
+        }
+    }
+    for fk in &t.foreign_keys {
+        let r = &fk.get_ref().references;
+        if r.get_ref() == &tn || r.get_ref().starts_with(&format!("{tn}.")) {
+            return Some(r.span());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_index_part;
+
+    #[test]
+    fn index_parts_split_into_their_options() {
+        assert_eq!(split_index_part("starts_at DESC"), ("starts_at".into(), None, None, true, None));
+        assert_eq!(split_index_part("lower(email)"), ("lower(email)".into(), None, None, false, None));
+        assert_eq!(split_index_part("name gin_trgm_ops"), ("name".into(), None, Some("gin_trgm_ops".into()), false, None));
+        assert_eq!(split_index_part("a NULLS FIRST"), ("a".into(), None, None, false, Some(true)));
+        assert_eq!(split_index_part("a COLLATE \"C\" DESC"), ("a".into(), Some("C".into()), None, true, None));
+    }
+}

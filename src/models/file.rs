@@ -1,0 +1,218 @@
+//! The `models.toml` file as serde reads it: every key known (unknown keys are errors), spans kept.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields)]
+pub struct File {
+    pub database: Option<Database>,
+    pub extensions: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub enums: BTreeMap<String, Spanned<EnumDef>>,
+    #[serde(default)]
+    pub domains: BTreeMap<String, Spanned<DomainDef>>,
+    #[serde(default)]
+    pub sequences: BTreeMap<String, Spanned<SequenceDef>>,
+    #[serde(default)]
+    pub tables: BTreeMap<String, Spanned<TableDef>>,
+}
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Database {
+    pub url: Option<Spanned<String>>,
+    pub schemas: Option<Vec<String>>,
+    /// PostgreSQL extensions (also accepted at the top level).
+    pub extensions: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct EnumDef {
+    pub values: Vec<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct DomainDef {
+    #[serde(rename = "type")]
+    pub ty: Spanned<String>,
+    pub nullable: Option<bool>,
+    pub default: Option<Spanned<Literal>>,
+    pub collation: Option<String>,
+    #[serde(default)]
+    pub checks: Vec<Spanned<CheckDef>>,
+    pub comment: Option<String>,
+}
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SeqOptionsDef {
+    pub start: Option<i64>,
+    pub increment: Option<i64>,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub cache: Option<i64>,
+    pub cycle: Option<bool>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct SequenceDef {
+    #[serde(rename = "type")]
+    pub ty: Option<Spanned<String>>,
+    pub start: Option<i64>,
+    pub increment: Option<i64>,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub cache: Option<i64>,
+    pub cycle: Option<bool>,
+    pub owned_by: Option<Spanned<String>>,
+    pub comment: Option<String>,
+}
+
+/// A TOML value used as SQL: strings are SQL text, numbers and booleans are literals.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(untagged)]
+pub enum Literal {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl Literal {
+    pub fn sql(&self) -> String {
+        match self {
+            Literal::Bool(b) => b.to_string(),
+            Literal::Int(i) => i.to_string(),
+            Literal::Float(f) => f.to_string(),
+            Literal::Text(s) => s.clone(),
+        }
+    }
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(untagged)]
+pub enum IdentityDef {
+    Flag(bool),
+    Kind(String),
+    Options {
+        always: Option<bool>,
+        start: Option<i64>,
+        increment: Option<i64>,
+        min: Option<i64>,
+        max: Option<i64>,
+        cache: Option<i64>,
+        cycle: Option<bool>,
+    },
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct TableDef {
+    #[serde(default)]
+    pub columns: Vec<Spanned<ColumnDef>>,
+    pub primary_key: Option<Spanned<KeyDef>>,
+    #[serde(default)]
+    pub foreign_keys: Vec<Spanned<ForeignKeyDef>>,
+    #[serde(default)]
+    pub unique: Vec<Spanned<UniqueDef>>,
+    #[serde(default)]
+    pub checks: Vec<Spanned<CheckDef>>,
+    #[serde(default)]
+    pub constraints: Vec<Spanned<OtherDef>>,
+    #[serde(default)]
+    pub indexes: Vec<Spanned<IndexDef>>,
+    pub comment: Option<String>,
+    pub renamed_from: Option<Spanned<String>>,
+    pub partition_by: Option<Spanned<String>>,
+    pub partition_of: Option<Spanned<String>>,
+    pub partition_bound: Option<Spanned<String>>,
+    #[serde(default)]
+    pub options: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(untagged)]
+pub enum KeyDef {
+    Columns(Vec<String>),
+    Named { name: Option<String>, columns: Vec<String> },
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnDef {
+    pub name: Spanned<String>,
+    #[serde(rename = "type")]
+    pub ty: Spanned<String>,
+    pub nullable: Option<bool>,
+    pub default: Option<Spanned<Literal>>,
+    pub primary_key: Option<bool>,
+    pub identity: Option<Spanned<IdentityDef>>,
+    pub autoincrement: Option<bool>,
+    pub unique: Option<bool>,
+    pub references: Option<Spanned<String>>,
+    pub on_delete: Option<Spanned<String>>,
+    pub on_update: Option<Spanned<String>>,
+    pub generated: Option<Spanned<String>>,
+    pub collation: Option<String>,
+    pub comment: Option<String>,
+    pub renamed_from: Option<String>,
+    pub check: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ForeignKeyDef {
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    pub references: Spanned<String>,
+    pub referenced_columns: Option<Vec<String>>,
+    pub on_delete: Option<Spanned<String>>,
+    pub on_update: Option<Spanned<String>>,
+    pub deferrable: Option<Spanned<String>>,
+    #[serde(rename = "match")]
+    pub match_kind: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct UniqueDef {
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    pub nulls_not_distinct: Option<bool>,
+    pub deferrable: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct CheckDef {
+    pub name: Option<String>,
+    pub expr: Spanned<String>,
+    pub no_inherit: Option<bool>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct OtherDef {
+    pub name: String,
+    pub definition: Spanned<String>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct IndexDef {
+    pub name: Option<String>,
+    pub columns: Vec<Spanned<String>>,
+    pub unique: Option<bool>,
+    pub method: Option<String>,
+    pub include: Option<Vec<String>>,
+    #[serde(rename = "where")]
+    pub predicate: Option<Spanned<String>>,
+    pub nulls_not_distinct: Option<bool>,
+}

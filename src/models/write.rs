@@ -1,0 +1,404 @@
+//! `Schema` → `models.toml` text (for `inspect`): names only where they differ from the default,
+//! column-level sugar where it fits, deterministic order.
+
+use crate::dialect::Dialect;
+use crate::schema::*;
+
+fn s(v: &str) -> String {
+    toml::Value::String(v.to_string()).to_string()
+}
+
+fn key(k: &str) -> String {
+    if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        k.to_string()
+    } else {
+        s(k)
+    }
+}
+
+fn list(v: &[String]) -> String {
+    format!("[{}]", v.iter().map(|x| s(x)).collect::<Vec<_>>().join(", "))
+}
+
+fn inline(fields: &[(String, String)]) -> String {
+    format!("{{ {} }}", fields.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", "))
+}
+
+fn f(k: &str, v: String) -> (String, String) {
+    (k.to_string(), v)
+}
+
+fn seq_fields(o: &SeqOptions, out: &mut Vec<(String, String)>) {
+    for (k, v) in [("start", o.start), ("increment", o.increment), ("min", o.min), ("max", o.max), ("cache", o.cache)] {
+        if let Some(v) = v {
+            out.push(f(k, v.to_string()));
+        }
+    }
+    if o.cycle {
+        out.push(f("cycle", "true".into()));
+    }
+}
+
+fn deferrable(d: Deferrable) -> Option<String> {
+    match d {
+        Deferrable::No => None,
+        Deferrable::Immediate => Some(s("immediate")),
+        Deferrable::Deferred => Some(s("deferred")),
+    }
+}
+
+/// Whether `seq` is exactly what `serial` on `table.col` creates.
+fn is_serial(d: &dyn Dialect, schema: &Schema, t: &Table, c: &Column) -> Option<QName> {
+    if d.name() != "postgresql" {
+        return None;
+    }
+    let def = c.default.as_ref()?;
+    let seq_name = d.default_name(&t.name.name, std::slice::from_ref(&c.name), "seq");
+    let q = QName { schema: t.name.schema.clone(), name: seq_name };
+    let seq = schema.sequences.get(&q)?;
+    let expect = d.expr_key(&format!("nextval('{}'::regclass)", q.to_string().replace('\'', "''")));
+    let ok = def.key == expect
+        && seq.owned_by.as_ref() == Some(&(t.name.clone(), c.name.clone()))
+        && seq.ty == c.ty
+        && seq.options == SeqOptions::default()
+        && seq.comment.is_none()
+        && matches!(c.ty.as_str(), "integer" | "bigint" | "smallint");
+    ok.then_some(q)
+}
+
+fn ref_str(d: &dyn Dialect, t: &QName, col: Option<&str>) -> String {
+    let _ = d;
+    match col {
+        Some(c) => format!("{t}.{c}"),
+        None => t.to_string(),
+    }
+}
+
+/// Writes the models file for `schema`. `url` goes into `[database]` when given.
+pub fn write(schema: &Schema, d: &dyn Dialect, url: Option<&str>) -> String {
+    let mut out = String::new();
+    out.push_str("# Written by `autogen inspect`. Edit freely: this file is the source of truth.\n\n[database]\n");
+    if let Some(u) = url {
+        out.push_str(&format!("url = {}\n", s(u)));
+    }
+    if !s_empty(&schema.namespaces) {
+        let mut ns = vec![d.default_namespace().to_string()];
+        ns.extend(schema.namespaces.iter().cloned());
+        out.push_str(&format!("schemas = {}\n", list(&ns)));
+    }
+    if !schema.extensions.is_empty() {
+        let e: Vec<String> = schema.extensions.iter().map(|e| e.name.clone()).collect();
+        out.push_str(&format!("extensions = {}\n", list(&e)));
+    }
+    for (n, e) in &schema.enums {
+        out.push_str(&format!("\n[enums.{}]\nvalues = {}\n", key(&n.to_string()), list(&e.values)));
+        if let Some(c) = &e.comment {
+            out.push_str(&format!("comment = {}\n", s(c)));
+        }
+    }
+    for (n, dm) in &schema.domains {
+        out.push_str(&format!("\n[domains.{}]\ntype = {}\n", key(&n.to_string()), s(&dm.ty)));
+        if !dm.nullable {
+            out.push_str("nullable = false\n");
+        }
+        if let Some(x) = &dm.default {
+            out.push_str(&format!("default = {}\n", s(&x.sql)));
+        }
+        if let Some(c) = &dm.collation {
+            out.push_str(&format!("collation = {}\n", s(c)));
+        }
+        if !dm.checks.is_empty() {
+            let cs: Vec<String> = dm
+                .checks
+                .iter()
+                .map(|c| inline(&[f("name", s(&c.name)), f("expr", s(&c.expr.sql))]))
+                .collect();
+            out.push_str(&format!("checks = [\n  {},\n]\n", cs.join(",\n  ")));
+        }
+        if let Some(c) = &dm.comment {
+            out.push_str(&format!("comment = {}\n", s(c)));
+        }
+    }
+    // Serial sequences are written as `type = "serial"` on their column.
+    let mut serial_seqs = std::collections::BTreeSet::new();
+    for t in schema.tables.values() {
+        for c in &t.columns {
+            if let Some(q) = is_serial(d, schema, t, c) {
+                serial_seqs.insert(q);
+            }
+        }
+    }
+    for (n, sq) in &schema.sequences {
+        if serial_seqs.contains(n) {
+            continue;
+        }
+        out.push_str(&format!("\n[sequences.{}]\ntype = {}\n", key(&n.to_string()), s(&sq.ty)));
+        let mut fields = vec![];
+        seq_fields(&sq.options, &mut fields);
+        for (k, v) in fields {
+            out.push_str(&format!("{k} = {v}\n"));
+        }
+        if let Some((t, c)) = &sq.owned_by {
+            out.push_str(&format!("owned_by = {}\n", s(&format!("{t}.{c}"))));
+        }
+        if let Some(c) = &sq.comment {
+            out.push_str(&format!("comment = {}\n", s(c)));
+        }
+    }
+    for t in schema.tables.values() {
+        write_table(&mut out, schema, t, d);
+    }
+    out
+}
+
+fn s_empty(v: &[String]) -> bool {
+    v.is_empty()
+}
+
+fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
+    let tn = &t.name.name;
+    out.push_str(&format!("\n[tables.{}]\n", key(&t.name.to_string())));
+    if let Some(c) = &t.comment {
+        out.push_str(&format!("comment = {}\n", s(c)));
+    }
+    if let Some(p) = &t.partition_of {
+        out.push_str(&format!("partition_of = {}\npartition_bound = {}\n", s(&p.parent.to_string()), s(&p.bound.sql)));
+    }
+    if let Some(p) = &t.partition_by {
+        out.push_str(&format!("partition_by = {}\n", s(&p.sql)));
+    }
+    if !t.options.is_empty() {
+        let opts: Vec<String> = t.options.iter().filter(|o| *o != "autoincrement").cloned().collect();
+        if !opts.is_empty() {
+            out.push_str(&format!("options = {}\n", list(&opts)));
+        }
+    }
+    let default_pk = t.primary_key.as_ref().is_some_and(|p| p.columns.len() == 1 && p.name == d.default_name(tn, &[], "pkey"));
+    let col_unique = |c: &str| {
+        t.uniques.iter().find(|u| {
+            u.columns.len() == 1
+                && u.columns[0] == c
+                && u.name == d.default_name(tn, &u.columns, "key")
+                && !u.nulls_not_distinct
+                && u.deferrable == Deferrable::No
+        })
+    };
+    let col_fk = |c: &str| {
+        t.foreign_keys.iter().find(|fk| {
+            fk.columns.len() == 1
+                && fk.columns[0] == c
+                && fk.name == d.default_name(tn, &fk.columns, "fkey")
+                && fk.deferrable == Deferrable::No
+                && !fk.match_full
+                && fk.ref_columns.len() == 1
+        })
+    };
+    let mut inline_uniques = vec![];
+    let mut inline_fks = vec![];
+    let mut cols = vec![];
+    for c in &t.columns {
+        let mut fl = vec![f("name", s(&c.name))];
+        match is_serial(d, schema, t, c) {
+            Some(_) => fl.push(f(
+                "type",
+                s(match c.ty.as_str() {
+                    "bigint" => "bigserial",
+                    "smallint" => "smallserial",
+                    _ => "serial",
+                }),
+            )),
+            None => fl.push(f("type", s(&c.ty))),
+        }
+        if default_pk && t.primary_key.as_ref().is_some_and(|p| p.columns[0] == c.name) {
+            fl.push(f("primary_key", "true".into()));
+            if t.options.iter().any(|o| o == "autoincrement") {
+                fl.push(f("autoincrement", "true".into()));
+            }
+        }
+        if let Some(i) = &c.identity {
+            if i.options == SeqOptions::default() {
+                fl.push(f("identity", if i.always { s("always") } else { "true".into() }));
+            } else {
+                let mut o = vec![f("always", i.always.to_string())];
+                seq_fields(&i.options, &mut o);
+                fl.push(f("identity", inline(&o)));
+            }
+        }
+        if c.nullable {
+            fl.push(f("nullable", "true".into()));
+        }
+        if let Some(x) = &c.default {
+            if is_serial(d, schema, t, c).is_none() {
+                fl.push(f("default", s(&x.sql)));
+            }
+        }
+        if let Some(g) = &c.generated {
+            fl.push(f("generated", s(&g.sql)));
+        }
+        if let Some(u) = col_unique(&c.name) {
+            fl.push(f("unique", "true".into()));
+            inline_uniques.push(u.name.clone());
+        }
+        if let Some(fk) = col_fk(&c.name) {
+            fl.push(f("references", s(&ref_str(d, &fk.ref_table, Some(&fk.ref_columns[0])))));
+            if fk.on_delete != FkAction::NoAction {
+                fl.push(f("on_delete", s(fk.on_delete.model_name())));
+            }
+            if fk.on_update != FkAction::NoAction {
+                fl.push(f("on_update", s(fk.on_update.model_name())));
+            }
+            inline_fks.push(fk.name.clone());
+        }
+        if let Some(x) = &c.collation {
+            fl.push(f("collation", s(x)));
+        }
+        if let Some(x) = &c.comment {
+            fl.push(f("comment", s(x)));
+        }
+        cols.push(inline(&fl));
+    }
+    if !cols.is_empty() {
+        out.push_str(&format!("columns = [\n  {},\n]\n", cols.join(",\n  ")));
+    }
+    if let Some(pk) = &t.primary_key {
+        if !default_pk {
+            if pk.name == d.default_name(tn, &[], "pkey") {
+                out.push_str(&format!("primary_key = {}\n", list(&pk.columns)));
+            } else {
+                out.push_str(&format!("primary_key = {}\n", inline(&[f("name", s(&pk.name)), f("columns", list(&pk.columns))])));
+            }
+        }
+    }
+    let uniques: Vec<String> = t
+        .uniques
+        .iter()
+        .filter(|u| !inline_uniques.contains(&u.name))
+        .map(|u| {
+            let mut fl = vec![];
+            if u.name != d.default_name(tn, &u.columns, "key") {
+                fl.push(f("name", s(&u.name)));
+            }
+            fl.push(f("columns", list(&u.columns)));
+            if u.nulls_not_distinct {
+                fl.push(f("nulls_not_distinct", "true".into()));
+            }
+            if let Some(x) = deferrable(u.deferrable) {
+                fl.push(f("deferrable", x));
+            }
+            inline(&fl)
+        })
+        .collect();
+    if !uniques.is_empty() {
+        out.push_str(&format!("unique = [\n  {},\n]\n", uniques.join(",\n  ")));
+    }
+    let colnames: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
+    let checks: Vec<String> = t
+        .checks
+        .iter()
+        .map(|c| {
+            let first = crate::dialect::canonical::first_column(&c.expr.sql, &colnames);
+            let mut fl = vec![];
+            if c.name != d.default_name(tn, &first.into_iter().collect::<Vec<_>>(), "check") {
+                fl.push(f("name", s(&c.name)));
+            }
+            fl.push(f("expr", s(&c.expr.sql)));
+            if c.no_inherit {
+                fl.push(f("no_inherit", "true".into()));
+            }
+            inline(&fl)
+        })
+        .collect();
+    if !checks.is_empty() {
+        out.push_str(&format!("checks = [\n  {},\n]\n", checks.join(",\n  ")));
+    }
+    let others: Vec<String> = t
+        .others
+        .iter()
+        .map(|o| inline(&[f("name", s(&o.name)), f("definition", s(&o.definition.sql))]))
+        .collect();
+    if !others.is_empty() {
+        out.push_str(&format!("constraints = [\n  {},\n]\n", others.join(",\n  ")));
+    }
+    let fks: Vec<String> = t
+        .foreign_keys
+        .iter()
+        .filter(|fk| !inline_fks.contains(&fk.name))
+        .map(|fk| {
+            let mut fl = vec![];
+            if fk.name != d.default_name(tn, &fk.columns, "fkey") {
+                fl.push(f("name", s(&fk.name)));
+            }
+            fl.push(f("columns", list(&fk.columns)));
+            fl.push(f("references", s(&fk.ref_table.to_string())));
+            fl.push(f("referenced_columns", list(&fk.ref_columns)));
+            if fk.on_delete != FkAction::NoAction {
+                fl.push(f("on_delete", s(fk.on_delete.model_name())));
+            }
+            if fk.on_update != FkAction::NoAction {
+                fl.push(f("on_update", s(fk.on_update.model_name())));
+            }
+            if let Some(x) = deferrable(fk.deferrable) {
+                fl.push(f("deferrable", x));
+            }
+            if fk.match_full {
+                fl.push(f("match", s("full")));
+            }
+            inline(&fl)
+        })
+        .collect();
+    if !fks.is_empty() {
+        out.push_str(&format!("foreign_keys = [\n  {},\n]\n", fks.join(",\n  ")));
+    }
+    let idx: Vec<String> = t
+        .indexes
+        .iter()
+        .map(|i| {
+            let parts: Vec<String> = i.parts.iter().map(index_part_text).collect();
+            let names: Vec<String> =
+                i.parts.iter().map(|p| crate::dialect::canonical::index_column_name(&p.expr.sql, &colnames)).collect();
+            let mut fl = vec![];
+            if i.name != d.default_name(tn, &names, "idx") {
+                fl.push(f("name", s(&i.name)));
+            }
+            fl.push(f("columns", list(&parts)));
+            if i.unique {
+                fl.push(f("unique", "true".into()));
+            }
+            if i.method != "btree" {
+                fl.push(f("method", s(&i.method)));
+            }
+            if !i.include.is_empty() {
+                fl.push(f("include", list(&i.include)));
+            }
+            if let Some(p) = &i.predicate {
+                fl.push(f("where", s(&p.sql)));
+            }
+            if i.nulls_not_distinct {
+                fl.push(f("nulls_not_distinct", "true".into()));
+            }
+            inline(&fl)
+        })
+        .collect();
+    if !idx.is_empty() {
+        out.push_str(&format!("indexes = [\n  {},\n]\n", idx.join(",\n  ")));
+    }
+}
+
+fn index_part_text(p: &IndexPart) -> String {
+    let mut s = p.expr.sql.clone();
+    if let Some(c) = &p.collation {
+        s.push_str(&format!(" COLLATE \"{c}\""));
+    }
+    if let Some(o) = &p.opclass {
+        s.push_str(&format!(" {o}"));
+    }
+    if p.desc {
+        s.push_str(" DESC");
+    }
+    match p.nulls_first {
+        Some(true) => s.push_str(" NULLS FIRST"),
+        Some(false) => s.push_str(" NULLS LAST"),
+        None => {}
+    }
+    s
+}

@@ -1,0 +1,219 @@
+//! Migration operations. Every destructive op keeps what it destroys, so `inverse()` cannot fail.
+
+use crate::schema::*;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+    CreateNamespace(String),
+    DropNamespace(String),
+    CreateExtension(Extension),
+    DropExtension(Extension),
+    CreateEnum(Enum),
+    DropEnum(Enum),
+    /// Values changed. `usages` are the columns of type `name` (needed when a type swap is rendered).
+    AlterEnum { name: QName, from: Vec<String>, to: Vec<String>, usages: Vec<EnumUsage> },
+    CreateDomain(Domain),
+    DropDomain(Domain),
+    AlterDomain { from: Domain, to: Domain },
+    CreateSequence(Sequence),
+    DropSequence(Sequence),
+    AlterSequence { from: Sequence, to: Sequence },
+    SetSequenceOwner { seq: QName, from: Option<(QName, String)>, to: Option<(QName, String)> },
+    CreateTable(Table),
+    DropTable(Table),
+    RenameTable { from: QName, to: QName },
+    SetTableComment { table: QName, from: Option<String>, to: Option<String> },
+    AddColumn { table: QName, column: Column },
+    DropColumn { table: QName, column: Column },
+    RenameColumn { table: QName, from: String, to: String },
+    AlterColumn { table: QName, from: Column, to: Column },
+    AddPrimaryKey { table: QName, key: PrimaryKey },
+    DropPrimaryKey { table: QName, key: PrimaryKey },
+    AddUnique { table: QName, unique: Unique },
+    DropUnique { table: QName, unique: Unique },
+    AddCheck { table: QName, check: Check },
+    DropCheck { table: QName, check: Check },
+    AddOther { table: QName, constraint: OtherConstraint },
+    DropOther { table: QName, constraint: OtherConstraint },
+    AddForeignKey { table: QName, fk: ForeignKey },
+    DropForeignKey { table: QName, fk: ForeignKey },
+    RenameConstraint { table: QName, from: String, to: String },
+    CreateIndex { table: QName, index: Index },
+    DropIndex { table: QName, index: Index },
+    RenameIndex { table: QName, from: String, to: String },
+    /// SQLite: a change ALTER TABLE cannot make, done by rebuilding the table (rows copied).
+    RebuildTable { from: Table, to: Table },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnumUsage {
+    pub table: QName,
+    pub column: String,
+    pub default: Option<Expr>,
+    pub array: bool,
+}
+
+impl Op {
+    /// The op that undoes this one.
+    pub fn inverse(&self) -> Op {
+        use Op::*;
+        match self.clone() {
+            CreateNamespace(n) => DropNamespace(n),
+            DropNamespace(n) => CreateNamespace(n),
+            CreateExtension(e) => DropExtension(e),
+            DropExtension(e) => CreateExtension(e),
+            CreateEnum(e) => DropEnum(e),
+            DropEnum(e) => CreateEnum(e),
+            AlterEnum { name, from, to, usages } => AlterEnum { name, from: to, to: from, usages },
+            CreateDomain(d) => DropDomain(d),
+            DropDomain(d) => CreateDomain(d),
+            AlterDomain { from, to } => AlterDomain { from: to, to: from },
+            CreateSequence(s) => DropSequence(s),
+            DropSequence(s) => CreateSequence(s),
+            AlterSequence { from, to } => AlterSequence { from: to, to: from },
+            SetSequenceOwner { seq, from, to } => SetSequenceOwner { seq, from: to, to: from },
+            CreateTable(t) => DropTable(t),
+            DropTable(t) => CreateTable(t),
+            RenameTable { from, to } => RenameTable { from: to, to: from },
+            SetTableComment { table, from, to } => SetTableComment { table, from: to, to: from },
+            AddColumn { table, column } => DropColumn { table, column },
+            DropColumn { table, column } => AddColumn { table, column },
+            RenameColumn { table, from, to } => RenameColumn { table, from: to, to: from },
+            AlterColumn { table, from, to } => AlterColumn { table, from: to, to: from },
+            AddPrimaryKey { table, key } => DropPrimaryKey { table, key },
+            DropPrimaryKey { table, key } => AddPrimaryKey { table, key },
+            AddUnique { table, unique } => DropUnique { table, unique },
+            DropUnique { table, unique } => AddUnique { table, unique },
+            AddCheck { table, check } => DropCheck { table, check },
+            DropCheck { table, check } => AddCheck { table, check },
+            AddOther { table, constraint } => DropOther { table, constraint },
+            DropOther { table, constraint } => AddOther { table, constraint },
+            AddForeignKey { table, fk } => DropForeignKey { table, fk },
+            DropForeignKey { table, fk } => AddForeignKey { table, fk },
+            RenameConstraint { table, from, to } => RenameConstraint { table, from: to, to: from },
+            CreateIndex { table, index } => DropIndex { table, index },
+            DropIndex { table, index } => CreateIndex { table, index },
+            RenameIndex { table, from, to } => RenameIndex { table, from: to, to: from },
+            RebuildTable { from, to } => RebuildTable { from: to, to: from },
+        }
+    }
+
+    /// A description of the data this op destroys, for the `-- warning:` header; `None` if it keeps data.
+    pub fn destroys(&self) -> Option<String> {
+        use Op::*;
+        match self {
+            DropTable(t) => Some(format!("drops table {}", t.name)),
+            DropColumn { table, column } => Some(format!("drops column {table}.{}", column.name)),
+            AlterColumn { table, from, to } if from.ty != to.ty => {
+                Some(format!("changes type of {table}.{} from {} to {}", to.name, from.ty, to.ty))
+            }
+            AlterEnum { name, from, to, .. } if from.iter().any(|v| !to.contains(v)) => {
+                Some(format!("removes values from enum {name}"))
+            }
+            DropSequence(s) => Some(format!("drops sequence {}", s.name)),
+            RebuildTable { from, to } => {
+                let gone: Vec<&str> =
+                    from.columns.iter().filter(|c| to.column(&c.name).is_none()).map(|c| c.name.as_str()).collect();
+                (!gone.is_empty()).then(|| format!("rebuilds table {} without column(s) {}", to.name, gone.join(", ")))
+            }
+            _ => None,
+        }
+    }
+
+    /// Short human summary, one line, used by `check`.
+    pub fn summary(&self) -> String {
+        use Op::*;
+        match self {
+            CreateNamespace(n) => format!("schema {n} is missing"),
+            DropNamespace(n) => format!("schema {n} is not in the models"),
+            CreateExtension(e) => format!("extension {} is missing", e.name),
+            DropExtension(e) => format!("extension {} is not in the models", e.name),
+            CreateEnum(e) => format!("enum {} is missing", e.name),
+            DropEnum(e) => format!("enum {} is not in the models", e.name),
+            AlterEnum { name, from, to, .. } => {
+                format!("enum {name}: values [{}] should be [{}]", from.join(", "), to.join(", "))
+            }
+            CreateDomain(d) => format!("domain {} is missing", d.name),
+            DropDomain(d) => format!("domain {} is not in the models", d.name),
+            AlterDomain { to, .. } => format!("domain {} differs", to.name),
+            CreateSequence(s) => format!("sequence {} is missing", s.name),
+            DropSequence(s) => format!("sequence {} is not in the models", s.name),
+            AlterSequence { to, .. } => format!("sequence {} options differ", to.name),
+            SetSequenceOwner { seq, to, .. } => match to {
+                Some((t, c)) => format!("sequence {seq} should be owned by {t}.{c}"),
+                None => format!("sequence {seq} should not be owned by a column"),
+            },
+            CreateTable(t) => format!("table {} is missing", t.name),
+            DropTable(t) => format!("table {} is not in the models", t.name),
+            RenameTable { from, to } => format!("table {from} should be renamed to {to}"),
+            SetTableComment { table, .. } => format!("table {table}: comment differs"),
+            AddColumn { table, column } => format!("column {table}.{} is missing", column.name),
+            DropColumn { table, column } => format!("column {table}.{} is not in the models", column.name),
+            RenameColumn { table, from, to } => format!("column {table}.{from} should be renamed to {to}"),
+            AlterColumn { table, from, to } => {
+                let mut what = vec![];
+                if from.ty != to.ty {
+                    what.push(format!("type {} → {}", from.ty, to.ty));
+                }
+                if from.nullable != to.nullable {
+                    what.push(if to.nullable { "should be nullable".into() } else { "should be NOT NULL".into() });
+                }
+                if from.default != to.default {
+                    let d = |e: &Option<Expr>| e.as_ref().map(|e| e.sql.clone()).unwrap_or_else(|| "none".into());
+                    what.push(format!("default {} → {}", d(&from.default), d(&to.default)));
+                }
+                if from.identity != to.identity {
+                    what.push("identity differs".into());
+                }
+                if from.generated != to.generated {
+                    what.push("generated expression differs".into());
+                }
+                if from.collation != to.collation {
+                    what.push("collation differs".into());
+                }
+                if from.comment != to.comment {
+                    what.push("comment differs".into());
+                }
+                format!("column {table}.{}: {}", to.name, what.join(", "))
+            }
+            AddPrimaryKey { table, key } => format!("table {table}: primary key {} is missing", key.name),
+            DropPrimaryKey { table, key } => format!("table {table}: primary key {} is not in the models", key.name),
+            AddUnique { table, unique } => format!("table {table}: unique {} is missing", unique.name),
+            DropUnique { table, unique } => format!("table {table}: unique {} is not in the models", unique.name),
+            AddCheck { table, check } => format!("table {table}: check {} is missing", check.name),
+            DropCheck { table, check } => format!("table {table}: check {} is not in the models", check.name),
+            AddOther { table, constraint } => format!("table {table}: constraint {} is missing", constraint.name),
+            DropOther { table, constraint } => {
+                format!("table {table}: constraint {} is not in the models", constraint.name)
+            }
+            AddForeignKey { table, fk } => format!("table {table}: foreign key {} is missing", fk.name),
+            DropForeignKey { table, fk } => format!("table {table}: foreign key {} is not in the models", fk.name),
+            RenameConstraint { table, from, to } => format!("table {table}: constraint {from} should be named {to}"),
+            CreateIndex { table, index } => format!("table {table}: index {} is missing", index.name),
+            DropIndex { table, index } => format!("table {table}: index {} is not in the models", index.name),
+            RenameIndex { table, from, to } => format!("table {table}: index {from} should be named {to}"),
+            RebuildTable { to, .. } => format!("table {} differs (rebuilt: SQLite cannot ALTER it in place)", to.name),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inverse_is_an_involution() {
+        let t = QName::parse("t");
+        let ops = vec![
+            Op::CreateNamespace("b".into()),
+            Op::RenameTable { from: t.clone(), to: QName::parse("u") },
+            Op::AddColumn { table: t.clone(), column: Column::new("a", "integer") },
+            Op::AlterEnum { name: t.clone(), from: vec!["a".into()], to: vec!["a".into(), "b".into()], usages: vec![] },
+            Op::SetSequenceOwner { seq: t.clone(), from: None, to: Some((t.clone(), "a".into())) },
+        ];
+        for op in ops {
+            assert_ne!(op.inverse(), op);
+            assert_eq!(op.inverse().inverse(), op);
+        }
+    }
+}

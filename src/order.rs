@@ -1,0 +1,201 @@
+//! Dependency order of ops: types before tables, referenced tables before referencing ones, drops of
+//! dependents before what they depend on; FK cycles are broken with `ALTER TABLE … ADD CONSTRAINT`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::op::Op;
+use crate::schema::{QName, Table};
+
+fn phase(op: &Op) -> u32 {
+    use Op::*;
+    match op {
+        CreateNamespace(_) => 10,
+        CreateExtension(_) => 11,
+        CreateEnum(_) => 20,
+        AlterEnum { .. } => 21,
+        CreateDomain(_) => 22,
+        AlterDomain { .. } => 23,
+        CreateSequence(_) => 24,
+        AlterSequence { .. } => 24,
+        RenameTable { .. } => 25,
+        RenameColumn { .. } => 26,
+        RenameConstraint { .. } | RenameIndex { .. } => 27,
+        SetSequenceOwner { to: None, .. } => 30,
+        DropForeignKey { .. } => 31,
+        DropIndex { .. } => 32,
+        DropCheck { .. } | DropUnique { .. } | DropOther { .. } => 33,
+        DropPrimaryKey { .. } => 34,
+        DropTable(_) => 40,
+        AddColumn { .. } => 50,
+        AlterColumn { .. } => 51,
+        RebuildTable { .. } => 52,
+        DropColumn { .. } => 55,
+        CreateTable(_) => 60,
+        AddPrimaryKey { .. } => 64,
+        AddUnique { .. } | AddCheck { .. } | AddOther { .. } => 65,
+        CreateIndex { .. } => 66,
+        AddForeignKey { .. } => 67,
+        SetSequenceOwner { to: Some(_), .. } => 70,
+        SetTableComment { .. } => 75,
+        DropSequence(_) => 80,
+        DropDomain(_) => 81,
+        DropEnum(_) => 82,
+        DropExtension(_) => 83,
+        DropNamespace(_) => 84,
+    }
+}
+
+/// Orders tables so each comes after the tables it depends on (among `tables`); returns the order and the
+/// FKs that had to be cut to break cycles (as `(table, fk name)`).
+fn topo(tables: &[&Table], break_cycles: bool) -> (Vec<QName>, BTreeSet<(QName, String)>) {
+    let names: BTreeSet<QName> = tables.iter().map(|t| t.name.clone()).collect();
+    let by_name: BTreeMap<QName, &Table> = tables.iter().map(|t| (t.name.clone(), *t)).collect();
+    let mut done: BTreeSet<QName> = BTreeSet::new();
+    let mut order = vec![];
+    let mut cut = BTreeSet::new();
+    // Deterministic DFS by name; a back edge (to a table on the stack) is an FK that must be cut.
+    #[allow(clippy::too_many_arguments)]
+    fn visit(
+        n: &QName,
+        by_name: &BTreeMap<QName, &Table>,
+        names: &BTreeSet<QName>,
+        done: &mut BTreeSet<QName>,
+        stack: &mut Vec<QName>,
+        order: &mut Vec<QName>,
+        cut: &mut BTreeSet<(QName, String)>,
+        break_cycles: bool,
+    ) {
+        if done.contains(n) {
+            return;
+        }
+        stack.push(n.clone());
+        let t = by_name[n];
+        if let Some(p) = &t.partition_of {
+            if names.contains(&p.parent) && !stack.contains(&p.parent) {
+                visit(&p.parent, by_name, names, done, stack, order, cut, break_cycles);
+            }
+        }
+        for fk in &t.foreign_keys {
+            let r = &fk.ref_table;
+            if r == n || !names.contains(r) {
+                continue;
+            }
+            if stack.contains(r) {
+                if break_cycles {
+                    cut.insert((n.clone(), fk.name.clone()));
+                }
+            } else {
+                visit(r, by_name, names, done, stack, order, cut, break_cycles);
+            }
+        }
+        stack.pop();
+        done.insert(n.clone());
+        order.push(n.clone());
+    }
+    for n in &names {
+        let mut stack = vec![];
+        visit(n, &by_name, &names, &mut done, &mut stack, &mut order, &mut cut, break_cycles);
+    }
+    (order, cut)
+}
+
+/// Puts ops in an order the database accepts. Deterministic: ties keep the diff's order.
+/// `break_cycles`: move FKs on cycles into `ALTER TABLE … ADD CONSTRAINT` (not needed where the
+/// database does not check FK targets at creation, as in SQLite).
+pub fn order(ops: Vec<Op>, break_cycles: bool) -> Vec<Op> {
+    let mut out: Vec<Op> = Vec::with_capacity(ops.len());
+    let mut creates: Vec<Table> = vec![];
+    let mut drops: Vec<Table> = vec![];
+    for op in ops {
+        match op {
+            Op::CreateTable(t) => creates.push(t),
+            Op::DropTable(t) => drops.push(t),
+            other => out.push(other),
+        }
+    }
+    // Creates: topological; cut FKs become AddForeignKey after every table exists.
+    let refs: Vec<&Table> = creates.iter().collect();
+    let (seq, cut) = topo(&refs, break_cycles);
+    let mut by_name: BTreeMap<QName, Table> = creates.into_iter().map(|t| (t.name.clone(), t)).collect();
+    let mut created = vec![];
+    for n in seq {
+        let mut t = by_name.remove(&n).unwrap();
+        let (keep, moved): (Vec<_>, Vec<_>) =
+            t.foreign_keys.into_iter().partition(|f| !cut.contains(&(n.clone(), f.name.clone())));
+        t.foreign_keys = keep;
+        for fk in moved {
+            out.push(Op::AddForeignKey { table: n.clone(), fk });
+        }
+        created.push(Op::CreateTable(t));
+    }
+    // Drops: reverse topological; cut FKs are dropped first.
+    let refs: Vec<&Table> = drops.iter().collect();
+    let (seq, cut) = topo(&refs, break_cycles);
+    let mut by_name: BTreeMap<QName, Table> = drops.into_iter().map(|t| (t.name.clone(), t)).collect();
+    let mut dropped = vec![];
+    for n in seq.into_iter().rev() {
+        let mut t = by_name.remove(&n).unwrap();
+        let (keep, moved): (Vec<_>, Vec<_>) =
+            t.foreign_keys.into_iter().partition(|f| !cut.contains(&(n.clone(), f.name.clone())));
+        t.foreign_keys = keep;
+        for fk in moved {
+            out.push(Op::DropForeignKey { table: n.clone(), fk });
+        }
+        dropped.push(Op::DropTable(t));
+    }
+    out.extend(created);
+    out.extend(dropped);
+    // Stable sort by phase keeps the topological order inside a phase.
+    out.sort_by_key(phase);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Column, ForeignKey};
+
+    fn t(name: &str, refs: &[&str]) -> Table {
+        let mut t = Table::new(QName::parse(name));
+        t.columns.push(Column::new("id", "integer"));
+        for r in refs {
+            t.foreign_keys.push(ForeignKey {
+                name: format!("{name}_{r}_fkey"),
+                columns: vec![format!("{r}_id")],
+                ref_table: QName::parse(r),
+                ref_columns: vec!["id".into()],
+                on_delete: Default::default(),
+                on_update: Default::default(),
+                deferrable: Default::default(),
+                match_full: false,
+            });
+        }
+        t
+    }
+
+    fn names(ops: &[Op]) -> Vec<String> {
+        ops.iter()
+            .map(|o| match o {
+                Op::CreateTable(t) => format!("create {}", t.name),
+                Op::DropTable(t) => format!("drop {}", t.name),
+                Op::AddForeignKey { table, fk } => format!("fk {table}->{}", fk.ref_table),
+                Op::DropForeignKey { table, fk } => format!("dropfk {table}->{}", fk.ref_table),
+                o => format!("{o:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn referenced_tables_are_created_first() {
+        let ops = order(vec![Op::CreateTable(t("a", &["b"])), Op::CreateTable(t("b", &[]))], true);
+        assert_eq!(names(&ops), ["create b", "create a"]);
+    }
+
+    #[test]
+    fn cycle_is_broken_with_add_constraint() {
+        let ops = order(vec![Op::CreateTable(t("a", &["b"])), Op::CreateTable(t("b", &["a"]))], true);
+        assert_eq!(names(&ops), ["create b", "create a", "fk b->a"]);
+        let ops = order(vec![Op::DropTable(t("a", &["b"])), Op::DropTable(t("b", &["a"]))], true);
+        assert_eq!(names(&ops), ["dropfk b->a", "drop a", "drop b"]);
+    }
+}

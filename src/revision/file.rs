@@ -1,0 +1,319 @@
+//! Revision files: header, `-- upgrade` / `-- downgrade` sections, statements with their line numbers;
+//! written atomically (temp file + rename).
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use sqlparser::tokenizer::{Token, Tokenizer};
+
+use super::RevisionError;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statement {
+    pub sql: String,
+    /// 1-based line of the statement's first token in the file.
+    pub line: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Revision {
+    pub id: String,
+    pub down: Vec<String>,
+    pub message: String,
+    pub created: String,
+    pub dialect: String,
+    pub transactional: bool,
+    pub depends_on: Vec<String>,
+    pub branch_labels: Vec<String>,
+    pub warnings: Vec<String>,
+    pub upgrade: Vec<Statement>,
+    pub downgrade: Vec<Statement>,
+    /// SHA-256 (hex) of the upgrade section, LF line endings, no BOM.
+    pub checksum: String,
+    pub path: PathBuf,
+}
+
+const KEYS: &[&str] =
+    &["revision", "down_revision", "message", "created", "dialect", "transactional", "depends_on", "branch_labels", "warning"];
+
+fn list(v: &str) -> Vec<String> {
+    v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+}
+
+pub fn checksum(section: &str) -> String {
+    let text = section.strip_prefix('\u{feff}').unwrap_or(section).replace("\r\n", "\n");
+    let text = text.trim_matches('\n');
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Parses a revision file's text.
+pub fn parse(path: &Path, text: &str, parser: &dyn sqlparser::dialect::Dialect) -> Result<Revision, RevisionError> {
+    let p = path.display().to_string();
+    let err = |line: usize, msg: String| RevisionError::Header { path: p.clone(), line, msg };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text).replace("\r\n", "\n");
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut rev = Revision {
+        id: String::new(),
+        down: vec![],
+        message: String::new(),
+        created: String::new(),
+        dialect: String::new(),
+        transactional: true,
+        depends_on: vec![],
+        branch_labels: vec![],
+        warnings: vec![],
+        upgrade: vec![],
+        downgrade: vec![],
+        checksum: String::new(),
+        path: path.to_path_buf(),
+    };
+    let mut seen_rev = false;
+    let mut up_start = None;
+    let mut down_start = None;
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim();
+        if t == "-- upgrade" {
+            up_start = Some(i + 1);
+            break;
+        }
+        if t.is_empty() {
+            continue;
+        }
+        let Some(h) = t.strip_prefix("--") else {
+            return Err(err(i + 1, "expected a `-- key: value` header line or `-- upgrade` before any SQL".into()));
+        };
+        let Some((k, v)) = h.split_once(':') else {
+            continue; // a plain comment in the header
+        };
+        let (k, v) = (k.trim(), v.trim());
+        if !KEYS.contains(&k) {
+            if k.chars().all(|c| c.is_ascii_lowercase() || c == '_') && !k.is_empty() {
+                return Err(err(i + 1, format!("unknown header key `{k}` (known: {})", KEYS.join(", "))));
+            }
+            continue;
+        }
+        match k {
+            "revision" => {
+                if v.is_empty() || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    return Err(err(i + 1, format!("invalid revision id `{v}`: letters, digits and _ only")));
+                }
+                rev.id = v.to_string();
+                seen_rev = true;
+            }
+            "down_revision" => rev.down = list(v),
+            "message" => rev.message = v.to_string(),
+            "created" => rev.created = v.to_string(),
+            "dialect" => rev.dialect = v.to_string(),
+            "transactional" => {
+                rev.transactional = match v {
+                    "true" => true,
+                    "false" => false,
+                    _ => return Err(err(i + 1, format!("transactional must be true or false, not `{v}`"))),
+                }
+            }
+            "depends_on" => rev.depends_on = list(v),
+            "branch_labels" => rev.branch_labels = list(v),
+            "warning" => rev.warnings.push(v.to_string()),
+            _ => unreachable!(),
+        }
+    }
+    if !seen_rev {
+        return Err(err(1, "missing `-- revision: ID` header".into()));
+    }
+    let Some(up) = up_start else {
+        return Err(err(lines.len(), "missing `-- upgrade` section".into()));
+    };
+    for (i, line) in lines.iter().enumerate().skip(up) {
+        if line.trim() == "-- downgrade" {
+            down_start = Some(i + 1);
+            break;
+        }
+    }
+    let Some(down) = down_start else {
+        return Err(err(lines.len(), "missing `-- downgrade` section".into()));
+    };
+    let up_text = lines[up..down - 1].join("\n");
+    let down_text = lines[down..].join("\n");
+    rev.checksum = checksum(&up_text);
+    rev.upgrade = split(&p, &up_text, up + 1, parser)?;
+    rev.downgrade = split(&p, &down_text, down + 1, parser)?;
+    Ok(rev)
+}
+
+/// Splits SQL into statements at top-level `;` with sqlparser's tokenizer (strings, dollar quotes and
+/// comments are handled); `first_line` is the file line of `sql`'s first line.
+pub fn split(path: &str, sql: &str, first_line: usize, parser: &dyn sqlparser::dialect::Dialect) -> Result<Vec<Statement>, RevisionError> {
+    let tokens = Tokenizer::new(parser, sql).tokenize_with_location().map_err(|e| RevisionError::Sql {
+        path: path.into(),
+        line: first_line + e.location.line.saturating_sub(1) as usize,
+        msg: e.message.clone(),
+    })?;
+    let line_starts: Vec<usize> = std::iter::once(0).chain(sql.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let offset = |l: u64, c: u64| -> usize {
+        let ls = line_starts.get(l.saturating_sub(1) as usize).copied().unwrap_or(sql.len());
+        // Columns count characters.
+        let rest = &sql[ls..];
+        let byte = rest.char_indices().nth(c.saturating_sub(1) as usize).map(|(b, _)| b).unwrap_or(rest.len());
+        ls + byte
+    };
+    let mut out = vec![];
+    let mut start: Option<(usize, usize)> = None; // (byte offset, line)
+    let mut depth = 0i32;
+    for t in &tokens {
+        match &t.token {
+            Token::Whitespace(_) => continue,
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            _ => {}
+        }
+        let loc = t.span.start;
+        if matches!(t.token, Token::SemiColon) && depth <= 0 {
+            if let Some((s, line)) = start.take() {
+                let end = offset(loc.line, loc.column);
+                out.push(Statement { sql: sql[s..end].trim().to_string(), line: first_line + line - 1 });
+            }
+            depth = 0;
+            continue;
+        }
+        if start.is_none() {
+            start = Some((offset(loc.line, loc.column), loc.line as usize));
+        }
+    }
+    if let Some((s, line)) = start {
+        let stmt = sql[s..].trim().to_string();
+        if !stmt.is_empty() {
+            out.push(Statement { sql: stmt, line: first_line + line - 1 });
+        }
+    }
+    Ok(out)
+}
+
+/// Lowercase ASCII words joined by `_`, at most 40 characters.
+pub fn slug(message: &str) -> String {
+    let mut s = String::new();
+    for w in message.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        let w = w.to_ascii_lowercase();
+        let add = if s.is_empty() { w.len() } else { w.len() + 1 };
+        if s.len() + add > 40 {
+            if s.is_empty() {
+                s = w[..40].to_string();
+            }
+            break;
+        }
+        if !s.is_empty() {
+            s.push('_');
+        }
+        s.push_str(&w);
+    }
+    s
+}
+
+/// The text of a revision file.
+pub fn render(rev: &Revision) -> String {
+    let mut out = format!("-- revision: {}\n-- down_revision: {}\n", rev.id, rev.down.join(", "));
+    out.push_str(&format!("-- message: {}\n", rev.message.replace('\n', " ")));
+    out.push_str(&format!("-- created: {}\n-- dialect: {}\n", rev.created, rev.dialect));
+    if !rev.transactional {
+        out.push_str("-- transactional: false\n");
+    }
+    if !rev.depends_on.is_empty() {
+        out.push_str(&format!("-- depends_on: {}\n", rev.depends_on.join(", ")));
+    }
+    if !rev.branch_labels.is_empty() {
+        out.push_str(&format!("-- branch_labels: {}\n", rev.branch_labels.join(", ")));
+    }
+    for w in &rev.warnings {
+        out.push_str(&format!("-- warning: {w}\n"));
+    }
+    out.push_str("\n-- upgrade\n");
+    for s in &rev.upgrade {
+        out.push_str(&s.sql);
+        out.push_str(";\n");
+    }
+    out.push_str("\n-- downgrade\n");
+    for s in &rev.downgrade {
+        out.push_str(&s.sql);
+        out.push_str(";\n");
+    }
+    out
+}
+
+/// Writes `text` to `path` atomically: a temp file in the same directory, then rename.
+pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.tmp{}",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("revision"),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// A new 12-hex-digit revision id.
+pub fn new_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let seed = format!("{t}:{}:{}:{:p}", std::process::id(), N.fetch_add(1, Ordering::Relaxed), &N);
+    let d = Sha256::digest(seed.as_bytes());
+    d.iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlparser::dialect::PostgreSqlDialect;
+
+    #[test]
+    fn slug_is_lowercase_words_at_most_40() {
+        assert_eq!(slug("Add bookings!"), "add_bookings");
+        assert!(slug(&"word ".repeat(30)).len() <= 40);
+    }
+
+    #[test]
+    fn split_keeps_line_numbers_and_dollar_quotes() {
+        let sql = "CREATE TABLE a (x int);\n\nDO $$ BEGIN PERFORM 1; END $$;\nINSERT INTO a VALUES (';');";
+        let st = split("f", sql, 10, &PostgreSqlDialect {}).unwrap();
+        assert_eq!(st.len(), 3);
+        assert_eq!(st[0].line, 10);
+        assert_eq!(st[1].line, 12);
+        assert!(st[1].sql.starts_with("DO $$"));
+        assert_eq!(st[2].sql, "INSERT INTO a VALUES (';')");
+    }
+
+    #[test]
+    fn unknown_header_key_is_an_error_with_its_line() {
+        let text = "-- revision: abc\n-- down_revison: x\n\n-- upgrade\n-- downgrade\n";
+        let e = parse(Path::new("v.sql"), text, &PostgreSqlDialect {}).unwrap_err().to_string();
+        assert!(e.contains("v.sql:2"), "{e}");
+        assert!(e.contains("down_revison"), "{e}");
+    }
+
+    #[test]
+    fn render_parse_round_trip() {
+        let rev = Revision {
+            id: "abc123abc123".into(),
+            down: vec!["000000000001".into()],
+            message: "m".into(),
+            created: "2026-01-01T00:00:00Z".into(),
+            dialect: "postgresql".into(),
+            transactional: true,
+            depends_on: vec![],
+            branch_labels: vec![],
+            warnings: vec!["drops table x".into()],
+            upgrade: vec![Statement { sql: "DROP TABLE \"x\"".into(), line: 9 }],
+            downgrade: vec![Statement { sql: "CREATE TABLE \"x\" (\n    \"id\" integer\n)".into(), line: 12 }],
+            checksum: String::new(),
+            path: "p".into(),
+        };
+        let text = render(&rev);
+        let back = parse(Path::new("p"), &text, &PostgreSqlDialect {}).unwrap();
+        assert_eq!(back.upgrade, rev.upgrade);
+        assert_eq!(back.downgrade, rev.downgrade);
+        assert_eq!(back.warnings, rev.warnings);
+    }
+}

@@ -1,0 +1,330 @@
+//! The schema model shared by every stage: plain data, no I/O, compared with `==` after canonicalization.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A possibly schema-qualified name. `schema: None` is the dialect's default schema (`public`, `main`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct QName {
+    pub schema: Option<String>,
+    pub name: String,
+}
+
+impl QName {
+    pub fn new(schema: Option<&str>, name: &str) -> Self {
+        QName { schema: schema.map(str::to_string), name: name.to_string() }
+    }
+    /// Parses `name` or `schema.name` (no quoting: names with dots are written with quotes in TOML keys).
+    pub fn parse(s: &str) -> Self {
+        match s.split_once('.') {
+            Some((sch, n)) => QName::new(Some(sch), n),
+            None => QName::new(None, s),
+        }
+    }
+}
+
+impl fmt::Display for QName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.schema {
+            Some(s) => write!(f, "{s}.{}", self.name),
+            None => f.write_str(&self.name),
+        }
+    }
+}
+
+/// A SQL expression: the text as written (rendered into revisions) and its canonical key (compared).
+#[derive(Clone, Debug, Default)]
+pub struct Expr {
+    pub sql: String,
+    pub key: String,
+}
+
+impl Expr {
+    pub fn new(sql: impl Into<String>) -> Self {
+        Expr { sql: sql.into(), key: String::new() }
+    }
+}
+
+impl PartialEq for Expr {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+impl Eq for Expr {}
+
+/// The whole managed schema of one database.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Schema {
+    /// Namespaces (besides the default one) that exist or must exist.
+    pub namespaces: Vec<String>,
+    pub extensions: Vec<Extension>,
+    pub enums: BTreeMap<QName, Enum>,
+    pub domains: BTreeMap<QName, Domain>,
+    pub sequences: BTreeMap<QName, Sequence>,
+    pub tables: BTreeMap<QName, Table>,
+    /// Objects seen in the database that autogen does not manage (views, functions, triggers …):
+    /// listed to the user, never dropped. Not compared.
+    pub unmanaged: Vec<String>,
+}
+
+impl Schema {
+    pub fn table(&self, name: &QName) -> Option<&Table> {
+        self.tables.get(name)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Extension {
+    pub name: String,
+    /// Schema the extension lives in, when not the default.
+    pub schema: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Enum {
+    pub name: QName,
+    pub values: Vec<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Domain {
+    pub name: QName,
+    pub ty: String,
+    pub nullable: bool,
+    pub default: Option<Expr>,
+    pub collation: Option<String>,
+    pub checks: Vec<Check>,
+    pub comment: Option<String>,
+}
+
+/// Options of a sequence or of an identity column's sequence; `None` = the type's default.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct SeqOptions {
+    pub start: Option<i64>,
+    pub increment: Option<i64>,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub cache: Option<i64>,
+    pub cycle: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sequence {
+    pub name: QName,
+    /// `smallint`, `integer` or `bigint`.
+    pub ty: String,
+    pub options: SeqOptions,
+    /// `(table, column)` owning the sequence (serial columns, `OWNED BY`).
+    pub owned_by: Option<(QName, String)>,
+    pub comment: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Identity {
+    pub always: bool,
+    pub options: SeqOptions,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    pub name: String,
+    /// Canonical type name for the dialect.
+    pub ty: String,
+    pub nullable: bool,
+    pub default: Option<Expr>,
+    pub identity: Option<Identity>,
+    /// `GENERATED ALWAYS AS (expr) STORED`.
+    pub generated: Option<Expr>,
+    pub collation: Option<String>,
+    pub comment: Option<String>,
+    /// Models only: the column's previous name (a rename, not drop + add). Ignored by `==`.
+    pub renamed_from: Option<String>,
+}
+
+impl Column {
+    pub fn new(name: &str, ty: &str) -> Self {
+        Column {
+            name: name.into(),
+            ty: ty.into(),
+            nullable: true,
+            default: None,
+            identity: None,
+            generated: None,
+            collation: None,
+            comment: None,
+            renamed_from: None,
+        }
+    }
+    /// Equality of everything but the name, comment and rename hint.
+    pub fn same_definition(&self, o: &Column) -> bool {
+        self.ty == o.ty
+            && self.nullable == o.nullable
+            && self.default == o.default
+            && self.identity == o.identity
+            && self.generated == o.generated
+            && self.collation == o.collation
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Deferrable {
+    #[default]
+    No,
+    Immediate,
+    Deferred,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum FkAction {
+    #[default]
+    NoAction,
+    Restrict,
+    Cascade,
+    SetNull,
+    SetDefault,
+}
+
+impl FkAction {
+    pub fn sql(self) -> &'static str {
+        match self {
+            FkAction::NoAction => "NO ACTION",
+            FkAction::Restrict => "RESTRICT",
+            FkAction::Cascade => "CASCADE",
+            FkAction::SetNull => "SET NULL",
+            FkAction::SetDefault => "SET DEFAULT",
+        }
+    }
+    pub fn model_name(self) -> &'static str {
+        match self {
+            FkAction::NoAction => "no action",
+            FkAction::Restrict => "restrict",
+            FkAction::Cascade => "cascade",
+            FkAction::SetNull => "set null",
+            FkAction::SetDefault => "set default",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s.to_ascii_lowercase().replace('_', " ").as_str() {
+            "no action" => FkAction::NoAction,
+            "restrict" => FkAction::Restrict,
+            "cascade" => FkAction::Cascade,
+            "set null" => FkAction::SetNull,
+            "set default" => FkAction::SetDefault,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrimaryKey {
+    pub name: String,
+    pub columns: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unique {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub nulls_not_distinct: bool,
+    pub deferrable: Deferrable,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForeignKey {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub ref_table: QName,
+    pub ref_columns: Vec<String>,
+    pub on_delete: FkAction,
+    pub on_update: FkAction,
+    pub deferrable: Deferrable,
+    pub match_full: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Check {
+    pub name: String,
+    pub expr: Expr,
+    pub no_inherit: bool,
+}
+
+/// A constraint autogen keeps as its definition text (e.g. `EXCLUDE USING gist (…)`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OtherConstraint {
+    pub name: String,
+    pub definition: Expr,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexPart {
+    /// Column name or expression.
+    pub expr: Expr,
+    pub collation: Option<String>,
+    pub opclass: Option<String>,
+    pub desc: bool,
+    /// `Some(true)` = NULLS FIRST, `Some(false)` = NULLS LAST, `None` = the default for the order.
+    pub nulls_first: Option<bool>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Index {
+    pub name: String,
+    pub unique: bool,
+    /// Access method: `btree`, `gin`, `gist`, `brin`, `hash` ….
+    pub method: String,
+    pub parts: Vec<IndexPart>,
+    pub include: Vec<String>,
+    pub predicate: Option<Expr>,
+    pub nulls_not_distinct: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartitionOf {
+    pub parent: QName,
+    /// `FOR VALUES …` or `DEFAULT`.
+    pub bound: Expr,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    pub name: QName,
+    pub columns: Vec<Column>,
+    pub primary_key: Option<PrimaryKey>,
+    pub uniques: Vec<Unique>,
+    pub foreign_keys: Vec<ForeignKey>,
+    pub checks: Vec<Check>,
+    pub others: Vec<OtherConstraint>,
+    pub indexes: Vec<Index>,
+    pub comment: Option<String>,
+    /// `PARTITION BY RANGE (…)` of a partitioned table.
+    pub partition_by: Option<Expr>,
+    pub partition_of: Option<PartitionOf>,
+    /// SQLite table options (`STRICT`, `WITHOUT ROWID`), dialect-specific flags kept as words.
+    pub options: Vec<String>,
+    /// Models only: the previous name of the table. Ignored by the diff's equality.
+    pub renamed_from: Option<QName>,
+}
+
+impl Table {
+    pub fn new(name: QName) -> Self {
+        Table {
+            name,
+            columns: vec![],
+            primary_key: None,
+            uniques: vec![],
+            foreign_keys: vec![],
+            checks: vec![],
+            others: vec![],
+            indexes: vec![],
+            comment: None,
+            partition_by: None,
+            partition_of: None,
+            options: vec![],
+            renamed_from: None,
+        }
+    }
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
