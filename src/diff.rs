@@ -87,11 +87,19 @@ fn enum_usages(schema: &Schema, name: &QName) -> Vec<EnumUsage> {
         for c in &t.columns {
             let base = c.ty.trim_end_matches("[]");
             if base == tyname {
+                let m = |sql: &str| crate::dialect::canonical::mentions(sql, &c.name);
                 out.push(EnumUsage {
                     table: t.name.clone(),
                     column: c.name.clone(),
                     default: c.default.clone(),
                     array: c.ty.ends_with("[]"),
+                    indexes: t
+                        .indexes
+                        .iter()
+                        .filter(|i| i.parts.iter().any(|p| m(&p.expr.sql)) || i.predicate.as_ref().is_some_and(|p| m(&p.sql)))
+                        .cloned()
+                        .collect(),
+                    checks: t.checks.iter().filter(|k| m(&k.expr.sql)).cloned().collect(),
                 });
             }
         }
@@ -160,7 +168,7 @@ fn diff_tables(current: &Schema, desired: &Schema, ops: &mut Vec<Op>) {
                     ops.push(Op::DropTable(c.clone()));
                     ops.push(Op::CreateTable(Table { renamed_from: None, ..d.clone() }));
                 } else {
-                    diff_table(&c, d, ops);
+                    diff_table(old.as_ref().unwrap_or(name), &c, d, ops);
                 }
             }
         }
@@ -172,7 +180,8 @@ fn diff_tables(current: &Schema, desired: &Schema, ops: &mut Vec<Op>) {
     }
 }
 
-fn diff_table(cur: &Table, des: &Table, ops: &mut Vec<Op>) {
+/// `old`: the table's name before this revision (drops run before renames, so they use it).
+fn diff_table(old: &QName, cur: &Table, des: &Table, ops: &mut Vec<Op>) {
     let t = &des.name;
     // Columns, with renames.
     let mut matched: BTreeSet<&str> = BTreeSet::new();
@@ -215,7 +224,7 @@ fn diff_table(cur: &Table, des: &Table, ops: &mut Vec<Op>) {
         }
         (c, d) if c != d => {
             if let Some(c) = c {
-                ops.push(Op::DropPrimaryKey { table: t.clone(), key: c.clone() });
+                ops.push(Op::DropPrimaryKey { table: old.clone(), key: c.clone() });
             }
             if let Some(d) = d {
                 ops.push(Op::AddPrimaryKey { table: t.clone(), key: d.clone() });
@@ -226,20 +235,20 @@ fn diff_table(cur: &Table, des: &Table, ops: &mut Vec<Op>) {
     let rc = |from: String, to: String| Op::RenameConstraint { table: t.clone(), from, to };
     diff_named(&cur.uniques, &des.uniques, |u| &u.name, |u, n| Unique { name: n, ..u.clone() }, ops, rc, |u| {
         Op::AddUnique { table: t.clone(), unique: u }
-    }, |u| Op::DropUnique { table: t.clone(), unique: u });
+    }, |u| Op::DropUnique { table: old.clone(), unique: u });
     diff_named(&cur.checks, &des.checks, |c| &c.name, |c, n| Check { name: n, ..c.clone() }, ops, rc, |c| {
         Op::AddCheck { table: t.clone(), check: c }
-    }, |c| Op::DropCheck { table: t.clone(), check: c });
+    }, |c| Op::DropCheck { table: old.clone(), check: c });
     diff_named(&cur.others, &des.others, |c| &c.name, |c, n| OtherConstraint { name: n, ..c.clone() }, ops, rc, |c| {
         Op::AddOther { table: t.clone(), constraint: c }
-    }, |c| Op::DropOther { table: t.clone(), constraint: c });
+    }, |c| Op::DropOther { table: old.clone(), constraint: c });
     diff_named(&cur.foreign_keys, &des.foreign_keys, |f| &f.name, |f, n| ForeignKey { name: n, ..f.clone() }, ops, rc, |f| {
         Op::AddForeignKey { table: t.clone(), fk: f }
-    }, |f| Op::DropForeignKey { table: t.clone(), fk: f });
+    }, |f| Op::DropForeignKey { table: old.clone(), fk: f });
     let ri = |from: String, to: String| Op::RenameIndex { table: t.clone(), from, to };
     diff_named(&cur.indexes, &des.indexes, |i| &i.name, |i, n| Index { name: n, ..i.clone() }, ops, ri, |i| {
         Op::CreateIndex { table: t.clone(), index: i }
-    }, |i| Op::DropIndex { table: t.clone(), index: i });
+    }, |i| Op::DropIndex { table: old.clone(), index: i });
     if cur.comment != des.comment {
         ops.push(Op::SetTableComment { table: t.clone(), from: cur.comment.clone(), to: des.comment.clone() });
     }

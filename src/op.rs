@@ -51,6 +51,9 @@ pub struct EnumUsage {
     pub column: String,
     pub default: Option<Expr>,
     pub array: bool,
+    /// Indexes and checks that mention the column: dropped and recreated around a type swap.
+    pub indexes: Vec<Index>,
+    pub checks: Vec<Check>,
 }
 
 impl Op {

@@ -251,6 +251,12 @@ fn words(sql: &str) -> Vec<String> {
     out
 }
 
+/// Whether an expression mentions `column` (as a word outside string literals).
+pub fn mentions(sql: &str, column: &str) -> bool {
+    let c = column.to_lowercase();
+    words(sql).iter().any(|w| *w == c || w == column)
+}
+
 /// The first column an expression mentions (PostgreSQL names an unnamed CHECK after it).
 pub fn first_column(sql: &str, cols: &[String]) -> Option<String> {
     words(sql).into_iter().find(|w| cols.contains(w))

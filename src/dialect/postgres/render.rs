@@ -367,6 +367,14 @@ fn alter_enum(name: &QName, from: &[String], to: &[String], usages: &[EnumUsage]
         format!("CREATE TYPE {} AS ENUM ({})", qn(name), to.iter().map(|v| quote_literal(v)).collect::<Vec<_>>().join(", ")),
     ];
     for u in usages {
+        for i in &u.indexes {
+            out.push(format!("DROP INDEX {}", index_ref(&u.table, &i.name)));
+        }
+        for k in &u.checks {
+            out.push(alter(&u.table, format!("DROP CONSTRAINT {}", q(&k.name))));
+        }
+    }
+    for u in usages {
         let c = q(&u.column);
         let arr = if u.array { "[]" } else { "" };
         if u.default.is_some() {
@@ -378,6 +386,14 @@ fn alter_enum(name: &QName, from: &[String], to: &[String], usages: &[EnumUsage]
         ));
         if let Some(d) = &u.default {
             out.push(alter(&u.table, format!("ALTER COLUMN {c} SET DEFAULT {}", d.sql)));
+        }
+    }
+    for u in usages {
+        for k in &u.checks {
+            out.push(alter(&u.table, format!("ADD {}", check_sql(k))));
+        }
+        for i in &u.indexes {
+            out.push(index_sql(&u.table, i));
         }
     }
     out.push(format!("DROP TYPE {}", qn(&old)));
