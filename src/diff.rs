@@ -31,6 +31,18 @@ pub fn diff(current: &Schema, desired: &Schema) -> Vec<Op> {
         Op::AlterDomain { from, to }
     });
     diff_sequences(current, desired, &mut ops);
+    for (sig, f) in &desired.functions {
+        match current.functions.get(sig) {
+            None => ops.push(Op::CreateFunction(f.clone())),
+            Some(c) if c.sql != f.sql => ops.push(Op::ReplaceFunction { from: c.clone(), to: f.clone() }),
+            _ => {}
+        }
+    }
+    for (sig, f) in &current.functions {
+        if !desired.functions.contains_key(sig) {
+            ops.push(Op::DropFunction(f.clone()));
+        }
+    }
     diff_tables(current, desired, &mut ops);
     ops
 }

@@ -12,6 +12,9 @@ pub enum Op {
     DropEnum(Enum),
     /// Values changed. `usages` are the columns of type `name` (needed when a type swap is rendered).
     AlterEnum { name: QName, from: Vec<String>, to: Vec<String>, usages: Vec<EnumUsage> },
+    CreateFunction(Function),
+    DropFunction(Function),
+    ReplaceFunction { from: Function, to: Function },
     CreateDomain(Domain),
     DropDomain(Domain),
     AlterDomain { from: Domain, to: Domain },
@@ -68,6 +71,9 @@ impl Op {
             CreateEnum(e) => DropEnum(e),
             DropEnum(e) => CreateEnum(e),
             AlterEnum { name, from, to, usages } => AlterEnum { name, from: to, to: from, usages },
+            CreateFunction(f) => DropFunction(f),
+            DropFunction(f) => CreateFunction(f),
+            ReplaceFunction { from, to } => ReplaceFunction { from: to, to: from },
             CreateDomain(d) => DropDomain(d),
             DropDomain(d) => CreateDomain(d),
             AlterDomain { from, to } => AlterDomain { from: to, to: from },
@@ -136,6 +142,9 @@ impl Op {
             AlterEnum { name, from, to, .. } => {
                 format!("enum {name}: values [{}] should be [{}]", from.join(", "), to.join(", "))
             }
+            CreateFunction(f) => format!("function {} is missing", f.signature()),
+            DropFunction(f) => format!("function {} is not in the models", f.signature()),
+            ReplaceFunction { to, .. } => format!("function {} differs", to.signature()),
             CreateDomain(d) => format!("domain {} is missing", d.name),
             DropDomain(d) => format!("domain {} is not in the models", d.name),
             AlterDomain { to, .. } => format!("domain {} differs", to.name),

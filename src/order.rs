@@ -16,6 +16,7 @@ fn phase(op: &Op) -> u32 {
         CreateDomain(_) => 22,
         AlterDomain { .. } => 23,
         CreateSequence(_) => 24,
+        CreateFunction(_) | ReplaceFunction { .. } => 24,
         AlterSequence { .. } => 24,
         // Drops of dependents name things as they were; renames follow; everything after uses new names.
         SetSequenceOwner { to: None, .. } => 30,
@@ -39,11 +40,24 @@ fn phase(op: &Op) -> u32 {
         SetSequenceOwner { to: Some(_), .. } => 70,
         SetTableComment { .. } => 75,
         DropSequence(_) => 80,
+        DropFunction(_) => 81,
         DropDomain(_) => 81,
         DropEnum(_) => 82,
         DropExtension(_) => 83,
         DropNamespace(_) => 84,
     }
+}
+
+/// Whether the header of a `CREATE FUNCTION` (before its body) names one of `tables`.
+fn names_any(sql: &str, tables: &BTreeSet<String>) -> bool {
+    if tables.is_empty() {
+        return false;
+    }
+    let lower = sql.to_lowercase();
+    let end = lower.find('$').into_iter().chain(lower.find(" as '")).min().unwrap_or(lower.len());
+    lower[..end]
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .any(|w| tables.contains(w))
 }
 
 /// Orders tables so each comes after the tables it depends on (among `tables`); returns the order and the
@@ -144,10 +158,18 @@ pub fn order(ops: Vec<Op>, break_cycles: bool) -> Vec<Op> {
         }
         dropped.push(Op::DropTable(t));
     }
+    // Functions whose signature names the row type of a table created (dropped) here come after (before) it.
+    let new_tables: BTreeSet<String> = created.iter().filter_map(|o| if let Op::CreateTable(t) = o { Some(t.name.name.to_lowercase()) } else { None }).collect();
+    let old_tables: BTreeSet<String> = dropped.iter().filter_map(|o| if let Op::DropTable(t) = o { Some(t.name.name.to_lowercase()) } else { None }).collect();
     out.extend(created);
     out.extend(dropped);
+    let key = |op: &Op| match op {
+        Op::CreateFunction(f) | Op::ReplaceFunction { to: f, .. } if names_any(&f.sql.sql, &new_tables) => 68,
+        Op::DropFunction(f) if names_any(&f.sql.sql, &old_tables) => 39,
+        _ => phase(op),
+    };
     // Stable sort by phase keeps the topological order inside a phase.
-    out.sort_by_key(phase);
+    out.sort_by_key(key);
     out
 }
 

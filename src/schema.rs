@@ -62,6 +62,8 @@ pub struct Schema {
     pub domains: BTreeMap<QName, Domain>,
     pub sequences: BTreeMap<QName, Sequence>,
     pub tables: BTreeMap<QName, Table>,
+    /// Functions and procedures, keyed by signature `schema.name(args)` (`name(args)` in the default schema).
+    pub functions: BTreeMap<String, Function>,
     /// Objects seen in the database that autogen does not manage (views, functions, triggers …):
     /// listed to the user, never dropped. Not compared.
     pub unmanaged: Vec<String>,
@@ -78,6 +80,21 @@ pub struct Extension {
     pub name: String,
     /// Schema the extension lives in, when not the default.
     pub schema: Option<String>,
+}
+
+/// A function or procedure, kept as its full `CREATE FUNCTION` text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Function {
+    pub name: QName,
+    /// Identity arguments, e.g. `text[], integer`.
+    pub args: String,
+    pub sql: Expr,
+}
+
+impl Function {
+    pub fn signature(&self) -> String {
+        format!("{}({})", self.name, self.args)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -96,6 +96,13 @@ pub fn canonicalize<D: Dialect + ?Sized>(d: &D, s: &mut Schema) {
         sq.comment = sq.comment.filter(|c| !c.is_empty());
         s.sequences.insert(sq.name.clone(), sq);
     }
+    let funcs = std::mem::take(&mut s.functions);
+    for (_, mut f) in funcs {
+        qn(d, &mut f.name);
+        note(&f.name);
+        f.sql.key = function_key(&f.sql.sql);
+        s.functions.insert(f.signature(), f);
+    }
     let tables = std::mem::take(&mut s.tables);
     let mut out = BTreeMap::new();
     for (_, mut t) in tables {
@@ -203,6 +210,33 @@ fn canonical_table<D: Dialect + ?Sized>(d: &D, t: &mut Table) {
     t.others.sort_by(|a, b| a.name.cmp(&b.name));
     t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
     t.options.sort();
+}
+
+/// Comparison key of a `CREATE FUNCTION` text: case and spacing folded, `OR REPLACE`, the `public.`
+/// qualification and dollar-quote tags ignored.
+pub fn function_key(sql: &str) -> String {
+    let folded = crate::dialect::postgres::normalize::fold_text(sql);
+    let mut s = folded.replacen("create or replace ", "create ", 1).replace("public.", "");
+    // $tag$ → $$
+    let mut out = String::with_capacity(s.len());
+    let b: Vec<char> = s.drain(..).collect();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == '$' {
+            let mut j = i + 1;
+            while j < b.len() && (b[j].is_alphanumeric() || b[j] == '_') && !b[j].is_ascii_digit() {
+                j += 1;
+            }
+            if j < b.len() && b[j] == '$' {
+                out.push_str("$$");
+                i = j + 1;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    out.trim_end_matches(';').trim().to_string()
 }
 
 /// Words of an expression, outside string literals: identifiers in order of appearance.

@@ -208,6 +208,21 @@ pub(super) fn build(path: &str, text: &str, f: File, dialect: &dyn Dialect) -> R
             },
         );
     }
+    for (sig, fd) in &f.functions {
+        let key = format!("functions.{sig}");
+        if dialect.name() != "postgresql" {
+            return Err(ctx.err(fd.span(), key, "functions are managed only in PostgreSQL", None));
+        }
+        let (Some(open), true) = (sig.find('('), sig.ends_with(')')) else {
+            return Err(ctx.err(fd.span(), key, "the key must be a signature like \"name(text, integer)\"", None));
+        };
+        let sql = fd.get_ref().sql.get_ref();
+        if !sql.trim_start().to_ascii_lowercase().starts_with("create") {
+            return Err(ctx.err(fd.get_ref().sql.span(), format!("{key}.sql"), "expected a `CREATE FUNCTION …` statement", None));
+        }
+        let func = Function { name: QName::parse(&sig[..open]), args: sig[open + 1..sig.len() - 1].to_string(), sql: Expr::new(sql.clone()) };
+        s.functions.insert(func.signature(), func);
+    }
     for (name, t) in &f.tables {
         let table = build_table(&ctx, name, t, &known, has_ext, &mut s)?;
         s.tables.insert(table.name.clone(), table);
@@ -237,6 +252,10 @@ fn build_table(
             q
         }
     });
+    if let Some(p) = &def.partition_of {
+        // Set early: a partition's columns come from its parent, so column checks are skipped.
+        table.partition_of = Some(PartitionOf { parent: QName::parse(p.get_ref()), bound: Expr::new(String::new()) });
+    }
     if def.columns.is_empty() && def.partition_of.is_none() {
         return Err(ctx.err(t.span(), &key, "a table needs at least one column", Some("columns = [{ name = \"id\", type = \"bigint\", primary_key = true }]".into())));
     }

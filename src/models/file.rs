@@ -17,6 +17,8 @@ pub struct File {
     #[serde(default)]
     pub sequences: BTreeMap<String, Spanned<SequenceDef>>,
     #[serde(default)]
+    pub functions: BTreeMap<String, Spanned<FunctionDef>>,
+    #[serde(default)]
     pub tables: BTreeMap<String, Spanned<TableDef>>,
 }
 
@@ -34,6 +36,13 @@ pub struct Database {
 pub struct EnumDef {
     pub values: Vec<String>,
     pub comment: Option<String>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct FunctionDef {
+    /// The whole `CREATE FUNCTION …` statement.
+    pub sql: Spanned<String>,
 }
 
 #[derive(Deserialize, Debug)]

@@ -145,6 +145,11 @@ pub fn write(schema: &Schema, d: &dyn Dialect, url: Option<&str>) -> String {
             out.push_str(&format!("comment = {}\n", s(c)));
         }
     }
+    for f in schema.functions.values() {
+        let body = f.sql.sql.trim_end();
+        let text = if body.contains("'''") { s(body) } else { format!("'''\n{body}\n'''") };
+        out.push_str(&format!("\n[functions.{}]\nsql = {text}\n", key(&f.signature())));
+    }
     for t in schema.tables.values() {
         write_table(&mut out, schema, t, d);
     }

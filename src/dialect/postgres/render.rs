@@ -468,6 +468,23 @@ pub fn render(op: &Op) -> Vec<String> {
         }
         DropEnum(e) => vec![format!("DROP TYPE {}", qn(&e.name))],
         AlterEnum { name, from, to, usages } => alter_enum(name, from, to, usages),
+        CreateFunction(f) | ReplaceFunction { to: f, .. } => {
+            let mut v = vec![];
+            if f.sql.sql.to_ascii_lowercase().contains("language sql") {
+                // SQL function bodies may name tables created later in the revision.
+                v.push("SET check_function_bodies = false".to_string());
+            }
+            let body = f.sql.sql.trim().trim_end_matches(';').trim_end();
+            let body = match body.get(..7) {
+                Some(p) if p.eq_ignore_ascii_case("create ") && !body[7..].trim_start().to_ascii_lowercase().starts_with("or replace") => {
+                    format!("CREATE OR REPLACE {}", body[7..].trim_start())
+                }
+                _ => body.to_string(),
+            };
+            v.push(body);
+            v
+        }
+        DropFunction(f) => vec![format!("DROP FUNCTION {}({})", qn(&f.name), f.args)],
         CreateDomain(d) => {
             let mut v = vec![domain_def(d)];
             if d.comment.is_some() {
