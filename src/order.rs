@@ -190,7 +190,7 @@ mod tests {
                 on_delete: Default::default(),
                 on_update: Default::default(),
                 deferrable: Default::default(),
-                match_full: false,
+                match_full: false, not_valid: false,
             });
         }
         t

@@ -257,6 +257,8 @@ pub struct ForeignKey {
     pub on_update: FkAction,
     pub deferrable: Deferrable,
     pub match_full: bool,
+    /// Added `NOT VALID`: existing rows were not checked.
+    pub not_valid: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -264,6 +266,7 @@ pub struct Check {
     pub name: String,
     pub expr: Expr,
     pub no_inherit: bool,
+    pub not_valid: bool,
 }
 
 /// A constraint autogen keeps as its definition text (e.g. `EXCLUDE USING gist (…)`).

@@ -157,7 +157,7 @@ pub(super) fn build(path: &str, text: &str, f: File, dialect: &dyn Dialect) -> R
             checks.push(Check {
                 name: c.name.clone().unwrap_or_else(|| format!("{}_check", QName::parse(name).name)),
                 expr: ctx.expr(&c.expr, &format!("{key}.checks[{i}].expr"), false)?,
-                no_inherit: false,
+                no_inherit: false, not_valid: false,
             });
         }
         let q = QName::parse(name);
@@ -352,7 +352,7 @@ fn build_table(
             table.uniques.push(Unique { name: String::new(), columns: vec![cname.clone()], nulls_not_distinct: false, deferrable: Deferrable::No });
         }
         if let Some(chk) = &cd.check {
-            table.checks.push(Check { name: String::new(), expr: ctx.expr(chk, &format!("{ckey}.check"), false)?, no_inherit: false });
+            table.checks.push(Check { name: String::new(), expr: ctx.expr(chk, &format!("{ckey}.check"), false)?, no_inherit: false , not_valid: false});
         }
         if let Some(r) = &cd.references {
             let (rt, rc) = split_reference(r.get_ref());
@@ -364,7 +364,7 @@ fn build_table(
                 on_delete: action(ctx, &cd.on_delete, &format!("{ckey}.on_delete"))?,
                 on_update: action(ctx, &cd.on_update, &format!("{ckey}.on_update"))?,
                 deferrable: Deferrable::No,
-                match_full: false,
+                match_full: false, not_valid: false,
             });
         } else if let Some(a) = cd.on_delete.as_ref().or(cd.on_update.as_ref()) {
             return Err(ctx.err(a.span(), format!("{ckey}"), "on_delete/on_update need `references`", None));
@@ -401,6 +401,7 @@ fn build_table(
             name: v.name.clone().unwrap_or_default(),
             expr: ctx.expr(&v.expr, &format!("{key}.checks[{i}].expr"), false)?,
             no_inherit: v.no_inherit.unwrap_or(false),
+            not_valid: v.not_valid.unwrap_or(false),
         });
     }
     for (i, c) in def.constraints.iter().enumerate() {
@@ -433,6 +434,7 @@ fn build_table(
             on_update: action(ctx, &v.on_update, &format!("{k}.on_update"))?,
             deferrable: deferrable(ctx, &v.deferrable, &format!("{k}.deferrable"))?,
             match_full: v.match_kind.as_ref().is_some_and(|m| m.get_ref().eq_ignore_ascii_case("full")),
+            not_valid: v.not_valid.unwrap_or(false),
         });
     }
     for (i, ix) in def.indexes.iter().enumerate() {

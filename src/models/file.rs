@@ -187,6 +187,7 @@ pub struct ForeignKeyDef {
     pub deferrable: Option<Spanned<String>>,
     #[serde(rename = "match")]
     pub match_kind: Option<Spanned<String>>,
+    pub not_valid: Option<bool>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -204,6 +205,7 @@ pub struct CheckDef {
     pub name: Option<String>,
     pub expr: Spanned<String>,
     pub no_inherit: Option<bool>,
+    pub not_valid: Option<bool>,
 }
 
 #[derive(Deserialize, Debug)]

@@ -195,6 +195,7 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
                 && fk.name == d.default_name(tn, &fk.columns, "fkey")
                 && fk.deferrable == Deferrable::No
                 && !fk.match_full
+                && !fk.not_valid
                 && fk.ref_columns.len() == 1
         })
     };
@@ -310,6 +311,9 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
             if c.no_inherit {
                 fl.push(f("no_inherit", "true".into()));
             }
+            if c.not_valid {
+                fl.push(f("not_valid", "true".into()));
+            }
             inline(&fl)
         })
         .collect();
@@ -347,6 +351,9 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
             }
             if fk.match_full {
                 fl.push(f("match", s("full")));
+            }
+            if fk.not_valid {
+                fl.push(f("not_valid", "true".into()));
             }
             inline(&fl)
         })

@@ -97,7 +97,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
             .zip(defs)
             .map(|(n, d)| {
                 let body = d.trim().strip_prefix("CHECK ").unwrap_or(&d).trim_end_matches(" NOT VALID").to_string();
-                Check { name: n, expr: Expr::new(body), no_inherit: false }
+                Check { name: n, expr: Expr::new(body), no_inherit: false , not_valid: false}
             })
             .collect();
         let d = Domain {
@@ -223,7 +223,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
          fn.nspname::text, fc.relname::text, \
          ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.o), \
          con.confupdtype::text, con.confdeltype::text, con.confmatchtype::text, con.condeferrable, con.condeferred, \
-         con.connoinherit, pg_get_expr(con.conbin, con.conrelid, true) \
+         con.connoinherit, pg_get_expr(con.conbin, con.conrelid, true), NOT con.convalidated \
          FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
          LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace \
          WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') AND con.conislocal AND con.conparentid = 0 AND {nsf}"
@@ -264,12 +264,14 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
                     on_delete: action(r.get(9)),
                     deferrable,
                     match_full: r.get::<_, String>(10) == "f",
+                    not_valid: r.get(15),
                 });
             }
             "c" => t.checks.push(Check {
                 name,
                 expr: Expr::new(r.get::<_, Option<String>>(14).unwrap_or_default()),
                 no_inherit: r.get(13),
+                not_valid: r.get(15),
             }),
             _ => t.others.push(OtherConstraint { name, definition: Expr::new(def) }),
         }

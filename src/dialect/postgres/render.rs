@@ -118,7 +118,8 @@ fn unique_sql(u: &Unique) -> String {
 
 fn check_sql(c: &Check) -> String {
     let ni = if c.no_inherit { " NO INHERIT" } else { "" };
-    format!("CONSTRAINT {} CHECK ({}){ni}", q(&c.name), strip_outer_parens(&c.expr.sql))
+    let nv = if c.not_valid { " NOT VALID" } else { "" };
+    format!("CONSTRAINT {} CHECK ({}){ni}{nv}", q(&c.name), strip_outer_parens(&c.expr.sql))
 }
 
 fn fk_sql(f: &ForeignKey) -> String {
@@ -139,6 +140,9 @@ fn fk_sql(f: &ForeignKey) -> String {
         s.push_str(&format!(" ON DELETE {}", f.on_delete.sql()));
     }
     s.push_str(deferrable(f.deferrable));
+    if f.not_valid {
+        s.push_str(" NOT VALID");
+    }
     s
 }
 
@@ -257,9 +261,10 @@ fn create_table(t: &Table) -> Vec<String> {
     }
     items.extend(t.primary_key.iter().map(pk_sql));
     items.extend(t.uniques.iter().map(unique_sql));
-    items.extend(t.checks.iter().map(check_sql));
+    // NOT VALID exists only in ALTER TABLE … ADD CONSTRAINT: those come after the CREATE TABLE.
+    items.extend(t.checks.iter().filter(|c| !c.not_valid).map(check_sql));
     items.extend(t.others.iter().map(other_sql));
-    items.extend(t.foreign_keys.iter().map(fk_sql));
+    items.extend(t.foreign_keys.iter().filter(|f| !f.not_valid).map(fk_sql));
     let mut s = format!("CREATE TABLE {}", qn(&t.name));
     if let Some(p) = &t.partition_of {
         s.push_str(&format!(" PARTITION OF {}", qn(&p.parent)));
@@ -274,6 +279,12 @@ fn create_table(t: &Table) -> Vec<String> {
         s.push_str(&format!(" PARTITION BY {}", p.sql));
     }
     out.push(s);
+    for c in t.checks.iter().filter(|c| c.not_valid) {
+        out.push(alter(&t.name, format!("ADD {}", check_sql(c))));
+    }
+    for f in t.foreign_keys.iter().filter(|f| f.not_valid) {
+        out.push(alter(&t.name, format!("ADD {}", fk_sql(f))));
+    }
     for i in &t.indexes {
         out.push(index_sql(&t.name, i));
     }

@@ -126,7 +126,7 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
             on_delete: action(&del),
             on_update: action(&upd),
             deferrable: Deferrable::No,
-            match_full: false,
+            match_full: false, not_valid: false,
         });
         fk.columns.push(from);
         if let Some(to) = to {
@@ -189,7 +189,7 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
             for col in &ct.columns {
                 for o in &col.options {
                     match &o.option {
-                        ColumnOption::Check(chk) => table.checks.push(Check { name: String::new(), expr: Expr::new(chk.expr.to_string()), no_inherit: false }),
+                        ColumnOption::Check(chk) => table.checks.push(Check { name: String::new(), expr: Expr::new(chk.expr.to_string()), no_inherit: false , not_valid: false}),
                         ColumnOption::Generated { generation_expr: Some(e), .. } => {
                             if let Some(c) = table.columns.iter_mut().find(|c| c.name == col.name.value) {
                                 c.generated = Some(Expr::new(e.to_string()));
@@ -206,7 +206,7 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
             }
             for tc in &ct.constraints {
                 if let TableConstraint::Check(chk) = tc {
-                    table.checks.push(Check { name: String::new(), expr: Expr::new(chk.expr.to_string()), no_inherit: false });
+                    table.checks.push(Check { name: String::new(), expr: Expr::new(chk.expr.to_string()), no_inherit: false , not_valid: false});
                 }
             }
         }

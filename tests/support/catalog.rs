@@ -1,0 +1,50 @@
+//! Catalog snapshots: everything the correctness contract compares, as sorted lines of text.
+
+/// Tables, columns, constraints, indexes (as `pg_get_indexdef` prints them), enums, domains,
+/// sequences, functions, comments and extensions of the non-system schemas, autogen's own tables excluded.
+pub fn pg_catalog(c: &mut postgres::Client) -> String {
+    const NS: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg\\_temp%' AND n.nspname NOT LIKE 'pg\\_toast%'";
+    const OWN: &str = "c.relname NOT IN ('autogen_version', 'autogen_history', 'autogen_progress')";
+    let queries = [
+        format!("SELECT 'table ' || n.nspname || '.' || c.relname || ' ' || c.relkind::text || ' ' || coalesce(pg_get_partkeydef(c.oid), '') || ' ' || coalesce(pg_get_expr(c.relpartbound, c.oid), '') || ' comment=' || coalesce(obj_description(c.oid, 'pg_class'), '') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND {NS} AND {OWN}"),
+        format!("SELECT 'column ' || n.nspname || '.' || c.relname || ' #' || row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum) || ' ' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' notnull=' || a.attnotnull || ' default=' || coalesce(pg_get_expr(d.adbin, d.adrelid), '') || ' identity=' || a.attidentity::text || ' generated=' || a.attgenerated::text || ' collation=' || a.attcollation || ' comment=' || coalesce(col_description(c.oid, a.attnum), '') FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND {NS} AND {OWN}"),
+        format!("SELECT 'constraint ' || n.nspname || '.' || c.relname || ' ' || con.conname || ' ' || pg_get_constraintdef(con.oid) FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {NS} AND {OWN}"),
+        format!("SELECT 'index ' || pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND {NS} AND {OWN}"),
+        format!("SELECT 'enum ' || n.nspname || '.' || t.typname || ' ' || string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace WHERE {NS} GROUP BY n.nspname, t.typname"),
+        format!("SELECT 'domain ' || n.nspname || '.' || t.typname || ' ' || format_type(t.typbasetype, t.typtypmod) || ' notnull=' || t.typnotnull || ' default=' || coalesce(t.typdefault, '') || ' ' || coalesce((SELECT string_agg(con.conname || ' ' || pg_get_constraintdef(con.oid), '; ' ORDER BY con.conname) FROM pg_constraint con WHERE con.contypid = t.oid), '') FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd' AND {NS}"),
+        format!("SELECT 'sequence ' || n.nspname || '.' || c.relname || ' ' || format_type(s.seqtypid, NULL) || ' ' || s.seqstart || ' ' || s.seqincrement || ' ' || s.seqmin || ' ' || s.seqmax || ' ' || s.seqcache || ' ' || s.seqcycle || ' owner=' || coalesce((SELECT d.deptype::text || ':' || tc.relname || '.' || ta.attname FROM pg_depend d JOIN pg_class tc ON tc.oid = d.refobjid JOIN pg_attribute ta ON ta.attrelid = d.refobjid AND ta.attnum = d.refobjsubid WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i')), '') FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {NS}"),
+        format!("SELECT 'function ' || n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ') ' || md5(pg_get_functiondef(p.oid)) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind IN ('f', 'p') AND {NS} AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"),
+        "SELECT 'extension ' || extname FROM pg_extension WHERE extname <> 'plpgsql'".to_string(),
+        format!("SELECT 'schema ' || n.nspname FROM pg_namespace n WHERE {NS} AND n.nspname <> 'public' AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = n.oid AND d.deptype = 'e')"),
+    ];
+    let mut lines: Vec<String> = vec![];
+    for q in queries {
+        for r in c.query(q.as_str(), &[]).unwrap_or_else(|e| panic!("{e:?}\n{q}")) {
+            lines.push(r.get::<_, Option<String>>(0).unwrap_or_default());
+        }
+    }
+    lines.sort();
+    lines.join("\n")
+}
+
+/// Tables, columns, indexes, foreign keys and table SQL of a SQLite file, through its pragmas.
+pub fn sqlite_catalog(path: &std::path::Path) -> String {
+    let c = rusqlite::Connection::open(path).unwrap();
+    let mut lines = vec![];
+    let qs = [
+        "SELECT 'column ' || m.name || ' ' || p.cid || ' ' || p.name || ' ' || p.type || ' ' || p.\"notnull\" || ' ' || coalesce(p.dflt_value, '') || ' ' || p.pk || ' ' || p.hidden FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'autogen_%' AND m.name NOT LIKE 'sqlite_%'",
+        "SELECT 'fk ' || m.name || ' ' || f.id || ' ' || f.seq || ' ' || f.\"table\" || ' ' || f.\"from\" || ' ' || coalesce(f.\"to\", '') || ' ' || f.on_update || ' ' || f.on_delete FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table'",
+        "SELECT 'index ' || m.name || ' ' || il.name || ' ' || il.\"unique\" || ' ' || il.origin || ' ' || il.partial FROM sqlite_schema m JOIN pragma_index_list(m.name) il WHERE m.type = 'table' AND m.name NOT LIKE 'autogen_%'",
+        "SELECT 'indexsql ' || coalesce(sql, '') FROM sqlite_schema WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%'",
+        "SELECT 'table ' || name || ' ' || strict || ' ' || wr FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'autogen_%' AND name NOT LIKE 'sqlite_%'",
+    ];
+    for q in qs {
+        let mut st = c.prepare(q).unwrap();
+        let rows = st.query_map([], |r| r.get::<_, String>(0)).unwrap();
+        for r in rows {
+            lines.push(r.unwrap());
+        }
+    }
+    lines.sort();
+    lines.join("\n")
+}

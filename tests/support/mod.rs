@@ -1,0 +1,113 @@
+//! Shared test helpers: a fresh PostgreSQL database per test, catalog snapshots, running the binary.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+pub mod catalog;
+
+/// The server tests connect to.
+pub fn pg_base_url() -> String {
+    std::env::var("AUTOGEN_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn require_db() -> bool {
+    std::env::var("AUTOGEN_TEST_REQUIRE_DB").is_ok_and(|v| v == "1")
+}
+
+/// Says loudly that a test was skipped (or fails, in CI).
+pub fn skip(test: &str, why: &str) {
+    if require_db() {
+        panic!("{test}: {why} (AUTOGEN_TEST_REQUIRE_DB=1)");
+    }
+    eprintln!("SKIPPED {test}: {why}");
+}
+
+/// A database created for one test and dropped when it goes out of scope.
+pub struct PgDb {
+    pub name: String,
+    pub url: String,
+}
+
+fn random_suffix() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos());
+    h.write_u32(std::process::id());
+    format!("{:012x}", h.finish() & 0xffff_ffff_ffff)
+}
+
+impl PgDb {
+    /// `None` (after saying so) when no server is reachable.
+    pub fn new(test: &str) -> Option<PgDb> {
+        let base = pg_base_url();
+        let mut c = match postgres::Client::connect(&base, postgres::NoTls) {
+            Ok(c) => c,
+            Err(e) => {
+                skip(test, &format!("no PostgreSQL at {base}: {e}"));
+                return None;
+            }
+        };
+        let name = format!("autogen_t_{}", random_suffix());
+        c.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
+        let url = match base.rfind('/') {
+            Some(p) if base[..p].contains("://") && p > base.find("://").unwrap() + 2 => format!("{}/{name}", &base[..p]),
+            _ => format!("{base}/{name}"),
+        };
+        Some(PgDb { name, url })
+    }
+
+    pub fn client(&self) -> postgres::Client {
+        postgres::Client::connect(&self.url, postgres::NoTls).expect("connect to test database")
+    }
+
+    pub fn exec(&self, sql: &str) {
+        self.client().batch_execute(sql).unwrap_or_else(|e| panic!("{e:?}\n{sql}"));
+    }
+
+    pub fn catalog(&self) -> String {
+        catalog::pg_catalog(&mut self.client())
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&pg_base_url(), postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
+}
+
+/// `../shared/corpus/<dialect>/<file>` when the shared folder is there (a user's clone has none).
+pub fn corpus_file(dialect: &str, file: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus").join(dialect).join(file);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!("SKIPPED corpus {dialect}/{file}: ../shared/corpus is not present beside this checkout");
+        None
+    }
+}
+
+/// Runs the autogen binary in `dir`.
+pub fn autogen(dir: &Path, args: &[&str]) -> Output {
+    let mut cmd = assert_cmd::Command::cargo_bin("autogen").unwrap();
+    cmd.current_dir(dir).env_remove("AUTOGEN_DATABASE_URL").args(args);
+    cmd.output().unwrap()
+}
+
+/// Runs autogen and asserts the exit code; returns stdout + stderr.
+pub fn run(dir: &Path, args: &[&str], code: i32) -> String {
+    let o = autogen(dir, args);
+    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert_eq!(o.status.code(), Some(code), "autogen {args:?} exited {:?}:\n{text}", o.status.code());
+    text
+}
+
+/// A temp project directory with `models.toml` containing `models`.
+pub fn project(models: &str) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("models.toml"), models).unwrap();
+    d
+}

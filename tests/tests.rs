@@ -1,0 +1,10 @@
+//! The one integration test binary: CLI behaviour, golden SQL, round trips against real databases.
+
+mod support;
+
+mod cli_errors;
+mod golden;
+mod pg_corpus;
+mod pg_workflow;
+mod props;
+mod sqlite;
