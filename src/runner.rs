@@ -81,11 +81,14 @@ impl Runner<'_> {
     }
 
     /// Current heads from the version table (empty when the table does not exist yet).
+    /// Creates nothing: tables are created under the lock, by `migrate` and `stamp`.
     pub fn current(&mut self) -> Result<Vec<String>, RunError> {
-        self.ensure_tables()?;
-        let mut v: Vec<String> = self
-            .conn
-            .query("SELECT version_num FROM autogen_version")?
+        let rows = match self.conn.query("SELECT version_num FROM autogen_version") {
+            Ok(r) => r,
+            Err(e) if e.to_string().contains("autogen_version") => vec![],
+            Err(e) => return Err(e.into()),
+        };
+        let mut v: Vec<String> = rows
             .into_iter()
             .filter_map(|r| r.into_iter().next().flatten())
             .collect();
@@ -155,7 +158,7 @@ impl Runner<'_> {
                 let (id, path, line, stmt, msg) =
                     (rev.id.clone(), rev.path.display().to_string(), s.line, s.sql.clone(), e.to_string());
                 if rev.transactional {
-                    let _ = self.conn.execute("ROLLBACK");
+                    let _ = self.conn.rollback();
                     return Err(RunError::StatementFailed { id, path, line, stmt, msg });
                 }
                 return Err(RunError::HalfApplied { id, path, line, stmt, msg });
@@ -166,22 +169,22 @@ impl Runner<'_> {
         for sql in &book {
             if let Err(e) = self.conn.execute(sql) {
                 if rev.transactional {
-                    let _ = self.conn.execute("ROLLBACK");
+                    let _ = self.conn.rollback();
                 }
                 return Err(e.into());
             }
         }
         if rev.transactional {
-            self.conn.execute("COMMIT")?;
+            self.conn.commit()?;
         }
         Ok(after)
     }
 
     /// Moves the database to `target` heads, printing one line per revision.
     pub fn migrate(&mut self, map: &RevisionMap, target: impl Fn(&[String]) -> Result<Vec<String>, RevisionError>, dir: Direction, out: &mut dyn Write) -> Result<usize, RunError> {
-        self.ensure_tables()?;
+        // Lock first: two runners must not race even on creating the version tables.
         self.conn.lock(self.lock_timeout)?;
-        let result = self.migrate_locked(map, target, dir, out);
+        let result = self.ensure_tables().and_then(|_| self.migrate_locked(map, target, dir, out));
         let unlock = self.conn.unlock();
         let n = result?;
         unlock?;
@@ -222,9 +225,9 @@ impl Runner<'_> {
 
     /// Sets the version table to `heads` without running any SQL.
     pub fn stamp(&mut self, heads: &[String], purge: bool) -> Result<(), RunError> {
-        self.ensure_tables()?;
         self.conn.lock(self.lock_timeout)?;
         let r = (|| {
+            self.ensure_tables()?;
             let cur = if purge { vec![] } else { self.current()? };
             self.conn.begin()?;
             if purge {
@@ -233,7 +236,7 @@ impl Runner<'_> {
             for sql in version_updates(&cur, heads) {
                 self.conn.execute(&sql)?;
             }
-            self.conn.execute("COMMIT")?;
+            self.conn.commit()?;
             Ok(())
         })();
         let _ = self.conn.unlock();

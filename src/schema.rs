@@ -143,11 +143,14 @@ pub struct Identity {
     pub options: SeqOptions,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Eq)]
 pub struct Column {
     pub name: String,
-    /// Canonical type name for the dialect.
+    /// Canonical type name for the dialect (compared).
     pub ty: String,
+    /// The type as written, where the dialect keeps that spelling (SQLite's declared types) and it
+    /// differs from `ty`. Rendered, not compared.
+    pub decl: Option<String>,
     pub nullable: bool,
     pub default: Option<Expr>,
     pub identity: Option<Identity>,
@@ -159,11 +162,24 @@ pub struct Column {
     pub renamed_from: Option<String>,
 }
 
+impl PartialEq for Column {
+    /// Everything but the spelling of the type and the rename hint.
+    fn eq(&self, o: &Column) -> bool {
+        self.name == o.name && self.same_definition(o) && self.comment == o.comment
+    }
+}
+
 impl Column {
+    /// The type to write in SQL: as declared where the dialect keeps that, else canonical.
+    pub fn sql_type(&self) -> &str {
+        self.decl.as_deref().unwrap_or(&self.ty)
+    }
+
     pub fn new(name: &str, ty: &str) -> Self {
         Column {
             name: name.into(),
             ty: ty.into(),
+            decl: None,
             nullable: true,
             default: None,
             identity: None,

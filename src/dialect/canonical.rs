@@ -143,7 +143,11 @@ pub fn canonicalize<D: Dialect + ?Sized>(d: &D, s: &mut Schema) {
 fn canonical_table<D: Dialect + ?Sized>(d: &D, t: &mut Table) {
     let tname = t.name.name.clone();
     for c in &mut t.columns {
-        c.ty = d.canonical_type(&c.ty).unwrap_or_else(|_| c.ty.clone());
+        let canon = d.canonical_type(&c.ty).unwrap_or_else(|_| c.ty.clone());
+        if c.decl.is_none() && d.name() == "sqlite" && canon != c.ty {
+            c.decl = Some(c.ty.clone());
+        }
+        c.ty = canon;
         for e in [&mut c.default, &mut c.generated].into_iter().flatten() {
             key(d, e);
         }
@@ -203,10 +207,12 @@ fn canonical_table<D: Dialect + ?Sized>(d: &D, t: &mut Table) {
         key(d, &mut p.bound);
     }
     t.comment = t.comment.take().filter(|x| !x.is_empty());
-    // Constraint lists compare as sets: sort by name.
-    t.uniques.sort_by(|a, b| a.name.cmp(&b.name));
-    t.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
-    t.checks.sort_by(|a, b| a.name.cmp(&b.name));
+    // Constraint lists compare as sets: sort by name (where names exist; else keep declaration order).
+    if d.keeps_constraint_names() {
+        t.uniques.sort_by(|a, b| a.name.cmp(&b.name));
+        t.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+        t.checks.sort_by(|a, b| a.name.cmp(&b.name));
+    }
     t.others.sort_by(|a, b| a.name.cmp(&b.name));
     t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
     t.options.sort();

@@ -36,6 +36,14 @@ pub trait Connection {
     fn begin(&mut self) -> Result<(), DbError> {
         self.execute("BEGIN")
     }
+    /// Ends it.
+    fn commit(&mut self) -> Result<(), DbError> {
+        self.execute("COMMIT")
+    }
+    /// Undoes it.
+    fn rollback(&mut self) -> Result<(), DbError> {
+        self.execute("ROLLBACK")
+    }
 }
 
 /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`: no password in any output.

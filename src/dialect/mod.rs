@@ -41,6 +41,12 @@ pub trait Dialect: Sync {
         ops
     }
 
+    /// Whether the database keeps constraint names (then constraints compare as sets sorted by name;
+    /// otherwise their declaration order is kept, as SQLite's pragmas report it).
+    fn keeps_constraint_names(&self) -> bool {
+        true
+    }
+
     /// Whether FK cycles must be broken with `ALTER TABLE … ADD CONSTRAINT` after the tables exist.
     fn fk_cycles_need_alter(&self) -> bool {
         true

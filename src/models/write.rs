@@ -188,9 +188,27 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
                 && u.deferrable == Deferrable::No
         })
     };
+    let eligible = |fk: &ForeignKey| {
+        fk.columns.len() == 1
+            && fk.name == d.default_name(tn, &fk.columns, "fkey")
+            && fk.deferrable == Deferrable::No
+            && !fk.match_full
+            && !fk.not_valid
+            && fk.ref_columns.len() == 1
+    };
+    // Where declaration order is what the database reports (SQLite), column-level `references` may be
+    // used only if loading them back (column order first, then the list) keeps that order.
+    let sugar_ok = d.keeps_constraint_names() || {
+        let pos = |fk: &ForeignKey| t.columns.iter().position(|c| c.name == fk.columns[0]).unwrap_or(usize::MAX);
+        let mut inl: Vec<&ForeignKey> = t.foreign_keys.iter().filter(|f| eligible(f)).collect();
+        inl.sort_by_key(|f| pos(f));
+        let rest = t.foreign_keys.iter().filter(|f| !eligible(f));
+        inl.into_iter().chain(rest).eq(t.foreign_keys.iter())
+    };
     let col_fk = |c: &str| {
         t.foreign_keys.iter().find(|fk| {
-            fk.columns.len() == 1
+            sugar_ok
+                && fk.columns.len() == 1
                 && fk.columns[0] == c
                 && fk.name == d.default_name(tn, &fk.columns, "fkey")
                 && fk.deferrable == Deferrable::No
@@ -213,7 +231,7 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
                     _ => "serial",
                 }),
             )),
-            None => fl.push(f("type", s(&c.ty))),
+            None => fl.push(f("type", s(c.sql_type()))),
         }
         if default_pk && t.primary_key.as_ref().is_some_and(|p| p.columns[0] == c.name) {
             fl.push(f("primary_key", "true".into()));

@@ -35,7 +35,7 @@ pub fn sqlite_catalog(path: &std::path::Path) -> String {
         "SELECT 'column ' || m.name || ' ' || p.cid || ' ' || p.name || ' ' || p.type || ' ' || p.\"notnull\" || ' ' || coalesce(p.dflt_value, '') || ' ' || p.pk || ' ' || p.hidden FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'autogen_%' AND m.name NOT LIKE 'sqlite_%'",
         "SELECT 'fk ' || m.name || ' ' || f.id || ' ' || f.seq || ' ' || f.\"table\" || ' ' || f.\"from\" || ' ' || coalesce(f.\"to\", '') || ' ' || f.on_update || ' ' || f.on_delete FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table'",
         "SELECT 'index ' || m.name || ' ' || il.name || ' ' || il.\"unique\" || ' ' || il.origin || ' ' || il.partial FROM sqlite_schema m JOIN pragma_index_list(m.name) il WHERE m.type = 'table' AND m.name NOT LIKE 'autogen_%'",
-        "SELECT 'indexsql ' || coalesce(sql, '') FROM sqlite_schema WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%'",
+        "SELECT 'indexcol ' || m.name || ' ' || il.name || ' ' || x.seqno || ' ' || x.cid || ' ' || coalesce(x.name, '') || ' ' || x.\"desc\" || ' ' || coalesce(x.coll, '') || ' ' || x.key FROM sqlite_schema m JOIN pragma_index_list(m.name) il JOIN pragma_index_xinfo(il.name) x WHERE m.type = 'table' AND m.name NOT LIKE 'autogen_%'",
         "SELECT 'table ' || name || ' ' || strict || ' ' || wr FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'autogen_%' AND name NOT LIKE 'sqlite_%'",
     ];
     for q in qs {

@@ -11,6 +11,9 @@ use crate::schema::Schema;
 
 pub struct SqliteConn {
     pub conn: rusqlite::Connection,
+    /// Inside `lock()`: the write lock is held by one `BEGIN IMMEDIATE` for the whole run, and each
+    /// revision is a savepoint in it.
+    locked: bool,
 }
 
 fn sql_err(e: rusqlite::Error) -> DbError {
@@ -52,7 +55,7 @@ impl SqliteConn {
         // `PRAGMA foreign_key_check` in each rebuild verifies them before commit.
         conn.execute_batch("PRAGMA foreign_keys = OFF").map_err(sql_err)?;
         conn.busy_timeout(Duration::from_secs(60)).map_err(sql_err)?;
-        Ok(SqliteConn { conn })
+        Ok(SqliteConn { conn, locked: false })
     }
 }
 
@@ -101,13 +104,43 @@ impl Connection for SqliteConn {
         Ok(out)
     }
     fn lock(&mut self, timeout: Duration) -> Result<(), DbError> {
-        // Each revision's `BEGIN IMMEDIATE` takes the write lock; wait this long for it.
-        self.conn.busy_timeout(timeout).map_err(sql_err)
+        // `BEGIN IMMEDIATE` takes the write lock (waiting up to `timeout`) and keeps other runners out
+        // until `unlock`; revisions run as savepoints inside it.
+        self.conn.busy_timeout(timeout).map_err(sql_err)?;
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy) => DbError::LockTimeout { secs: timeout.as_secs(), holder: String::new() },
+            _ => sql_err(e),
+        })?;
+        self.locked = true;
+        Ok(())
     }
     fn unlock(&mut self) -> Result<(), DbError> {
+        if self.locked {
+            self.locked = false;
+            self.conn.execute_batch("COMMIT").map_err(sql_err)?;
+        }
         Ok(())
     }
     fn begin(&mut self) -> Result<(), DbError> {
-        self.execute("BEGIN IMMEDIATE")
+        if self.locked {
+            self.execute("SAVEPOINT autogen_revision")
+        } else {
+            self.execute("BEGIN IMMEDIATE")
+        }
+    }
+    fn commit(&mut self) -> Result<(), DbError> {
+        if self.locked {
+            self.execute("RELEASE autogen_revision")
+        } else {
+            self.execute("COMMIT")
+        }
+    }
+    fn rollback(&mut self) -> Result<(), DbError> {
+        if self.locked {
+            self.execute("ROLLBACK TO autogen_revision")?;
+            self.execute("RELEASE autogen_revision")
+        } else {
+            self.execute("ROLLBACK")
+        }
     }
 }

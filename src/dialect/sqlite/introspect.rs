@@ -53,6 +53,17 @@ pub fn parse_index_sql(sql: &str) -> Option<(Vec<String>, Option<String>)> {
     Some((parts, pred))
 }
 
+/// `[x]`, `` `x` `` and `"x"` name the column x; anything else is an expression.
+fn unquote(s: &str) -> String {
+    let t = s.trim();
+    for (a, b) in [('[', ']'), ('`', '`'), ('"', '"')] {
+        if t.len() >= 2 && t.starts_with(a) && t.ends_with(b) && !t[1..t.len() - 1].contains(b) {
+            return t[1..t.len() - 1].to_string();
+        }
+    }
+    t.to_string()
+}
+
 pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
     let mut s = Schema::default();
     let mut tables: BTreeMap<String, Table> = BTreeMap::new();
@@ -133,7 +144,8 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
             fk.ref_columns.push(to);
         }
     }
-    for ((t, _), fk) in fks {
+    // pragma ids count from the last declared FK: reverse them into declaration order.
+    for ((t, _), fk) in fks.into_iter().rev() {
         if let Some(table) = tables.get_mut(&t) {
             table.foreign_keys.push(fk);
         }
@@ -142,7 +154,7 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
     let mut st = c.prepare(
         "SELECT m.name, il.name, il.\"unique\", il.origin, (SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = il.name), \
          (SELECT group_concat(ii.name, char(31)) FROM (SELECT name FROM pragma_index_info(il.name) ORDER BY seqno) ii) \
-         FROM sqlite_schema m JOIN pragma_index_list(m.name) il WHERE m.type = 'table' ORDER BY m.name, il.name",
+         FROM sqlite_schema m JOIN pragma_index_list(m.name) il WHERE m.type = 'table' ORDER BY m.name, il.seq DESC",
     )?;
     for r in st.query_map([], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?, r.get::<_, Option<String>>(4)?, r.get::<_, Option<String>>(5)?))
@@ -162,7 +174,7 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
                     .iter()
                     .map(|p| {
                         let (expr, collation, _opclass, desc, _) = crate::models::split_index_part(p);
-                        IndexPart { expr: Expr::new(expr.trim_matches('"').to_string()), collation, opclass: None, desc, nulls_first: None }
+                        IndexPart { expr: Expr::new(unquote(&expr)), collation, opclass: None, desc, nulls_first: None }
                     })
                     .collect();
                 table.indexes.push(Index {

@@ -26,6 +26,17 @@ pub fn canonical_type(ty: &str) -> Result<String, String> {
     })
 }
 
+fn dedupe<'a>(names: impl Iterator<Item = &'a mut String>) {
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    for n in names {
+        let c = seen.entry(n.clone()).or_insert(0);
+        *c += 1;
+        if *c > 1 {
+            n.push_str(&c.to_string());
+        }
+    }
+}
+
 impl Dialect for Sqlite {
     fn name(&self) -> &'static str {
         "sqlite"
@@ -67,10 +78,19 @@ impl Dialect for Sqlite {
                 c.comment = None;
             }
         }
-        super::canonical::canonicalize(self, schema);
-        // Unnamed checks on the same first column get distinct names, in expression order.
+        // Declared types are kept as written (and rendered so); only their canonical form is compared.
         for t in schema.tables.values_mut() {
-            t.checks.sort_by(|a, b| (&a.name, &a.expr.key).cmp(&(&b.name, &b.expr.key)));
+            for c in &mut t.columns {
+                let written = c.sql_type().split_whitespace().collect::<Vec<_>>().join(" ");
+                let canon = canonical_type(&written).unwrap_or_else(|_| written.clone());
+                c.decl = (written != canon).then_some(written);
+            }
+        }
+        super::canonical::canonicalize(self, schema);
+        // Unnamed checks (and FKs, uniques) with the same default name get distinct names, in order.
+        for t in schema.tables.values_mut() {
+            dedupe(t.foreign_keys.iter_mut().map(|f| &mut f.name));
+            dedupe(t.uniques.iter_mut().map(|u| &mut u.name));
             let mut seen = std::collections::BTreeMap::<String, usize>::new();
             for c in &mut t.checks {
                 let n = seen.entry(c.name.clone()).or_insert(0);
@@ -80,6 +100,9 @@ impl Dialect for Sqlite {
                 }
             }
         }
+    }
+    fn keeps_constraint_names(&self) -> bool {
+        false
     }
     fn lower(&self, ops: Vec<Op>, current: &Schema, desired: &Schema) -> Vec<Op> {
         lower::lower(ops, current, desired)

@@ -32,7 +32,7 @@ fn default_sql(e: &str) -> String {
 }
 
 fn column_def(t: &Table, c: &Column) -> String {
-    let mut s = format!("{} {}", q(&c.name), c.ty);
+    let mut s = format!("{} {}", q(&c.name), c.sql_type());
     let inline_pk = t.primary_key.as_ref().is_some_and(|p| p.columns.len() == 1 && p.columns[0] == c.name);
     if inline_pk {
         s.push_str(" PRIMARY KEY");
