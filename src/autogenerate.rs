@@ -23,9 +23,21 @@ impl Plan {
 /// The ops from `current` to `desired` (both canonical), and their SQL both ways.
 /// Downgrade = render(inverse(op)) in reverse order: one renderer, no hand-written down path.
 pub fn plan(current: &Schema, desired: &Schema, d: &dyn Dialect) -> Plan {
-    let ops = order(d.lower(diff(current, desired), current, desired), d.fk_cycles_need_alter());
+    let ops = order(
+        d.lower(diff(current, desired), current, desired),
+        d.fk_cycles_need_alter(),
+    );
     let upgrade = ops.iter().flat_map(|o| d.render(o)).collect();
-    let downgrade = ops.iter().rev().flat_map(|o| d.render(&o.inverse())).collect();
+    let downgrade = ops
+        .iter()
+        .rev()
+        .flat_map(|o| d.render(&o.inverse()))
+        .collect();
     let warnings = ops.iter().filter_map(Op::destroys).collect();
-    Plan { ops, upgrade, downgrade, warnings }
+    Plan {
+        ops,
+        upgrade,
+        downgrade,
+        warnings,
+    }
 }

@@ -17,16 +17,66 @@ pub struct Paths {
 
 impl Paths {
     pub fn new(models: Option<&Path>, versions: Option<&Path>) -> Paths {
-        let models = models.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("models.toml"));
+        let models = models
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("models.toml"));
         let versions = versions.map(Path::to_path_buf).unwrap_or_else(|| {
-            models.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).join("versions")
+            models
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .join("versions")
         });
         Paths { models, versions }
     }
 }
 
+/// A relative SQLite path in models.toml is relative to the models file (as in Prisma), so
+/// `--models other/models.toml` finds `other/booking.db`, wherever autogen runs from.
+fn relative_to_models(url: &str, models: &Path) -> String {
+    let Some(rest) = url.strip_prefix("sqlite:") else {
+        return url.to_string();
+    };
+    let (prefix, path) = match rest.strip_prefix("//") {
+        Some(p) => ("sqlite://", p),
+        None => ("sqlite:", rest),
+    };
+    let dir = models.parent().filter(|d| !d.as_os_str().is_empty());
+    match dir {
+        Some(d) if !path.starts_with(':') && !Path::new(path).is_absolute() && !path.is_empty() => {
+            format!("{prefix}{}", d.join(path).display())
+        }
+        _ => url.to_string(),
+    }
+}
+
 /// `--url`, then `AUTOGEN_DATABASE_URL`, then `[database] url` (which may say `env:VAR`).
-pub fn resolve_url(flag: Option<&str>, from_models: Option<&str>, models: &Path) -> Result<String, ConfigError> {
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_paths_in_models_are_relative_to_the_models_file() {
+        let m = Path::new("proj/models.toml");
+        assert_eq!(relative_to_models("sqlite:app.db", m), "sqlite:proj/app.db");
+        assert_eq!(
+            relative_to_models("sqlite:/abs/app.db", m),
+            "sqlite:/abs/app.db"
+        );
+        assert_eq!(relative_to_models("sqlite::memory:", m), "sqlite::memory:");
+        assert_eq!(
+            relative_to_models("sqlite:app.db", Path::new("models.toml")),
+            "sqlite:app.db"
+        );
+        assert_eq!(relative_to_models("postgres://h/db", m), "postgres://h/db");
+    }
+}
+
+pub fn resolve_url(
+    flag: Option<&str>,
+    from_models: Option<&str>,
+    models: &Path,
+) -> Result<String, ConfigError> {
     if let Some(u) = flag.filter(|u| !u.is_empty()) {
         return Ok(u.to_string());
     }
@@ -41,7 +91,7 @@ pub fn resolve_url(flag: Option<&str>, from_models: Option<&str>, models: &Path)
                 models: models.display().to_string(),
                 var: var.to_string(),
             }),
-            None => Ok(u.to_string()),
+            None => Ok(relative_to_models(u, models)),
         },
         None => Err(ConfigError::NoUrl(models.display().to_string())),
     }

@@ -27,14 +27,22 @@ pub fn diff(current: &Schema, desired: &Schema) -> Vec<Op> {
         }
     }
     diff_enums(current, desired, &mut ops);
-    diff_map(&current.domains, &desired.domains, &mut ops, Op::CreateDomain, Op::DropDomain, |from, to| {
-        Op::AlterDomain { from, to }
-    });
+    diff_map(
+        &current.domains,
+        &desired.domains,
+        &mut ops,
+        Op::CreateDomain,
+        Op::DropDomain,
+        |from, to| Op::AlterDomain { from, to },
+    );
     diff_sequences(current, desired, &mut ops);
     for (sig, f) in &desired.functions {
         match current.functions.get(sig) {
             None => ops.push(Op::CreateFunction(f.clone())),
-            Some(c) if c.sql != f.sql => ops.push(Op::ReplaceFunction { from: c.clone(), to: f.clone() }),
+            Some(c) if c.sql != f.sql => ops.push(Op::ReplaceFunction {
+                from: c.clone(),
+                to: f.clone(),
+            }),
             _ => {}
         }
     }
@@ -108,10 +116,18 @@ fn enum_usages(schema: &Schema, name: &QName) -> Vec<EnumUsage> {
                     indexes: t
                         .indexes
                         .iter()
-                        .filter(|i| i.parts.iter().any(|p| m(&p.expr.sql)) || i.predicate.as_ref().is_some_and(|p| m(&p.sql)))
+                        .filter(|i| {
+                            i.parts.iter().any(|p| m(&p.expr.sql))
+                                || i.predicate.as_ref().is_some_and(|p| m(&p.sql))
+                        })
                         .cloned()
                         .collect(),
-                    checks: t.checks.iter().filter(|k| m(&k.expr.sql)).cloned().collect(),
+                    checks: t
+                        .checks
+                        .iter()
+                        .filter(|k| m(&k.expr.sql))
+                        .cloned()
+                        .collect(),
                 });
             }
         }
@@ -120,18 +136,28 @@ fn enum_usages(schema: &Schema, name: &QName) -> Vec<EnumUsage> {
 }
 
 fn diff_sequences(current: &Schema, desired: &Schema, ops: &mut Vec<Op>) {
-    let unowned = |s: &Sequence| Sequence { owned_by: None, ..s.clone() };
+    let unowned = |s: &Sequence| Sequence {
+        owned_by: None,
+        ..s.clone()
+    };
     for (name, d) in &desired.sequences {
         match current.sequences.get(name) {
             None => {
                 ops.push(Op::CreateSequence(unowned(d)));
                 if d.owned_by.is_some() {
-                    ops.push(Op::SetSequenceOwner { seq: name.clone(), from: None, to: d.owned_by.clone() });
+                    ops.push(Op::SetSequenceOwner {
+                        seq: name.clone(),
+                        from: None,
+                        to: d.owned_by.clone(),
+                    });
                 }
             }
             Some(c) => {
                 if unowned(c) != unowned(d) {
-                    ops.push(Op::AlterSequence { from: unowned(c), to: unowned(d) });
+                    ops.push(Op::AlterSequence {
+                        from: unowned(c),
+                        to: unowned(d),
+                    });
                 }
                 if c.owned_by != d.owned_by {
                     ops.push(Op::SetSequenceOwner {
@@ -146,7 +172,11 @@ fn diff_sequences(current: &Schema, desired: &Schema, ops: &mut Vec<Op>) {
     for (name, c) in &current.sequences {
         if !desired.sequences.contains_key(name) {
             if c.owned_by.is_some() {
-                ops.push(Op::SetSequenceOwner { seq: name.clone(), from: c.owned_by.clone(), to: None });
+                ops.push(Op::SetSequenceOwner {
+                    seq: name.clone(),
+                    from: c.owned_by.clone(),
+                    to: None,
+                });
             }
             ops.push(Op::DropSequence(unowned(c)));
         }
@@ -164,21 +194,36 @@ fn diff_tables(current: &Schema, desired: &Schema, ops: &mut Vec<Op>) {
         }
     }
     for (name, d) in &desired.tables {
-        let old = renamed.iter().find(|(_, n)| *n == name).map(|(o, _)| o.clone());
+        let old = renamed
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(o, _)| o.clone());
         let cur = match &old {
             Some(o) => {
-                ops.push(Op::RenameTable { from: o.clone(), to: name.clone() });
-                current.tables.get(o).map(|t| Table { name: name.clone(), ..t.clone() })
+                ops.push(Op::RenameTable {
+                    from: o.clone(),
+                    to: name.clone(),
+                });
+                current.tables.get(o).map(|t| Table {
+                    name: name.clone(),
+                    ..t.clone()
+                })
             }
             None => current.tables.get(name).cloned(),
         };
         match cur {
-            None => ops.push(Op::CreateTable(Table { renamed_from: None, ..d.clone() })),
+            None => ops.push(Op::CreateTable(Table {
+                renamed_from: None,
+                ..d.clone()
+            })),
             Some(c) => {
                 if c.partition_by != d.partition_by || c.partition_of != d.partition_of {
                     // PostgreSQL cannot change partitioning in place.
                     ops.push(Op::DropTable(c.clone()));
-                    ops.push(Op::CreateTable(Table { renamed_from: None, ..d.clone() }));
+                    ops.push(Op::CreateTable(Table {
+                        renamed_from: None,
+                        ..d.clone()
+                    }));
                 } else {
                     diff_table(old.as_ref().unwrap_or(name), &c, d, ops);
                 }
@@ -202,67 +247,199 @@ fn diff_table(old: &QName, cur: &Table, des: &Table, ops: &mut Vec<Op>) {
             Some(c) => Some(c.clone()),
             None => match d.renamed_from.as_deref().and_then(|o| cur.column(o)) {
                 Some(o) => {
-                    ops.push(Op::RenameColumn { table: t.clone(), from: o.name.clone(), to: d.name.clone() });
+                    ops.push(Op::RenameColumn {
+                        table: t.clone(),
+                        from: o.name.clone(),
+                        to: d.name.clone(),
+                    });
                     matched.insert(o.name.as_str());
-                    Some(Column { name: d.name.clone(), ..o.clone() })
+                    Some(Column {
+                        name: d.name.clone(),
+                        ..o.clone()
+                    })
                 }
                 None => None,
             },
         };
-        let d = Column { renamed_from: None, ..d.clone() };
+        let d = Column {
+            renamed_from: None,
+            ..d.clone()
+        };
         match c {
-            None => ops.push(Op::AddColumn { table: t.clone(), column: d }),
+            None => ops.push(Op::AddColumn {
+                table: t.clone(),
+                column: d,
+            }),
             Some(c) => {
                 matched.insert(cur.column(&c.name).map(|x| x.name.as_str()).unwrap_or(""));
-                let c = Column { renamed_from: None, ..c };
+                let c = Column {
+                    renamed_from: None,
+                    ..c
+                };
                 if c.generated != d.generated {
-                    ops.push(Op::DropColumn { table: t.clone(), column: c });
-                    ops.push(Op::AddColumn { table: t.clone(), column: d });
+                    ops.push(Op::DropColumn {
+                        table: t.clone(),
+                        column: c,
+                    });
+                    ops.push(Op::AddColumn {
+                        table: t.clone(),
+                        column: d,
+                    });
                 } else if c != d {
-                    ops.push(Op::AlterColumn { table: t.clone(), from: c, to: d });
+                    ops.push(Op::AlterColumn {
+                        table: t.clone(),
+                        from: c,
+                        to: d,
+                    });
                 }
             }
         }
     }
-    for c in &cur.columns {
+    // Dropped last column first, so the downgrade re-adds them in their original order.
+    for c in cur.columns.iter().rev() {
         if !matched.contains(c.name.as_str()) && des.column(&c.name).is_none() {
-            ops.push(Op::DropColumn { table: t.clone(), column: c.clone() });
+            ops.push(Op::DropColumn {
+                table: t.clone(),
+                column: c.clone(),
+            });
         }
     }
     // Primary key.
     match (&cur.primary_key, &des.primary_key) {
         (Some(c), Some(d)) if c.columns == d.columns && c.name != d.name => {
-            ops.push(Op::RenameConstraint { table: t.clone(), from: c.name.clone(), to: d.name.clone() })
+            ops.push(Op::RenameConstraint {
+                table: t.clone(),
+                from: c.name.clone(),
+                to: d.name.clone(),
+            })
         }
         (c, d) if c != d => {
             if let Some(c) = c {
-                ops.push(Op::DropPrimaryKey { table: old.clone(), key: c.clone() });
+                ops.push(Op::DropPrimaryKey {
+                    table: old.clone(),
+                    key: c.clone(),
+                });
             }
             if let Some(d) = d {
-                ops.push(Op::AddPrimaryKey { table: t.clone(), key: d.clone() });
+                ops.push(Op::AddPrimaryKey {
+                    table: t.clone(),
+                    key: d.clone(),
+                });
             }
         }
         _ => {}
     }
-    let rc = |from: String, to: String| Op::RenameConstraint { table: t.clone(), from, to };
-    diff_named(&cur.uniques, &des.uniques, |u| &u.name, |u, n| Unique { name: n, ..u.clone() }, ops, rc, |u| {
-        Op::AddUnique { table: t.clone(), unique: u }
-    }, |u| Op::DropUnique { table: old.clone(), unique: u });
-    diff_named(&cur.checks, &des.checks, |c| &c.name, |c, n| Check { name: n, ..c.clone() }, ops, rc, |c| {
-        Op::AddCheck { table: t.clone(), check: c }
-    }, |c| Op::DropCheck { table: old.clone(), check: c });
-    diff_named(&cur.others, &des.others, |c| &c.name, |c, n| OtherConstraint { name: n, ..c.clone() }, ops, rc, |c| {
-        Op::AddOther { table: t.clone(), constraint: c }
-    }, |c| Op::DropOther { table: old.clone(), constraint: c });
-    diff_named(&cur.foreign_keys, &des.foreign_keys, |f| &f.name, |f, n| ForeignKey { name: n, ..f.clone() }, ops, rc, |f| {
-        Op::AddForeignKey { table: t.clone(), fk: f }
-    }, |f| Op::DropForeignKey { table: old.clone(), fk: f });
-    let ri = |from: String, to: String| Op::RenameIndex { table: t.clone(), from, to };
-    diff_named(&cur.indexes, &des.indexes, |i| &i.name, |i, n| Index { name: n, ..i.clone() }, ops, ri, |i| {
-        Op::CreateIndex { table: t.clone(), index: i }
-    }, |i| Op::DropIndex { table: old.clone(), index: i });
+    let rc = |from: String, to: String| Op::RenameConstraint {
+        table: t.clone(),
+        from,
+        to,
+    };
+    diff_named(
+        &cur.uniques,
+        &des.uniques,
+        |u| &u.name,
+        |u, n| Unique {
+            name: n,
+            ..u.clone()
+        },
+        ops,
+        rc,
+        |u| Op::AddUnique {
+            table: t.clone(),
+            unique: u,
+        },
+        |u| Op::DropUnique {
+            table: old.clone(),
+            unique: u,
+        },
+    );
+    diff_named(
+        &cur.checks,
+        &des.checks,
+        |c| &c.name,
+        |c, n| Check {
+            name: n,
+            ..c.clone()
+        },
+        ops,
+        rc,
+        |c| Op::AddCheck {
+            table: t.clone(),
+            check: c,
+        },
+        |c| Op::DropCheck {
+            table: old.clone(),
+            check: c,
+        },
+    );
+    diff_named(
+        &cur.others,
+        &des.others,
+        |c| &c.name,
+        |c, n| OtherConstraint {
+            name: n,
+            ..c.clone()
+        },
+        ops,
+        rc,
+        |c| Op::AddOther {
+            table: t.clone(),
+            constraint: c,
+        },
+        |c| Op::DropOther {
+            table: old.clone(),
+            constraint: c,
+        },
+    );
+    diff_named(
+        &cur.foreign_keys,
+        &des.foreign_keys,
+        |f| &f.name,
+        |f, n| ForeignKey {
+            name: n,
+            ..f.clone()
+        },
+        ops,
+        rc,
+        |f| Op::AddForeignKey {
+            table: t.clone(),
+            fk: f,
+        },
+        |f| Op::DropForeignKey {
+            table: old.clone(),
+            fk: f,
+        },
+    );
+    let ri = |from: String, to: String| Op::RenameIndex {
+        table: t.clone(),
+        from,
+        to,
+    };
+    diff_named(
+        &cur.indexes,
+        &des.indexes,
+        |i| &i.name,
+        |i, n| Index {
+            name: n,
+            ..i.clone()
+        },
+        ops,
+        ri,
+        |i| Op::CreateIndex {
+            table: t.clone(),
+            index: i,
+        },
+        |i| Op::DropIndex {
+            table: old.clone(),
+            index: i,
+        },
+    );
     if cur.comment != des.comment {
-        ops.push(Op::SetTableComment { table: t.clone(), from: cur.comment.clone(), to: des.comment.clone() });
+        ops.push(Op::SetTableComment {
+            table: t.clone(),
+            from: cur.comment.clone(),
+            to: des.comment.clone(),
+        });
     }
 }
 
@@ -300,7 +477,9 @@ fn diff_named<T: Clone + PartialEq>(
     let mut renamed_to: BTreeSet<String> = BTreeSet::new();
     for c in gone {
         let same_def = new.iter().find(|d| {
-            !renamed_to.contains(name(d)) && !cur.iter().any(|x| name(x) == name(d)) && with_name(c, name(d).clone()) == ***d
+            !renamed_to.contains(name(d))
+                && !cur.iter().any(|x| name(x) == name(d))
+                && with_name(c, name(d).clone()) == ***d
         });
         match same_def {
             Some(d) => {
@@ -329,7 +508,10 @@ mod tests {
     }
 
     fn schema(tables: Vec<Table>) -> Schema {
-        Schema { tables: tables.into_iter().map(|t| (t.name.clone(), t)).collect(), ..Default::default() }
+        Schema {
+            tables: tables.into_iter().map(|t| (t.name.clone(), t)).collect(),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -344,7 +526,14 @@ mod tests {
         let mut t = table("a", &[("id", "integer"), ("name", "text")]);
         t.columns[1].renamed_from = Some("nm".into());
         let ops = diff(&cur, &schema(vec![t]));
-        assert_eq!(ops, vec![Op::RenameColumn { table: QName::parse("a"), from: "nm".into(), to: "name".into() }]);
+        assert_eq!(
+            ops,
+            vec![Op::RenameColumn {
+                table: QName::parse("a"),
+                from: "nm".into(),
+                to: "name".into()
+            }]
+        );
     }
 
     #[test]
@@ -363,7 +552,14 @@ mod tests {
         let mut b = a.clone();
         b.indexes[0] = idx("new");
         let ops = diff(&schema(vec![a]), &schema(vec![b]));
-        assert_eq!(ops, vec![Op::RenameIndex { table: QName::parse("a"), from: "old".into(), to: "new".into() }]);
+        assert_eq!(
+            ops,
+            vec![Op::RenameIndex {
+                table: QName::parse("a"),
+                from: "old".into(),
+                to: "new".into()
+            }]
+        );
     }
 
     #[test]

@@ -22,6 +22,9 @@ pub enum Error {
 
 impl Error {
     pub fn io(path: &std::path::Path, e: std::io::Error) -> Error {
-        Error::Io { path: path.display().to_string(), reason: e.to_string() }
+        Error::Io {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        }
     }
 }

@@ -11,41 +11,127 @@ pub enum Op {
     CreateEnum(Enum),
     DropEnum(Enum),
     /// Values changed. `usages` are the columns of type `name` (needed when a type swap is rendered).
-    AlterEnum { name: QName, from: Vec<String>, to: Vec<String>, usages: Vec<EnumUsage> },
+    AlterEnum {
+        name: QName,
+        from: Vec<String>,
+        to: Vec<String>,
+        usages: Vec<EnumUsage>,
+    },
     CreateFunction(Function),
     DropFunction(Function),
-    ReplaceFunction { from: Function, to: Function },
+    ReplaceFunction {
+        from: Function,
+        to: Function,
+    },
     CreateDomain(Domain),
     DropDomain(Domain),
-    AlterDomain { from: Domain, to: Domain },
+    AlterDomain {
+        from: Domain,
+        to: Domain,
+    },
     CreateSequence(Sequence),
     DropSequence(Sequence),
-    AlterSequence { from: Sequence, to: Sequence },
-    SetSequenceOwner { seq: QName, from: Option<(QName, String)>, to: Option<(QName, String)> },
+    AlterSequence {
+        from: Sequence,
+        to: Sequence,
+    },
+    SetSequenceOwner {
+        seq: QName,
+        from: Option<(QName, String)>,
+        to: Option<(QName, String)>,
+    },
     CreateTable(Table),
     DropTable(Table),
-    RenameTable { from: QName, to: QName },
-    SetTableComment { table: QName, from: Option<String>, to: Option<String> },
-    AddColumn { table: QName, column: Column },
-    DropColumn { table: QName, column: Column },
-    RenameColumn { table: QName, from: String, to: String },
-    AlterColumn { table: QName, from: Column, to: Column },
-    AddPrimaryKey { table: QName, key: PrimaryKey },
-    DropPrimaryKey { table: QName, key: PrimaryKey },
-    AddUnique { table: QName, unique: Unique },
-    DropUnique { table: QName, unique: Unique },
-    AddCheck { table: QName, check: Check },
-    DropCheck { table: QName, check: Check },
-    AddOther { table: QName, constraint: OtherConstraint },
-    DropOther { table: QName, constraint: OtherConstraint },
-    AddForeignKey { table: QName, fk: ForeignKey },
-    DropForeignKey { table: QName, fk: ForeignKey },
-    RenameConstraint { table: QName, from: String, to: String },
-    CreateIndex { table: QName, index: Index },
-    DropIndex { table: QName, index: Index },
-    RenameIndex { table: QName, from: String, to: String },
+    RenameTable {
+        from: QName,
+        to: QName,
+    },
+    SetTableComment {
+        table: QName,
+        from: Option<String>,
+        to: Option<String>,
+    },
+    AddColumn {
+        table: QName,
+        column: Column,
+    },
+    DropColumn {
+        table: QName,
+        column: Column,
+    },
+    RenameColumn {
+        table: QName,
+        from: String,
+        to: String,
+    },
+    AlterColumn {
+        table: QName,
+        from: Column,
+        to: Column,
+    },
+    AddPrimaryKey {
+        table: QName,
+        key: PrimaryKey,
+    },
+    DropPrimaryKey {
+        table: QName,
+        key: PrimaryKey,
+    },
+    AddUnique {
+        table: QName,
+        unique: Unique,
+    },
+    DropUnique {
+        table: QName,
+        unique: Unique,
+    },
+    AddCheck {
+        table: QName,
+        check: Check,
+    },
+    DropCheck {
+        table: QName,
+        check: Check,
+    },
+    AddOther {
+        table: QName,
+        constraint: OtherConstraint,
+    },
+    DropOther {
+        table: QName,
+        constraint: OtherConstraint,
+    },
+    AddForeignKey {
+        table: QName,
+        fk: ForeignKey,
+    },
+    DropForeignKey {
+        table: QName,
+        fk: ForeignKey,
+    },
+    RenameConstraint {
+        table: QName,
+        from: String,
+        to: String,
+    },
+    CreateIndex {
+        table: QName,
+        index: Index,
+    },
+    DropIndex {
+        table: QName,
+        index: Index,
+    },
+    RenameIndex {
+        table: QName,
+        from: String,
+        to: String,
+    },
     /// SQLite: a change ALTER TABLE cannot make, done by rebuilding the table (rows copied).
-    RebuildTable { from: Table, to: Table },
+    RebuildTable {
+        from: Table,
+        to: Table,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,7 +156,17 @@ impl Op {
             DropExtension(e) => CreateExtension(e),
             CreateEnum(e) => DropEnum(e),
             DropEnum(e) => CreateEnum(e),
-            AlterEnum { name, from, to, usages } => AlterEnum { name, from: to, to: from, usages },
+            AlterEnum {
+                name,
+                from,
+                to,
+                usages,
+            } => AlterEnum {
+                name,
+                from: to,
+                to: from,
+                usages,
+            },
             CreateFunction(f) => DropFunction(f),
             DropFunction(f) => CreateFunction(f),
             ReplaceFunction { from, to } => ReplaceFunction { from: to, to: from },
@@ -80,15 +176,31 @@ impl Op {
             CreateSequence(s) => DropSequence(s),
             DropSequence(s) => CreateSequence(s),
             AlterSequence { from, to } => AlterSequence { from: to, to: from },
-            SetSequenceOwner { seq, from, to } => SetSequenceOwner { seq, from: to, to: from },
+            SetSequenceOwner { seq, from, to } => SetSequenceOwner {
+                seq,
+                from: to,
+                to: from,
+            },
             CreateTable(t) => DropTable(t),
             DropTable(t) => CreateTable(t),
             RenameTable { from, to } => RenameTable { from: to, to: from },
-            SetTableComment { table, from, to } => SetTableComment { table, from: to, to: from },
+            SetTableComment { table, from, to } => SetTableComment {
+                table,
+                from: to,
+                to: from,
+            },
             AddColumn { table, column } => DropColumn { table, column },
             DropColumn { table, column } => AddColumn { table, column },
-            RenameColumn { table, from, to } => RenameColumn { table, from: to, to: from },
-            AlterColumn { table, from, to } => AlterColumn { table, from: to, to: from },
+            RenameColumn { table, from, to } => RenameColumn {
+                table,
+                from: to,
+                to: from,
+            },
+            AlterColumn { table, from, to } => AlterColumn {
+                table,
+                from: to,
+                to: from,
+            },
             AddPrimaryKey { table, key } => DropPrimaryKey { table, key },
             DropPrimaryKey { table, key } => AddPrimaryKey { table, key },
             AddUnique { table, unique } => DropUnique { table, unique },
@@ -99,10 +211,18 @@ impl Op {
             DropOther { table, constraint } => AddOther { table, constraint },
             AddForeignKey { table, fk } => DropForeignKey { table, fk },
             DropForeignKey { table, fk } => AddForeignKey { table, fk },
-            RenameConstraint { table, from, to } => RenameConstraint { table, from: to, to: from },
+            RenameConstraint { table, from, to } => RenameConstraint {
+                table,
+                from: to,
+                to: from,
+            },
             CreateIndex { table, index } => DropIndex { table, index },
             DropIndex { table, index } => CreateIndex { table, index },
-            RenameIndex { table, from, to } => RenameIndex { table, from: to, to: from },
+            RenameIndex { table, from, to } => RenameIndex {
+                table,
+                from: to,
+                to: from,
+            },
             RebuildTable { from, to } => RebuildTable { from: to, to: from },
         }
     }
@@ -113,17 +233,28 @@ impl Op {
         match self {
             DropTable(t) => Some(format!("drops table {}", t.name)),
             DropColumn { table, column } => Some(format!("drops column {table}.{}", column.name)),
-            AlterColumn { table, from, to } if from.ty != to.ty => {
-                Some(format!("changes type of {table}.{} from {} to {}", to.name, from.ty, to.ty))
-            }
+            AlterColumn { table, from, to } if from.ty != to.ty => Some(format!(
+                "changes type of {table}.{} from {} to {}",
+                to.name, from.ty, to.ty
+            )),
             AlterEnum { name, from, to, .. } if from.iter().any(|v| !to.contains(v)) => {
                 Some(format!("removes values from enum {name}"))
             }
             DropSequence(s) => Some(format!("drops sequence {}", s.name)),
             RebuildTable { from, to } => {
-                let gone: Vec<&str> =
-                    from.columns.iter().filter(|c| to.column(&c.name).is_none()).map(|c| c.name.as_str()).collect();
-                (!gone.is_empty()).then(|| format!("rebuilds table {} without column(s) {}", to.name, gone.join(", ")))
+                let gone: Vec<&str> = from
+                    .columns
+                    .iter()
+                    .filter(|c| to.column(&c.name).is_none())
+                    .map(|c| c.name.as_str())
+                    .collect();
+                (!gone.is_empty()).then(|| {
+                    format!(
+                        "rebuilds table {} without column(s) {}",
+                        to.name,
+                        gone.join(", ")
+                    )
+                })
             }
             _ => None,
         }
@@ -140,7 +271,11 @@ impl Op {
             CreateEnum(e) => format!("enum {} is missing", e.name),
             DropEnum(e) => format!("enum {} is not in the models", e.name),
             AlterEnum { name, from, to, .. } => {
-                format!("enum {name}: values [{}] should be [{}]", from.join(", "), to.join(", "))
+                format!(
+                    "enum {name}: values [{}] should be [{}]",
+                    from.join(", "),
+                    to.join(", ")
+                )
             }
             CreateFunction(f) => format!("function {} is missing", f.signature()),
             DropFunction(f) => format!("function {} is not in the models", f.signature()),
@@ -160,18 +295,30 @@ impl Op {
             RenameTable { from, to } => format!("table {from} should be renamed to {to}"),
             SetTableComment { table, .. } => format!("table {table}: comment differs"),
             AddColumn { table, column } => format!("column {table}.{} is missing", column.name),
-            DropColumn { table, column } => format!("column {table}.{} is not in the models", column.name),
-            RenameColumn { table, from, to } => format!("column {table}.{from} should be renamed to {to}"),
+            DropColumn { table, column } => {
+                format!("column {table}.{} is not in the models", column.name)
+            }
+            RenameColumn { table, from, to } => {
+                format!("column {table}.{from} should be renamed to {to}")
+            }
             AlterColumn { table, from, to } => {
                 let mut what = vec![];
                 if from.ty != to.ty {
                     what.push(format!("type {} → {}", from.ty, to.ty));
                 }
                 if from.nullable != to.nullable {
-                    what.push(if to.nullable { "should be nullable".into() } else { "should be NOT NULL".into() });
+                    what.push(if to.nullable {
+                        "should be nullable".into()
+                    } else {
+                        "should be NOT NULL".into()
+                    });
                 }
                 if from.default != to.default {
-                    let d = |e: &Option<Expr>| e.as_ref().map(|e| e.sql.clone()).unwrap_or_else(|| "none".into());
+                    let d = |e: &Option<Expr>| {
+                        e.as_ref()
+                            .map(|e| e.sql.clone())
+                            .unwrap_or_else(|| "none".into())
+                    };
                     what.push(format!("default {} → {}", d(&from.default), d(&to.default)));
                 }
                 if from.identity != to.identity {
@@ -188,23 +335,55 @@ impl Op {
                 }
                 format!("column {table}.{}: {}", to.name, what.join(", "))
             }
-            AddPrimaryKey { table, key } => format!("table {table}: primary key {} is missing", key.name),
-            DropPrimaryKey { table, key } => format!("table {table}: primary key {} is not in the models", key.name),
-            AddUnique { table, unique } => format!("table {table}: unique {} is missing", unique.name),
-            DropUnique { table, unique } => format!("table {table}: unique {} is not in the models", unique.name),
-            AddCheck { table, check } => format!("table {table}: check {} is missing", check.name),
-            DropCheck { table, check } => format!("table {table}: check {} is not in the models", check.name),
-            AddOther { table, constraint } => format!("table {table}: constraint {} is missing", constraint.name),
-            DropOther { table, constraint } => {
-                format!("table {table}: constraint {} is not in the models", constraint.name)
+            AddPrimaryKey { table, key } => {
+                format!("table {table}: primary key {} is missing", key.name)
             }
-            AddForeignKey { table, fk } => format!("table {table}: foreign key {} is missing", fk.name),
-            DropForeignKey { table, fk } => format!("table {table}: foreign key {} is not in the models", fk.name),
-            RenameConstraint { table, from, to } => format!("table {table}: constraint {from} should be named {to}"),
-            CreateIndex { table, index } => format!("table {table}: index {} is missing", index.name),
-            DropIndex { table, index } => format!("table {table}: index {} is not in the models", index.name),
-            RenameIndex { table, from, to } => format!("table {table}: index {from} should be named {to}"),
-            RebuildTable { to, .. } => format!("table {} differs (rebuilt: SQLite cannot ALTER it in place)", to.name),
+            DropPrimaryKey { table, key } => format!(
+                "table {table}: primary key {} is not in the models",
+                key.name
+            ),
+            AddUnique { table, unique } => {
+                format!("table {table}: unique {} is missing", unique.name)
+            }
+            DropUnique { table, unique } => {
+                format!("table {table}: unique {} is not in the models", unique.name)
+            }
+            AddCheck { table, check } => format!("table {table}: check {} is missing", check.name),
+            DropCheck { table, check } => {
+                format!("table {table}: check {} is not in the models", check.name)
+            }
+            AddOther { table, constraint } => {
+                format!("table {table}: constraint {} is missing", constraint.name)
+            }
+            DropOther { table, constraint } => {
+                format!(
+                    "table {table}: constraint {} is not in the models",
+                    constraint.name
+                )
+            }
+            AddForeignKey { table, fk } => {
+                format!("table {table}: foreign key {} is missing", fk.name)
+            }
+            DropForeignKey { table, fk } => format!(
+                "table {table}: foreign key {} is not in the models",
+                fk.name
+            ),
+            RenameConstraint { table, from, to } => {
+                format!("table {table}: constraint {from} should be named {to}")
+            }
+            CreateIndex { table, index } => {
+                format!("table {table}: index {} is missing", index.name)
+            }
+            DropIndex { table, index } => {
+                format!("table {table}: index {} is not in the models", index.name)
+            }
+            RenameIndex { table, from, to } => {
+                format!("table {table}: index {from} should be named {to}")
+            }
+            RebuildTable { to, .. } => format!(
+                "table {} differs (rebuilt: SQLite cannot ALTER it in place)",
+                to.name
+            ),
         }
     }
 }
@@ -218,10 +397,25 @@ mod tests {
         let t = QName::parse("t");
         let ops = vec![
             Op::CreateNamespace("b".into()),
-            Op::RenameTable { from: t.clone(), to: QName::parse("u") },
-            Op::AddColumn { table: t.clone(), column: Column::new("a", "integer") },
-            Op::AlterEnum { name: t.clone(), from: vec!["a".into()], to: vec!["a".into(), "b".into()], usages: vec![] },
-            Op::SetSequenceOwner { seq: t.clone(), from: None, to: Some((t.clone(), "a".into())) },
+            Op::RenameTable {
+                from: t.clone(),
+                to: QName::parse("u"),
+            },
+            Op::AddColumn {
+                table: t.clone(),
+                column: Column::new("a", "integer"),
+            },
+            Op::AlterEnum {
+                name: t.clone(),
+                from: vec!["a".into()],
+                to: vec!["a".into(), "b".into()],
+                usages: vec![],
+            },
+            Op::SetSequenceOwner {
+                seq: t.clone(),
+                from: None,
+                to: Some((t.clone(), "a".into())),
+            },
         ];
         for op in ops {
             assert_ne!(op.inverse(), op);

@@ -54,7 +54,12 @@ fn names_any(sql: &str, tables: &BTreeSet<String>) -> bool {
         return false;
     }
     let lower = sql.to_lowercase();
-    let end = lower.find('$').into_iter().chain(lower.find(" as '")).min().unwrap_or(lower.len());
+    let end = lower
+        .find('$')
+        .into_iter()
+        .chain(lower.find(" as '"))
+        .min()
+        .unwrap_or(lower.len());
     lower[..end]
         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .any(|w| tables.contains(w))
@@ -87,7 +92,16 @@ fn topo(tables: &[&Table], break_cycles: bool) -> (Vec<QName>, BTreeSet<(QName, 
         let t = by_name[n];
         if let Some(p) = &t.partition_of {
             if names.contains(&p.parent) && !stack.contains(&p.parent) {
-                visit(&p.parent, by_name, names, done, stack, order, cut, break_cycles);
+                visit(
+                    &p.parent,
+                    by_name,
+                    names,
+                    done,
+                    stack,
+                    order,
+                    cut,
+                    break_cycles,
+                );
             }
         }
         for fk in &t.foreign_keys {
@@ -109,7 +123,16 @@ fn topo(tables: &[&Table], break_cycles: bool) -> (Vec<QName>, BTreeSet<(QName, 
     }
     for n in &names {
         let mut stack = vec![];
-        visit(n, &by_name, &names, &mut done, &mut stack, &mut order, &mut cut, break_cycles);
+        visit(
+            n,
+            &by_name,
+            &names,
+            &mut done,
+            &mut stack,
+            &mut order,
+            &mut cut,
+            break_cycles,
+        );
     }
     (order, cut)
 }
@@ -131,40 +154,74 @@ pub fn order(ops: Vec<Op>, break_cycles: bool) -> Vec<Op> {
     // Creates: topological; cut FKs become AddForeignKey after every table exists.
     let refs: Vec<&Table> = creates.iter().collect();
     let (seq, cut) = topo(&refs, break_cycles);
-    let mut by_name: BTreeMap<QName, Table> = creates.into_iter().map(|t| (t.name.clone(), t)).collect();
+    let mut by_name: BTreeMap<QName, Table> =
+        creates.into_iter().map(|t| (t.name.clone(), t)).collect();
     let mut created = vec![];
     for n in seq {
         let mut t = by_name.remove(&n).unwrap();
-        let (keep, moved): (Vec<_>, Vec<_>) =
-            t.foreign_keys.into_iter().partition(|f| !cut.contains(&(n.clone(), f.name.clone())));
+        let (keep, moved): (Vec<_>, Vec<_>) = t
+            .foreign_keys
+            .into_iter()
+            .partition(|f| !cut.contains(&(n.clone(), f.name.clone())));
         t.foreign_keys = keep;
         for fk in moved {
-            out.push(Op::AddForeignKey { table: n.clone(), fk });
+            out.push(Op::AddForeignKey {
+                table: n.clone(),
+                fk,
+            });
         }
         created.push(Op::CreateTable(t));
     }
     // Drops: reverse topological; cut FKs are dropped first.
     let refs: Vec<&Table> = drops.iter().collect();
     let (seq, cut) = topo(&refs, break_cycles);
-    let mut by_name: BTreeMap<QName, Table> = drops.into_iter().map(|t| (t.name.clone(), t)).collect();
+    let mut by_name: BTreeMap<QName, Table> =
+        drops.into_iter().map(|t| (t.name.clone(), t)).collect();
     let mut dropped = vec![];
     for n in seq.into_iter().rev() {
         let mut t = by_name.remove(&n).unwrap();
-        let (keep, moved): (Vec<_>, Vec<_>) =
-            t.foreign_keys.into_iter().partition(|f| !cut.contains(&(n.clone(), f.name.clone())));
+        let (keep, moved): (Vec<_>, Vec<_>) = t
+            .foreign_keys
+            .into_iter()
+            .partition(|f| !cut.contains(&(n.clone(), f.name.clone())));
         t.foreign_keys = keep;
         for fk in moved {
-            out.push(Op::DropForeignKey { table: n.clone(), fk });
+            out.push(Op::DropForeignKey {
+                table: n.clone(),
+                fk,
+            });
         }
         dropped.push(Op::DropTable(t));
     }
     // Functions whose signature names the row type of a table created (dropped) here come after (before) it.
-    let new_tables: BTreeSet<String> = created.iter().filter_map(|o| if let Op::CreateTable(t) = o { Some(t.name.name.to_lowercase()) } else { None }).collect();
-    let old_tables: BTreeSet<String> = dropped.iter().filter_map(|o| if let Op::DropTable(t) = o { Some(t.name.name.to_lowercase()) } else { None }).collect();
+    let new_tables: BTreeSet<String> = created
+        .iter()
+        .filter_map(|o| {
+            if let Op::CreateTable(t) = o {
+                Some(t.name.name.to_lowercase())
+            } else {
+                None
+            }
+        })
+        .collect();
+    let old_tables: BTreeSet<String> = dropped
+        .iter()
+        .filter_map(|o| {
+            if let Op::DropTable(t) = o {
+                Some(t.name.name.to_lowercase())
+            } else {
+                None
+            }
+        })
+        .collect();
     out.extend(created);
     out.extend(dropped);
     let key = |op: &Op| match op {
-        Op::CreateFunction(f) | Op::ReplaceFunction { to: f, .. } if names_any(&f.sql.sql, &new_tables) => 68,
+        Op::CreateFunction(f) | Op::ReplaceFunction { to: f, .. }
+            if names_any(&f.sql.sql, &new_tables) =>
+        {
+            68
+        }
         Op::DropFunction(f) if names_any(&f.sql.sql, &old_tables) => 39,
         _ => phase(op),
     };
@@ -190,7 +247,8 @@ mod tests {
                 on_delete: Default::default(),
                 on_update: Default::default(),
                 deferrable: Default::default(),
-                match_full: false, not_valid: false,
+                match_full: false,
+                not_valid: false,
             });
         }
         t
@@ -210,15 +268,30 @@ mod tests {
 
     #[test]
     fn referenced_tables_are_created_first() {
-        let ops = order(vec![Op::CreateTable(t("a", &["b"])), Op::CreateTable(t("b", &[]))], true);
+        let ops = order(
+            vec![
+                Op::CreateTable(t("a", &["b"])),
+                Op::CreateTable(t("b", &[])),
+            ],
+            true,
+        );
         assert_eq!(names(&ops), ["create b", "create a"]);
     }
 
     #[test]
     fn cycle_is_broken_with_add_constraint() {
-        let ops = order(vec![Op::CreateTable(t("a", &["b"])), Op::CreateTable(t("b", &["a"]))], true);
+        let ops = order(
+            vec![
+                Op::CreateTable(t("a", &["b"])),
+                Op::CreateTable(t("b", &["a"])),
+            ],
+            true,
+        );
         assert_eq!(names(&ops), ["create b", "create a", "fk b->a"]);
-        let ops = order(vec![Op::DropTable(t("a", &["b"])), Op::DropTable(t("b", &["a"]))], true);
+        let ops = order(
+            vec![Op::DropTable(t("a", &["b"])), Op::DropTable(t("b", &["a"]))],
+            true,
+        );
         assert_eq!(names(&ops), ["dropfk b->a", "drop a", "drop b"]);
     }
 }

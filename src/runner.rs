@@ -11,11 +11,28 @@ use crate::revision::{Revision, RevisionError, RevisionMap};
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     #[error("revision {id} failed at {path}:{line}: {msg}\nstatement: {stmt}\nthe database is still at the revision before {id} (its transaction was rolled back)")]
-    StatementFailed { id: String, path: String, line: usize, stmt: String, msg: String },
+    StatementFailed {
+        id: String,
+        path: String,
+        line: usize,
+        stmt: String,
+        msg: String,
+    },
     #[error("revision {id} failed at {path}:{line}: {msg}\nstatement: {stmt}\nrevision {id} is not transactional and is HALF-APPLIED: statements before line {line} ran; fix the database by hand, then `autogen stamp` the right revision")]
-    HalfApplied { id: String, path: String, line: usize, stmt: String, msg: String },
+    HalfApplied {
+        id: String,
+        path: String,
+        line: usize,
+        stmt: String,
+        msg: String,
+    },
     #[error("{path}: revision {id} was edited after it was applied (history has checksum {recorded}, the file now has {found})\nhint: restore the file (history must not drift), or pass --allow-edited if the edit is harmless")]
-    EditedRevision { id: String, path: String, recorded: String, found: String },
+    EditedRevision {
+        id: String,
+        path: String,
+        recorded: String,
+        found: String,
+    },
     #[error("the database is at revision {0}, which is not in the versions directory\nhint: restore the missing revision file, or `autogen stamp` a known revision")]
     UnknownCurrent(String),
     #[error(transparent)]
@@ -26,13 +43,18 @@ pub enum RunError {
     Output(String),
 }
 
-pub const VERSION_DDL: &str = "CREATE TABLE IF NOT EXISTS autogen_version (version_num varchar(32) NOT NULL PRIMARY KEY)";
+pub const VERSION_DDL: &str =
+    "CREATE TABLE IF NOT EXISTS autogen_version (version_num varchar(32) NOT NULL PRIMARY KEY)";
 pub const HISTORY_DDL: &str = "CREATE TABLE IF NOT EXISTS autogen_history (revision varchar(32) NOT NULL, direction varchar(9) NOT NULL, \
      checksum varchar(64) NOT NULL, applied_at varchar(32) NOT NULL, duration_ms bigint NOT NULL)";
 
 pub fn now_utc() -> String {
     let f = time::format_description::well_known::Rfc3339;
-    time::OffsetDateTime::now_utc().replace_nanosecond(0).ok().and_then(|t| t.format(&f).ok()).unwrap_or_default()
+    time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .ok()
+        .and_then(|t| t.format(&f).ok())
+        .unwrap_or_default()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -52,12 +74,18 @@ pub fn version_updates(before: &[String], after: &[String]) -> Vec<String> {
     let mut v = vec![];
     for b in before {
         if !after.contains(b) {
-            v.push(format!("DELETE FROM autogen_version WHERE version_num = {}", quote_literal(b)));
+            v.push(format!(
+                "DELETE FROM autogen_version WHERE version_num = {}",
+                quote_literal(b)
+            ));
         }
     }
     for a in after {
         if !before.contains(a) {
-            v.push(format!("INSERT INTO autogen_version (version_num) VALUES ({})", quote_literal(a)));
+            v.push(format!(
+                "INSERT INTO autogen_version (version_num) VALUES ({})",
+                quote_literal(a)
+            ));
         }
     }
     v
@@ -143,25 +171,52 @@ impl Runner<'_> {
     }
 
     /// Runs one revision in one direction, with its version update, in one transaction.
-    fn step(&mut self, map: &RevisionMap, rev: &Revision, dir: Direction, heads: &[String]) -> Result<Vec<String>, RunError> {
+    fn step(
+        &mut self,
+        map: &RevisionMap,
+        rev: &Revision,
+        dir: Direction,
+        heads: &[String],
+    ) -> Result<Vec<String>, RunError> {
         let after = match dir {
             Direction::Up => map.after_upgrade(heads, rev),
             Direction::Down => map.after_downgrade(heads, rev),
         };
-        let stmts: &[Statement] = if dir == Direction::Up { &rev.upgrade } else { &rev.downgrade };
+        let stmts: &[Statement] = if dir == Direction::Up {
+            &rev.upgrade
+        } else {
+            &rev.downgrade
+        };
         let start = Instant::now();
         if rev.transactional {
             self.conn.begin()?;
         }
         for s in stmts {
             if let Err(e) = self.conn.execute(&s.sql) {
-                let (id, path, line, stmt, msg) =
-                    (rev.id.clone(), rev.path.display().to_string(), s.line, s.sql.clone(), e.to_string());
+                let (id, path, line, stmt, msg) = (
+                    rev.id.clone(),
+                    rev.path.display().to_string(),
+                    s.line,
+                    s.sql.clone(),
+                    e.to_string(),
+                );
                 if rev.transactional {
                     let _ = self.conn.rollback();
-                    return Err(RunError::StatementFailed { id, path, line, stmt, msg });
+                    return Err(RunError::StatementFailed {
+                        id,
+                        path,
+                        line,
+                        stmt,
+                        msg,
+                    });
                 }
-                return Err(RunError::HalfApplied { id, path, line, stmt, msg });
+                return Err(RunError::HalfApplied {
+                    id,
+                    path,
+                    line,
+                    stmt,
+                    msg,
+                });
             }
         }
         let mut book = version_updates(heads, &after);
@@ -181,17 +236,31 @@ impl Runner<'_> {
     }
 
     /// Moves the database to `target` heads, printing one line per revision.
-    pub fn migrate(&mut self, map: &RevisionMap, target: impl Fn(&[String]) -> Result<Vec<String>, RevisionError>, dir: Direction, out: &mut dyn Write) -> Result<usize, RunError> {
+    pub fn migrate(
+        &mut self,
+        map: &RevisionMap,
+        target: impl Fn(&[String]) -> Result<Vec<String>, RevisionError>,
+        dir: Direction,
+        out: &mut dyn Write,
+    ) -> Result<usize, RunError> {
         // Lock first: two runners must not race even on creating the version tables.
         self.conn.lock(self.lock_timeout)?;
-        let result = self.ensure_tables().and_then(|_| self.migrate_locked(map, target, dir, out));
+        let result = self
+            .ensure_tables()
+            .and_then(|_| self.migrate_locked(map, target, dir, out));
         let unlock = self.conn.unlock();
         let n = result?;
         unlock?;
         Ok(n)
     }
 
-    fn migrate_locked(&mut self, map: &RevisionMap, target: impl Fn(&[String]) -> Result<Vec<String>, RevisionError>, dir: Direction, out: &mut dyn Write) -> Result<usize, RunError> {
+    fn migrate_locked(
+        &mut self,
+        map: &RevisionMap,
+        target: impl Fn(&[String]) -> Result<Vec<String>, RevisionError>,
+        dir: Direction,
+        out: &mut dyn Write,
+    ) -> Result<usize, RunError> {
         let mut heads = self.current()?;
         for h in &heads {
             if map.get(h).is_none() {
@@ -200,6 +269,25 @@ impl Runner<'_> {
         }
         self.check_edited(map, &heads)?;
         let goal = target(&heads)?;
+        if dir == Direction::Down {
+            if let Some(g) = goal
+                .iter()
+                .find(|g| !heads.iter().any(|h| map.is_ancestor(g, h)))
+            {
+                return Err(RevisionError::BadTarget {
+                    target: g.clone(),
+                    msg: format!(
+                        "it is not below the current revision ({}); downgrade goes down only",
+                        if heads.is_empty() {
+                            "base".into()
+                        } else {
+                            heads.join(", ")
+                        }
+                    ),
+                }
+                .into());
+            }
+        }
         let path: Vec<&Revision> = match dir {
             Direction::Up => map.upgrade_path(&heads, &goal),
             Direction::Down => map.downgrade_path(&heads, &goal),
@@ -208,17 +296,55 @@ impl Runner<'_> {
         for rev in &path {
             let start = Instant::now();
             heads = self.step(map, rev, dir, &heads)?;
-            let verb = if dir == Direction::Up { "upgrade" } else { "downgrade" };
-            let arrow = match dir {
-                Direction::Up => format!("{} -> {}", if rev.down.is_empty() { "base".into() } else { rev.down.join(", ") }, rev.id),
-                Direction::Down => format!("{} -> {}", rev.id, if rev.down.is_empty() { "base".into() } else { rev.down.join(", ") }),
+            let verb = if dir == Direction::Up {
+                "upgrade"
+            } else {
+                "downgrade"
             };
-            writeln!(out, "{verb} {arrow}  {}  ({} ms)", rev.message, start.elapsed().as_millis())
-                .map_err(|e| RunError::Output(e.to_string()))?;
+            let arrow = match dir {
+                Direction::Up => format!(
+                    "{} -> {}",
+                    if rev.down.is_empty() {
+                        "base".into()
+                    } else {
+                        rev.down.join(", ")
+                    },
+                    rev.id
+                ),
+                Direction::Down => format!(
+                    "{} -> {}",
+                    rev.id,
+                    if rev.down.is_empty() {
+                        "base".into()
+                    } else {
+                        rev.down.join(", ")
+                    }
+                ),
+            };
+            writeln!(
+                out,
+                "{verb} {arrow}  {}  ({} ms)",
+                rev.message,
+                start.elapsed().as_millis()
+            )
+            .map_err(|e| RunError::Output(e.to_string()))?;
+            if dir == Direction::Up {
+                for w in &rev.warnings {
+                    writeln!(out, "  warning: {w}").map_err(|e| RunError::Output(e.to_string()))?;
+                }
+            }
         }
         if path.is_empty() {
-            writeln!(out, "Already at {}.", if heads.is_empty() { "base".to_string() } else { heads.join(", ") })
-                .map_err(|e| RunError::Output(e.to_string()))?;
+            writeln!(
+                out,
+                "Already at {}.",
+                if heads.is_empty() {
+                    "base".to_string()
+                } else {
+                    heads.join(", ")
+                }
+            )
+            .map_err(|e| RunError::Output(e.to_string()))?;
         }
         Ok(path.len())
     }
@@ -245,19 +371,44 @@ impl Runner<'_> {
 }
 
 /// The script `upgrade --sql` / `downgrade --sql` prints: what the runner would run, without connecting.
-pub fn offline_script(map: &RevisionMap, from: &[String], path: &[&Revision], dir: Direction) -> String {
-    let mut out = format!("-- autogen offline script ({})\n{VERSION_DDL};\n{HISTORY_DDL};\n\n", if dir == Direction::Up { "upgrade" } else { "downgrade" });
+pub fn offline_script(
+    map: &RevisionMap,
+    from: &[String],
+    path: &[&Revision],
+    dir: Direction,
+) -> String {
+    let mut out = format!(
+        "-- autogen offline script ({})\n{VERSION_DDL};\n{HISTORY_DDL};\n\n",
+        if dir == Direction::Up {
+            "upgrade"
+        } else {
+            "downgrade"
+        }
+    );
     let mut heads = from.to_vec();
     for rev in path {
         let after = match dir {
             Direction::Up => map.after_upgrade(&heads, rev),
             Direction::Down => map.after_downgrade(&heads, rev),
         };
-        out.push_str(&format!("-- {} {} ({})\n", if dir == Direction::Up { "upgrade" } else { "downgrade" }, rev.id, rev.message));
+        out.push_str(&format!(
+            "-- {} {} ({})\n",
+            if dir == Direction::Up {
+                "upgrade"
+            } else {
+                "downgrade"
+            },
+            rev.id,
+            rev.message
+        ));
         if rev.transactional {
             out.push_str("BEGIN;\n");
         }
-        for s in if dir == Direction::Up { &rev.upgrade } else { &rev.downgrade } {
+        for s in if dir == Direction::Up {
+            &rev.upgrade
+        } else {
+            &rev.downgrade
+        } {
             out.push_str(&s.sql);
             out.push_str(";\n");
         }

@@ -12,7 +12,10 @@ pub struct QName {
 
 impl QName {
     pub fn new(schema: Option<&str>, name: &str) -> Self {
-        QName { schema: schema.map(str::to_string), name: name.to_string() }
+        QName {
+            schema: schema.map(str::to_string),
+            name: name.to_string(),
+        }
     }
     /// Parses `name` or `schema.name` (no quoting: names with dots are written with quotes in TOML keys).
     pub fn parse(s: &str) -> Self {
@@ -41,7 +44,10 @@ pub struct Expr {
 
 impl Expr {
     pub fn new(sql: impl Into<String>) -> Self {
-        Expr { sql: sql.into(), key: String::new() }
+        Expr {
+            sql: sql.into(),
+            key: String::new(),
+        }
     }
 }
 
@@ -340,6 +346,9 @@ pub struct Table {
     pub options: Vec<String>,
     /// Models only: the previous name of the table. Ignored by the diff's equality.
     pub renamed_from: Option<QName>,
+    /// SQLite: `CREATE TRIGGER` statements on this table, recreated after a table rebuild. Triggers are
+    /// not managed: never compared, created or dropped otherwise.
+    pub triggers: Vec<String>,
 }
 
 impl Table {
@@ -358,6 +367,7 @@ impl Table {
             partition_of: None,
             options: vec![],
             renamed_from: None,
+            triggers: vec![],
         }
     }
     pub fn column(&self, name: &str) -> Option<&Column> {

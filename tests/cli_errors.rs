@@ -8,7 +8,9 @@ fn sqlite_models(body: &str) -> String {
 
 #[test]
 fn malformed_toml_reports_line_and_column() {
-    let p = project(&sqlite_models("[tables.users]\ncolumns = [\n  { name = \"id\", type = \"integer\" \n]\n"));
+    let p = project(&sqlite_models(
+        "[tables.users]\ncolumns = [\n  { name = \"id\", type = \"integer\" \n]\n",
+    ));
     let out = run(p.path(), &["check"], 2);
     assert!(out.contains("models.toml:7:"), "{out}");
     assert!(out.starts_with("autogen: error:"), "{out}");
@@ -16,9 +18,14 @@ fn malformed_toml_reports_line_and_column() {
 
 #[test]
 fn unknown_key_is_an_error_not_ignored() {
-    let p = project(&sqlite_models("[tables.users]\ncolumns = [{ name = \"id\", type = \"integer\", primary_kee = true }]\n"));
+    let p = project(&sqlite_models(
+        "[tables.users]\ncolumns = [{ name = \"id\", type = \"integer\", primary_kee = true }]\n",
+    ));
     let out = run(p.path(), &["check"], 2);
-    assert!(out.contains("models.toml:5:") && out.contains("primary_kee"), "{out}");
+    assert!(
+        out.contains("models.toml:5:") && out.contains("primary_kee"),
+        "{out}"
+    );
     assert!(out.contains("hint:"), "{out}");
 }
 
@@ -27,7 +34,12 @@ fn unknown_type_names_the_key_and_position() {
     let models = "[database]\nurl = \"postgres://postgres@127.0.0.1:1/x\"\n\n[tables.users]\ncolumns = [{ name = \"id\", type = \"strng\" }]\n";
     let p = project(models);
     let out = run(p.path(), &["diagram"], 2);
-    assert!(out.contains("models.toml:5:") && out.contains("tables.users.columns[0].type") && out.contains("unknown type `strng`"), "{out}");
+    assert!(
+        out.contains("models.toml:5:")
+            && out.contains("tables.users.columns[0].type")
+            && out.contains("unknown type `strng`"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -36,34 +48,52 @@ fn missing_foreign_key_target_is_reported_at_the_reference() {
         "[tables.bookings]\ncolumns = [\n  { name = \"id\", type = \"integer\", primary_key = true },\n  { name = \"room_id\", type = \"integer\", references = \"rooms.id\" },\n]\n",
     ));
     let out = run(p.path(), &["diagram"], 2);
-    assert!(out.contains("models.toml:7:") && out.contains("unknown table `rooms`"), "{out}");
+    assert!(
+        out.contains("models.toml:7:") && out.contains("unknown table `rooms`"),
+        "{out}"
+    );
 }
 
 #[test]
 fn default_that_is_a_column_reference_gets_a_quoting_hint() {
-    let p = project(&sqlite_models("[tables.t]\ncolumns = [{ name = \"status\", type = \"text\", default = \"pending\" }]\n"));
+    let p = project(&sqlite_models(
+        "[tables.t]\ncolumns = [{ name = \"status\", type = \"text\", default = \"pending\" }]\n",
+    ));
     let out = run(p.path(), &["diagram"], 2);
-    assert!(out.contains("column reference") && out.contains("\"'pending'\""), "{out}");
+    assert!(
+        out.contains("column reference") && out.contains("\"'pending'\""),
+        "{out}"
+    );
 }
 
 #[test]
 fn invalid_check_expression_is_reported() {
     let p = project(&sqlite_models("[tables.t]\ncolumns = [{ name = \"a\", type = \"integer\" }]\nchecks = [{ expr = \"a >\" }]\n"));
     let out = run(p.path(), &["diagram"], 2);
-    assert!(out.contains("models.toml:6:") && out.contains("invalid SQL expression"), "{out}");
+    assert!(
+        out.contains("models.toml:6:") && out.contains("invalid SQL expression"),
+        "{out}"
+    );
 }
 
 #[test]
 fn missing_url_says_where_to_put_one() {
     let p = project("[tables.t]\ncolumns = [{ name = \"a\", type = \"integer\" }]\n");
     let out = run(p.path(), &["check"], 2);
-    assert!(out.contains("no database URL") && out.contains("AUTOGEN_DATABASE_URL"), "{out}");
+    assert!(
+        out.contains("no database URL") && out.contains("AUTOGEN_DATABASE_URL"),
+        "{out}"
+    );
 }
 
 #[test]
 fn unreachable_database_is_exit_2_and_hides_the_password() {
     let p = project("[tables.t]\ncolumns = [{ name = \"a\", type = \"integer\" }]\n");
-    let out = run(p.path(), &["--url", "postgres://alice:s3cret@127.0.0.1:1/db", "check"], 2);
+    let out = run(
+        p.path(),
+        &["--url", "postgres://alice:s3cret@127.0.0.1:1/db", "check"],
+        2,
+    );
     assert!(out.contains("cannot connect"), "{out}");
     assert!(!out.contains("s3cret"), "password leaked: {out}");
     assert!(out.contains("alice:***@"), "{out}");
@@ -72,7 +102,11 @@ fn unreachable_database_is_exit_2_and_hides_the_password() {
 #[test]
 fn missing_sqlite_directory_is_a_clear_error() {
     let p = project(&sqlite_models(""));
-    let out = run(p.path(), &["--url", "sqlite:no/such/dir/app.db", "current"], 2);
+    let out = run(
+        p.path(),
+        &["--url", "sqlite:no/such/dir/app.db", "current"],
+        2,
+    );
     assert!(out.contains("does not exist"), "{out}");
 }
 
@@ -88,9 +122,16 @@ fn rev(id: &str, down: &str) -> String {
 #[test]
 fn broken_revision_header_names_file_and_line() {
     let p = project(&sqlite_models(""));
-    write_rev(p.path(), "a.sql", "-- revision: aaaa1111\n-- down_revison: \n\n-- upgrade\n-- downgrade\n");
+    write_rev(
+        p.path(),
+        "a.sql",
+        "-- revision: aaaa1111\n-- down_revison: \n\n-- upgrade\n-- downgrade\n",
+    );
     let out = run(p.path(), &["history"], 2);
-    assert!(out.contains("a.sql:2") && out.contains("down_revison"), "{out}");
+    assert!(
+        out.contains("a.sql:2") && out.contains("down_revison"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -98,7 +139,10 @@ fn missing_parent_cycle_and_duplicate_ids_are_errors() {
     let p = project(&sqlite_models(""));
     write_rev(p.path(), "a.sql", &rev("aaaa1111", "ffff9999"));
     let out = run(p.path(), &["heads"], 2);
-    assert!(out.contains("ffff9999") && out.contains("does not exist"), "{out}");
+    assert!(
+        out.contains("ffff9999") && out.contains("does not exist"),
+        "{out}"
+    );
 
     let p = project(&sqlite_models(""));
     write_rev(p.path(), "a.sql", &rev("aaaa1111", "bbbb2222"));
@@ -110,7 +154,10 @@ fn missing_parent_cycle_and_duplicate_ids_are_errors() {
     write_rev(p.path(), "a.sql", &rev("aaaa1111", ""));
     write_rev(p.path(), "b.sql", &rev("aaaa1111", ""));
     let out = run(p.path(), &["heads"], 2);
-    assert!(out.contains("defined twice") && out.contains("a.sql") && out.contains("b.sql"), "{out}");
+    assert!(
+        out.contains("defined twice") && out.contains("a.sql") && out.contains("b.sql"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -120,15 +167,25 @@ fn two_heads_make_head_an_error_naming_both() {
     write_rev(p.path(), "b.sql", &rev("bbbb2222", "aaaa1111"));
     write_rev(p.path(), "c.sql", &rev("cccc3333", "aaaa1111"));
     let out = run(p.path(), &["upgrade", "head"], 2);
-    assert!(out.contains("bbbb2222") && out.contains("cccc3333") && out.contains("merge"), "{out}");
+    assert!(
+        out.contains("bbbb2222") && out.contains("cccc3333") && out.contains("merge"),
+        "{out}"
+    );
 }
 
 #[test]
 fn revision_for_another_dialect_is_refused() {
     let p = project(&sqlite_models(""));
-    write_rev(p.path(), "a.sql", &rev("aaaa1111", "").replace("dialect: sqlite", "dialect: postgresql"));
+    write_rev(
+        p.path(),
+        "a.sql",
+        &rev("aaaa1111", "").replace("dialect: sqlite", "dialect: postgresql"),
+    );
     let out = run(p.path(), &["upgrade", "head"], 2);
-    assert!(out.contains("targets postgresql") && out.contains("sqlite"), "{out}");
+    assert!(
+        out.contains("targets postgresql") && out.contains("sqlite"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -141,18 +198,29 @@ fn unterminated_string_in_revision_sql_names_its_line() {
 
 #[test]
 fn failing_statement_names_revision_file_and_line_and_rolls_back() {
-    let p = project(&sqlite_models("[tables.t]\ncolumns = [{ name = \"a\", type = \"integer\" }]\n"));
+    let p = project(&sqlite_models(
+        "[tables.t]\ncolumns = [{ name = \"a\", type = \"integer\" }]\n",
+    ));
     write_rev(
         p.path(),
         "a.sql",
         "-- revision: aaaa1111\n-- down_revision:\n-- dialect: sqlite\n\n-- upgrade\nCREATE TABLE t (a integer NOT NULL);\nINSERT INTO nope VALUES (1);\n\n-- downgrade\nDROP TABLE t;\n",
     );
     let out = run(p.path(), &["upgrade", "head"], 2);
-    assert!(out.contains("a.sql:7") && out.contains("nope") && out.contains("rolled back"), "{out}");
+    assert!(
+        out.contains("a.sql:7") && out.contains("nope") && out.contains("rolled back"),
+        "{out}"
+    );
     let out = run(p.path(), &["current"], 0);
     assert!(out.contains("base"), "{out}");
     let c = rusqlite::Connection::open(p.path().join("app.db")).unwrap();
-    let n: i64 = c.query_row("SELECT count(*) FROM sqlite_schema WHERE name = 't'", [], |r| r.get(0)).unwrap();
+    let n: i64 = c
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name = 't'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert_eq!(n, 0, "the failed revision's CREATE TABLE survived");
 }
 
@@ -161,5 +229,8 @@ fn usage_errors_exit_2_and_help_exits_0() {
     let p = project("");
     run(p.path(), &["frobnicate"], 2);
     let out = run(p.path(), &["--help"], 0);
-    assert!(out.contains("autogenerate") || out.contains("revision"), "{out}");
+    assert!(
+        out.contains("autogenerate") || out.contains("revision"),
+        "{out}"
+    );
 }

@@ -43,7 +43,9 @@ columns = [
 
 #[test]
 fn create_table_with_every_column_feature() {
-    insta::assert_snapshot!(pg("", r#"
+    insta::assert_snapshot!(pg(
+        "",
+        r#"
 [enums.mood]
 values = ["ok", "sad"]
 
@@ -60,7 +62,8 @@ columns = [
   { name = "n", type = "serial" },
 ]
 checks = [{ expr = "price >= 0" }]
-"#));
+"#
+    ));
 }
 
 #[test]
@@ -80,8 +83,14 @@ fn add_drop_and_alter_columns() {
 #[test]
 fn rename_table_and_column() {
     let after = USERS
-        .replace("[tables.users]", "[tables.people]\nrenamed_from = \"users\"")
-        .replace("{ name = \"name\", type = \"text\", nullable = true }", "{ name = \"full_name\", type = \"text\", nullable = true, renamed_from = \"name\" }");
+        .replace(
+            "[tables.users]",
+            "[tables.people]\nrenamed_from = \"users\"",
+        )
+        .replace(
+            "{ name = \"name\", type = \"text\", nullable = true }",
+            "{ name = \"full_name\", type = \"text\", nullable = true, renamed_from = \"name\" }",
+        );
     insta::assert_snapshot!(pg(USERS, &after));
 }
 
@@ -140,10 +149,15 @@ fn identity_added_changed_and_dropped() {
 
 #[test]
 fn comments() {
-    let after = USERS.replace("[tables.users]", "[tables.users]\ncomment = \"It's people\"").replace(
-        "{ name = \"name\", type = \"text\", nullable = true }",
-        "{ name = \"name\", type = \"text\", nullable = true, comment = \"display name\" }",
-    );
+    let after = USERS
+        .replace(
+            "[tables.users]",
+            "[tables.users]\ncomment = \"It's people\"",
+        )
+        .replace(
+            "{ name = \"name\", type = \"text\", nullable = true }",
+            "{ name = \"name\", type = \"text\", nullable = true, comment = \"display name\" }",
+        );
     insta::assert_snapshot!(pg(USERS, &after));
 }
 

@@ -5,7 +5,9 @@ use crate::support::{corpus_file, run, PgDb};
 
 fn round_trip(file: &str) {
     let test = format!("pg_corpus::{file}");
-    let Some(path) = corpus_file("postgresql", file) else { return };
+    let Some(path) = corpus_file("postgresql", file) else {
+        return;
+    };
     let Some(a) = PgDb::new(&test) else { return };
     let Some(b) = PgDb::new(&test) else { return };
     a.exec(&std::fs::read_to_string(&path).unwrap());
@@ -14,17 +16,36 @@ fn round_trip(file: &str) {
     run(d, &["--url", &a.url, "inspect", "-o", "models.toml"], 0);
     let out = run(d, &["--url", &a.url, "check"], 0);
     assert!(out.contains("No differences"), "{out}");
-    run(d, &["--url", &b.url, "revision", "--autogenerate", "-m", "from corpus"], 0);
+    run(
+        d,
+        &[
+            "--url",
+            &b.url,
+            "revision",
+            "--autogenerate",
+            "-m",
+            "from corpus",
+        ],
+        0,
+    );
     run(d, &["--url", &b.url, "upgrade", "head"], 0);
     let (ca, cb) = (a.catalog(), b.catalog());
     if ca != cb {
-        let diff = similar::TextDiff::from_lines(&ca, &cb).unified_diff().header("A (corpus)", "B (autogen)").to_string();
+        let diff = similar::TextDiff::from_lines(&ca, &cb)
+            .unified_diff()
+            .header("A (corpus)", "B (autogen)")
+            .to_string();
         panic!("{file}: catalogs differ after upgrade:\n{diff}");
     }
     run(d, &["--url", &b.url, "check"], 0);
     run(d, &["--url", &b.url, "downgrade", "base"], 0);
     let left = b.catalog();
-    assert!(!left.lines().any(|l| l.starts_with("table ") || l.starts_with("sequence ")), "{file}: downgrade base left:\n{left}");
+    assert!(
+        !left
+            .lines()
+            .any(|l| l.starts_with("table ") || l.starts_with("sequence ")),
+        "{file}: downgrade base left:\n{left}"
+    );
     run(d, &["--url", &b.url, "upgrade", "head"], 0);
     assert_eq!(b.catalog(), ca, "{file}: second upgrade differs");
 }

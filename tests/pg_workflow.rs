@@ -59,7 +59,9 @@ fn set_models(dir: &Path, db: &PgDb, body: &str) {
 
 #[test]
 fn autogenerate_upgrade_change_downgrade_round_trip() {
-    let Some(db) = PgDb::new("pg_workflow::round_trip") else { return };
+    let Some(db) = PgDb::new("pg_workflow::round_trip") else {
+        return;
+    };
     let p = project(&models(&db, V1));
     let d = p.path();
     run(d, &["revision", "--autogenerate", "-m", "initial"], 0);
@@ -70,12 +72,37 @@ fn autogenerate_upgrade_change_downgrade_round_trip() {
 
     set_models(d, &db, &v2());
     let out = run(d, &["check"], 1);
-    assert!(out.contains("column users.phone should be renamed to mobile"), "{out}");
-    let out = run(d, &["revision", "--autogenerate", "-m", "mobile, locale, checked in"], 0);
-    assert!(out.contains("warning: changes type of users.mobile"), "{out}");
-    let text = std::fs::read_dir(d.join("versions")).unwrap().map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).find(|t| t.contains("mobile")).unwrap();
-    assert!(text.contains("-- warning: changes type of users.mobile"), "{text}");
-    assert!(text.contains("RENAME COLUMN \"phone\" TO \"mobile\""), "{text}");
+    assert!(
+        out.contains("column users.phone should be renamed to mobile"),
+        "{out}"
+    );
+    let out = run(
+        d,
+        &[
+            "revision",
+            "--autogenerate",
+            "-m",
+            "mobile, locale, checked in",
+        ],
+        0,
+    );
+    assert!(
+        out.contains("warning: changes type of users.mobile"),
+        "{out}"
+    );
+    let text = std::fs::read_dir(d.join("versions"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .find(|t| t.contains("mobile"))
+        .unwrap();
+    assert!(
+        text.contains("-- warning: changes type of users.mobile"),
+        "{text}"
+    );
+    assert!(
+        text.contains("RENAME COLUMN \"phone\" TO \"mobile\""),
+        "{text}"
+    );
     run(d, &["upgrade", "head"], 0);
     assert!(run(d, &["check"], 0).contains("No differences"));
     let after_v2 = db.catalog();
@@ -83,21 +110,30 @@ fn autogenerate_upgrade_change_downgrade_round_trip() {
     // Exact downgrade: catalogs as after v1; data kept.
     run(d, &["downgrade", "-1"], 0);
     assert_eq!(db.catalog(), after_v1);
-    let n: i64 = db.client().query_one("SELECT count(*) FROM bookings", &[]).unwrap().get(0);
+    let n: i64 = db
+        .client()
+        .query_one("SELECT count(*) FROM bookings", &[])
+        .unwrap()
+        .get(0);
     assert_eq!(n, 1);
     run(d, &["upgrade", "+1"], 0);
     assert_eq!(db.catalog(), after_v2);
     // Deterministic: the same inputs give the same revision body.
     run(d, &["downgrade", "base"], 0);
     let left = db.catalog();
-    assert!(!left.contains("table ") && !left.contains("enum "), "{left}");
+    assert!(
+        !left.contains("table ") && !left.contains("enum "),
+        "{left}"
+    );
     let out = run(d, &["current"], 0);
     assert!(out.contains("base"), "{out}");
 }
 
 #[test]
 fn autogenerate_is_deterministic() {
-    let Some(db) = PgDb::new("pg_workflow::deterministic") else { return };
+    let Some(db) = PgDb::new("pg_workflow::deterministic") else {
+        return;
+    };
     let p = project(&models(&db, V1));
     let d = p.path();
     let a = run(d, &["diff"], 0);
@@ -108,12 +144,17 @@ fn autogenerate_is_deterministic() {
 
 #[test]
 fn revision_refuses_when_database_is_behind() {
-    let Some(db) = PgDb::new("pg_workflow::behind") else { return };
+    let Some(db) = PgDb::new("pg_workflow::behind") else {
+        return;
+    };
     let p = project(&models(&db, V1));
     let d = p.path();
     run(d, &["revision", "--autogenerate", "-m", "one"], 0);
     let out = run(d, &["revision", "--autogenerate", "-m", "two"], 2);
-    assert!(out.contains("not up to date") && out.contains("upgrade head"), "{out}");
+    assert!(
+        out.contains("not up to date") && out.contains("upgrade head"),
+        "{out}"
+    );
 }
 
 fn write_rev(dir: &Path, name: &str, id: &str, down: &str, up: &str, downsql: &str) {
@@ -124,25 +165,58 @@ fn write_rev(dir: &Path, name: &str, id: &str, down: &str, up: &str, downsql: &s
 
 #[test]
 fn failing_revision_leaves_database_at_previous_revision() {
-    let Some(db) = PgDb::new("pg_workflow::atomic") else { return };
+    let Some(db) = PgDb::new("pg_workflow::atomic") else {
+        return;
+    };
     let p = project(&models(&db, ""));
     let d = p.path();
-    write_rev(d, "one", "aaaa00000001", "", "CREATE TABLE one (id int);", "DROP TABLE one;");
-    write_rev(d, "two", "aaaa00000002", "aaaa00000001", "CREATE TABLE two (id int);\nALTER TABLE two ADD COLUMN x nosuchtype;", "DROP TABLE two;");
+    write_rev(
+        d,
+        "one",
+        "aaaa00000001",
+        "",
+        "CREATE TABLE one (id int);",
+        "DROP TABLE one;",
+    );
+    write_rev(
+        d,
+        "two",
+        "aaaa00000002",
+        "aaaa00000001",
+        "CREATE TABLE two (id int);\nALTER TABLE two ADD COLUMN x nosuchtype;",
+        "DROP TABLE two;",
+    );
     let out = run(d, &["upgrade", "head"], 2);
-    assert!(out.contains("aaaa00000002_two.sql:8") && out.contains("nosuchtype") && out.contains("rolled back"), "{out}");
+    assert!(
+        out.contains("aaaa00000002_two.sql:8")
+            && out.contains("nosuchtype")
+            && out.contains("rolled back"),
+        "{out}"
+    );
     let out = run(d, &["current"], 0);
     assert!(out.contains("aaaa00000001"), "{out}");
     let cat = db.catalog();
-    assert!(cat.contains("table public.one") && !cat.contains("table public.two"), "{cat}");
+    assert!(
+        cat.contains("table public.one") && !cat.contains("table public.two"),
+        "{cat}"
+    );
 }
 
 #[test]
 fn edited_applied_revision_is_refused_unless_allowed() {
-    let Some(db) = PgDb::new("pg_workflow::edited") else { return };
+    let Some(db) = PgDb::new("pg_workflow::edited") else {
+        return;
+    };
     let p = project(&models(&db, ""));
     let d = p.path();
-    write_rev(d, "one", "bbbb00000001", "", "CREATE TABLE one (id int);", "DROP TABLE one;");
+    write_rev(
+        d,
+        "one",
+        "bbbb00000001",
+        "",
+        "CREATE TABLE one (id int);",
+        "DROP TABLE one;",
+    );
     run(d, &["upgrade", "head"], 0);
     // Line endings alone are not an edit.
     let path = d.join("versions/bbbb00000001_one.sql");
@@ -151,19 +225,33 @@ fn edited_applied_revision_is_refused_unless_allowed() {
     run(d, &["upgrade", "head"], 0);
     std::fs::write(&path, text.replace("(id int)", "(id bigint)")).unwrap();
     let out = run(d, &["upgrade", "head"], 2);
-    assert!(out.contains("bbbb00000001_one.sql") && out.contains("edited") && out.contains("--allow-edited"), "{out}");
+    assert!(
+        out.contains("bbbb00000001_one.sql")
+            && out.contains("edited")
+            && out.contains("--allow-edited"),
+        "{out}"
+    );
     run(d, &["upgrade", "head", "--allow-edited"], 0);
 }
 
 #[test]
 fn two_runners_racing_apply_each_revision_once() {
-    let Some(db) = PgDb::new("pg_workflow::race") else { return };
+    let Some(db) = PgDb::new("pg_workflow::race") else {
+        return;
+    };
     let p = project(&models(&db, ""));
     let d = p.path().to_path_buf();
     let mut prev = String::new();
     for i in 1..=20 {
         let id = format!("cccc{i:08}");
-        write_rev(&d, &format!("r{i}"), &id, &prev, &format!("CREATE TABLE r{i} (id int);\nSELECT pg_sleep(0.01);"), &format!("DROP TABLE r{i};"));
+        write_rev(
+            &d,
+            &format!("r{i}"),
+            &id,
+            &prev,
+            &format!("CREATE TABLE r{i} (id int);\nSELECT pg_sleep(0.01);"),
+            &format!("DROP TABLE r{i};"),
+        );
         prev = id;
     }
     let handles: Vec<_> = (0..2)
@@ -174,26 +262,51 @@ fn two_runners_racing_apply_each_revision_once() {
         .collect();
     for h in handles {
         let o = h.join().unwrap();
-        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
     }
-    let n: i64 = db.client().query_one("SELECT count(*) FROM autogen_history WHERE direction = 'upgrade'", &[]).unwrap().get(0);
+    let n: i64 = db
+        .client()
+        .query_one(
+            "SELECT count(*) FROM autogen_history WHERE direction = 'upgrade'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
     assert_eq!(n, 20);
-    let v: String = db.client().query_one("SELECT version_num FROM autogen_version", &[]).unwrap().get(0);
+    let v: String = db
+        .client()
+        .query_one("SELECT version_num FROM autogen_version", &[])
+        .unwrap()
+        .get(0);
     assert_eq!(v, "cccc00000020");
 }
 
 #[test]
 fn unmanaged_objects_are_listed_and_never_dropped() {
-    let Some(db) = PgDb::new("pg_workflow::unmanaged") else { return };
+    let Some(db) = PgDb::new("pg_workflow::unmanaged") else {
+        return;
+    };
     db.exec("CREATE TABLE t (id int PRIMARY KEY); CREATE VIEW v AS SELECT id FROM t; CREATE FUNCTION tg() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$; CREATE TRIGGER trg BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION tg();");
     let p = project(&models(&db, ""));
     let d = p.path();
     let out = run(d, &["inspect", "-o", "models.toml"], 0);
-    assert!(out.contains("not managed (left alone): view public.v") && out.contains("trigger trg on public.t"), "{out}");
+    assert!(
+        out.contains("not managed (left alone): view public.v")
+            && out.contains("trigger trg on public.t"),
+        "{out}"
+    );
     let m = std::fs::read_to_string(d.join("models.toml")).unwrap();
     assert!(!m.contains("t_pkey"), "default names are omitted:\n{m}");
     let out = run(d, &["check"], 0);
-    assert!(out.contains("not managed (left alone): view public.v"), "{out}");
+    assert!(
+        out.contains("not managed (left alone): view public.v"),
+        "{out}"
+    );
     // Remove the table from the models: the view depends on it, but autogen never drops the view itself.
     let out = run(d, &["diff"], 0);
     assert!(!out.contains("DROP VIEW"), "{out}");
@@ -201,12 +314,18 @@ fn unmanaged_objects_are_listed_and_never_dropped() {
 
 #[test]
 fn tls_with_sslmode_require_connects_through_rustls() {
-    let Some(db) = PgDb::new("pg_workflow::tls") else { return };
+    let Some(db) = PgDb::new("pg_workflow::tls") else {
+        return;
+    };
     let ssl: String = db.client().query_one("SHOW ssl", &[]).unwrap().get(0);
     let p = project("");
     let url = format!("{}?sslmode=require", db.url);
     let o = autogen(p.path(), &["--url", &url, "current"]);
-    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     if ssl == "on" {
         assert_eq!(o.status.code(), Some(0), "{text}");
         let used: bool = db
@@ -220,7 +339,10 @@ fn tls_with_sslmode_require_connects_through_rustls() {
         assert_eq!(o.status.code(), Some(2), "{text}");
         assert!(text.contains("cannot connect"), "{text}");
     }
-    let o = autogen(p.path(), &["--url", &format!("{}?sslmode=disable", db.url), "current"]);
+    let o = autogen(
+        p.path(),
+        &["--url", &format!("{}?sslmode=disable", db.url), "current"],
+    );
     assert_eq!(o.status.code(), Some(0));
 }
 
@@ -228,11 +350,34 @@ fn tls_with_sslmode_require_connects_through_rustls() {
 fn offline_sql_needs_no_database() {
     let p = project("[database]\nurl = \"postgres://nobody@127.0.0.1:1/none\"\n");
     let d = p.path();
-    write_rev(d, "one", "dddd00000001", "", "CREATE TABLE one (id int);", "DROP TABLE one;");
-    write_rev(d, "two", "dddd00000002", "dddd00000001", "CREATE TABLE two (id int);", "DROP TABLE two;");
+    write_rev(
+        d,
+        "one",
+        "dddd00000001",
+        "",
+        "CREATE TABLE one (id int);",
+        "DROP TABLE one;",
+    );
+    write_rev(
+        d,
+        "two",
+        "dddd00000002",
+        "dddd00000001",
+        "CREATE TABLE two (id int);",
+        "DROP TABLE two;",
+    );
     let out = run(d, &["upgrade", "head", "--sql"], 0);
-    assert!(out.contains("BEGIN;\nCREATE TABLE one (id int);\nINSERT INTO autogen_version"), "{out}");
-    assert!(out.contains("DELETE FROM autogen_version WHERE version_num = 'dddd00000001'"), "{out}");
+    assert!(
+        out.contains("BEGIN;\nCREATE TABLE one (id int);\nINSERT INTO autogen_version"),
+        "{out}"
+    );
+    assert!(
+        out.contains("DELETE FROM autogen_version WHERE version_num = 'dddd00000001'"),
+        "{out}"
+    );
     let out = run(d, &["downgrade", "dddd00000002:base", "--sql"], 0);
-    assert!(out.contains("DROP TABLE two;") && out.contains("DROP TABLE one;"), "{out}");
+    assert!(
+        out.contains("DROP TABLE two;") && out.contains("DROP TABLE one;"),
+        "{out}"
+    );
 }

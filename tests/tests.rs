@@ -7,4 +7,5 @@ mod golden;
 mod pg_corpus;
 mod pg_workflow;
 mod props;
+mod regressions;
 mod sqlite;

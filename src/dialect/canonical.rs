@@ -25,7 +25,11 @@ pub fn int_min(ty: &str) -> i64 {
 /// Sets options equal to the defaults for `ty` to `None`, so written-out and omitted options compare equal.
 pub fn canonical_seq_options(o: &mut SeqOptions, ty: &str) {
     let inc = o.increment.unwrap_or(1);
-    let (dmin, dmax) = if inc > 0 { (1, int_max(ty)) } else { (int_min(ty), -1) };
+    let (dmin, dmax) = if inc > 0 {
+        (1, int_max(ty))
+    } else {
+        (int_min(ty), -1)
+    };
     if o.increment == Some(1) {
         o.increment = None;
     }
@@ -100,6 +104,7 @@ pub fn canonicalize<D: Dialect + ?Sized>(d: &D, s: &mut Schema) {
     for (_, mut f) in funcs {
         qn(d, &mut f.name);
         note(&f.name);
+        f.args = canonical_args(d, &f.args);
         f.sql.key = function_key(&f.sql.sql);
         s.functions.insert(f.signature(), f);
     }
@@ -117,7 +122,11 @@ pub fn canonicalize<D: Dialect + ?Sized>(d: &D, s: &mut Schema) {
     // FKs that name only a table reference its primary key.
     let pks: BTreeMap<QName, Vec<String>> = out
         .iter()
-        .filter_map(|(n, t)| t.primary_key.as_ref().map(|p| (n.clone(), p.columns.clone())))
+        .filter_map(|(n, t)| {
+            t.primary_key
+                .as_ref()
+                .map(|p| (n.clone(), p.columns.clone()))
+        })
         .collect();
     for t in out.values_mut() {
         for fk in &mut t.foreign_keys {
@@ -195,7 +204,11 @@ fn canonical_table<D: Dialect + ?Sized>(d: &D, t: &mut Table) {
         }
         i.method = i.method.to_ascii_lowercase();
         if i.name.is_empty() {
-            let names: Vec<String> = i.parts.iter().map(|p| index_column_name(&p.expr.sql, &cols)).collect();
+            let names: Vec<String> = i
+                .parts
+                .iter()
+                .map(|p| index_column_name(&p.expr.sql, &cols))
+                .collect();
             i.name = d.default_name(&tname, &names, "idx");
         }
     }
@@ -204,7 +217,7 @@ fn canonical_table<D: Dialect + ?Sized>(d: &D, t: &mut Table) {
     }
     if let Some(p) = &mut t.partition_of {
         qn(d, &mut p.parent);
-        key(d, &mut p.bound);
+        p.bound.key = bound_key(&p.bound.sql);
     }
     t.comment = t.comment.take().filter(|x| !x.is_empty());
     // Constraint lists compare as sets: sort by name (where names exist; else keep declaration order).
@@ -218,31 +231,146 @@ fn canonical_table<D: Dialect + ?Sized>(d: &D, t: &mut Table) {
     t.options.sort();
 }
 
+/// Argument types of a signature, canonical, names and modes dropped: `t text, n int` → `text, integer`.
+pub fn canonical_args<D: Dialect + ?Sized>(d: &D, args: &str) -> String {
+    let mut out = vec![];
+    let mut depth = 0;
+    let mut cur = String::new();
+    let mut parts = vec![];
+    for ch in args.chars() {
+        match ch {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(ch);
+    }
+    parts.push(cur);
+    for p in parts {
+        let mut words: Vec<&str> = p.split_whitespace().collect();
+        if words.is_empty() {
+            continue;
+        }
+        if matches!(
+            words[0].to_ascii_lowercase().as_str(),
+            "in" | "out" | "inout" | "variadic"
+        ) {
+            words.remove(0);
+        }
+        // `name type` or just `type`: a type never has a first word that is not itself a type word.
+        let whole = words.join(" ");
+        let canon = d.canonical_type(&whole).unwrap_or(whole.clone());
+        let known = crate::dialect::postgres::normalize::is_builtin_type(&canon);
+        let ty = if !known && words.len() > 1 {
+            let rest = words[1..].join(" ");
+            d.canonical_type(&rest).unwrap_or(rest)
+        } else {
+            canon
+        };
+        out.push(ty);
+    }
+    out.join(", ")
+}
+
 /// Comparison key of a `CREATE FUNCTION` text: case and spacing folded, `OR REPLACE`, the `public.`
 /// qualification and dollar-quote tags ignored.
 pub fn function_key(sql: &str) -> String {
-    let folded = crate::dialect::postgres::normalize::fold_text(sql);
-    let mut s = folded.replacen("create or replace ", "create ", 1).replace("public.", "");
-    // $tag$ → $$
-    let mut out = String::with_capacity(s.len());
-    let b: Vec<char> = s.drain(..).collect();
+    // Header clauses may come in any order (`IMMUTABLE LANGUAGE sql` = `LANGUAGE sql IMMUTABLE`):
+    // compare the header as a sorted list of tokens, and the body as folded text.
+    let (header, body) = split_function(sql);
+    let header = crate::dialect::postgres::normalize::fold_text(&header)
+        .replacen("create or replace ", "create ", 1)
+        .replace("public.", "");
+    let spaced: String = header
+        .chars()
+        .flat_map(|c| {
+            if "(),".contains(c) {
+                vec![' ', c, ' ']
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
+    let mut toks: Vec<&str> = spaced.split_whitespace().collect();
+    toks.sort_unstable();
+    let body = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    format!("{} | {}", toks.join(" "), body)
+}
+
+/// A `CREATE FUNCTION` text split into its header and its body (the dollar- or single-quoted `AS` string).
+fn split_function(sql: &str) -> (String, String) {
+    let b: Vec<char> = sql.chars().collect();
     let mut i = 0;
     while i < b.len() {
         if b[i] == '$' {
             let mut j = i + 1;
-            while j < b.len() && (b[j].is_alphanumeric() || b[j] == '_') && !b[j].is_ascii_digit() {
+            while j < b.len() && (b[j].is_alphanumeric() || b[j] == '_') {
                 j += 1;
             }
-            if j < b.len() && b[j] == '$' {
-                out.push_str("$$");
-                i = j + 1;
-                continue;
+            if j < b.len() && b[j] == '$' && !b[i + 1..j].iter().any(|c| c.is_ascii_digit()) {
+                let tag: String = b[i..=j].iter().collect();
+                let rest: String = b[j + 1..].iter().collect();
+                if let Some(end) = rest.find(&tag) {
+                    let header: String =
+                        b[..i].iter().collect::<String>() + " " + &rest[end + tag.len()..];
+                    return (header, rest[..end].to_string());
+                }
             }
         }
-        out.push(b[i]);
+        if b[i] == '\'' {
+            // AS '…' with '' escapes.
+            let mut j = i + 1;
+            let mut body = String::new();
+            while j < b.len() {
+                if b[j] == '\'' {
+                    if j + 1 < b.len() && b[j + 1] == '\'' {
+                        body.push('\'');
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                body.push(b[j]);
+                j += 1;
+            }
+            let header: String = b[..i].iter().collect::<String>()
+                + " "
+                + &b[(j + 1).min(b.len())..].iter().collect::<String>();
+            return (header, body);
+        }
         i += 1;
     }
-    out.trim_end_matches(';').trim().to_string()
+    (sql.to_string(), String::new())
+}
+
+/// Comparison key of a partition bound: folded text, with date/time literals as PostgreSQL prints them
+/// in UTC (`'2026-01-01 00:00:00+00'`) equal to the way people write them (`'2026-01-01'`).
+pub fn bound_key(sql: &str) -> String {
+    let folded = crate::dialect::postgres::normalize::fold_text(sql);
+    let mut out = String::new();
+    let mut rest = folded.as_str();
+    while let Some(start) = rest.find('\'') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let end = after.find('\'').unwrap_or(after.len());
+        let lit = &after[..end];
+        let mut v = lit.to_string();
+        for suffix in ["+00", " 00:00:00"] {
+            if v.len() >= 10 && v.as_bytes()[4] == b'-' && v.ends_with(suffix) {
+                v.truncate(v.len() - suffix.len());
+            }
+        }
+        out.push('\'');
+        out.push_str(&v);
+        out.push('\'');
+        rest = &after[(end + 1).min(after.len())..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Words of an expression, outside string literals: identifiers in order of appearance.
@@ -313,7 +441,10 @@ pub fn index_column_name(sql: &str, cols: &[String]) -> String {
     let s = s.trim_start_matches('(');
     if let Some(p) = s.find('(') {
         let f = s[..p].trim();
-        if !f.is_empty() && f.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+        if !f.is_empty()
+            && f.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        {
             return f.rsplit('.').next().unwrap_or(f).to_lowercase();
         }
     }
@@ -323,6 +454,34 @@ pub fn index_column_name(sql: &str, cols: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn function_key_ignores_clause_order_and_quoting_style() {
+        let user = "CREATE FUNCTION add_one(integer) RETURNS integer IMMUTABLE LANGUAGE sql AS $$ SELECT $1 + 1 $$";
+        let pg = "CREATE OR REPLACE FUNCTION public.add_one(integer)\n RETURNS integer\n LANGUAGE sql\n IMMUTABLE\nAS $function$ SELECT $1 + 1 $function$\n";
+        assert_eq!(function_key(user), function_key(pg));
+        let quoted = "CREATE FUNCTION add_one(integer) RETURNS integer LANGUAGE sql IMMUTABLE AS ' SELECT $1 + 1 '";
+        assert_eq!(function_key(user), function_key(quoted));
+        assert_ne!(
+            function_key(user),
+            function_key(&user.replace("+ 1", "+ 2"))
+        );
+        assert_ne!(
+            function_key(user),
+            function_key(&user.replace("IMMUTABLE", "STABLE"))
+        );
+    }
+
+    #[test]
+    fn function_arguments_are_types_only() {
+        let d = crate::dialect::postgres::Postgres;
+        assert_eq!(canonical_args(&d, "t text, n int"), "text, integer");
+        assert_eq!(
+            canonical_args(&d, "double precision, character varying"),
+            "double precision, character varying"
+        );
+        assert_eq!(canonical_args(&d, "text[]"), "text[]");
+    }
 
     #[test]
     fn default_sequence_options_compare_equal_to_omitted_ones() {
@@ -340,8 +499,15 @@ mod tests {
 
     #[test]
     fn first_column_skips_literals_and_casts() {
-        let cols = vec!["ends_at".to_string(), "starts_at".to_string(), "text".to_string()];
-        assert_eq!(first_column("('x'::text <> ends_at)", &cols).as_deref(), Some("ends_at"));
+        let cols = vec![
+            "ends_at".to_string(),
+            "starts_at".to_string(),
+            "text".to_string(),
+        ];
+        assert_eq!(
+            first_column("('x'::text <> ends_at)", &cols).as_deref(),
+            Some("ends_at")
+        );
         assert_eq!(index_column_name("lower((email)::text)", &cols), "lower");
         assert_eq!(index_column_name("(a + b)", &cols), "expr");
         assert_eq!(index_column_name("starts_at", &cols), "starts_at");

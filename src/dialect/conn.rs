@@ -91,8 +91,14 @@ pub fn connect(url: &str) -> Result<Box<dyn Connection>, DbError> {
 mod tests {
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(super::redact("postgres://u:pw@h:5432/d"), "postgres://u:***@h:5432/d");
-        assert_eq!(super::redact("postgres://u@h/d?password=x&sslmode=require"), "postgres://u@h/d?password=***&sslmode=require");
+        assert_eq!(
+            super::redact("postgres://u:pw@h:5432/d"),
+            "postgres://u:***@h:5432/d"
+        );
+        assert_eq!(
+            super::redact("postgres://u@h/d?password=x&sslmode=require"),
+            "postgres://u@h/d?password=***&sslmode=require"
+        );
         assert_eq!(super::redact("sqlite:app.db"), "sqlite:app.db");
     }
 }

@@ -18,31 +18,51 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn err(&self, span: Range<usize>, key: impl Into<String>, msg: impl Into<String>, hint: Option<String>) -> ModelError {
+    fn err(
+        &self,
+        span: Range<usize>,
+        key: impl Into<String>,
+        msg: impl Into<String>,
+        hint: Option<String>,
+    ) -> ModelError {
         let (line, col) = line_col(self.text, span.start);
-        ModelError::Invalid { path: self.path.into(), line, col, key: key.into(), msg: msg.into(), hint }
+        ModelError::Invalid {
+            path: self.path.into(),
+            line,
+            col,
+            key: key.into(),
+            msg: msg.into(),
+            hint,
+        }
     }
 
     /// Parses `sql` as an expression; a bare identifier where a value is expected (`default`) is an error.
     fn expr(&self, sql: &Spanned<String>, key: &str, value: bool) -> Result<Expr, ModelError> {
         let d = self.dialect.parser();
-        let parsed = Parser::new(d.as_ref()).try_with_sql(sql.get_ref()).and_then(|mut p| {
-            let e = p.parse_expr()?;
-            if p.peek_token().token != sqlparser::tokenizer::Token::EOF {
-                return Err(sqlparser::parser::ParserError::ParserError(format!(
-                    "unexpected `{}` after the expression",
-                    p.peek_token().token
-                )));
-            }
-            Ok(e)
-        });
+        let parsed = Parser::new(d.as_ref())
+            .try_with_sql(sql.get_ref())
+            .and_then(|mut p| {
+                let e = p.parse_expr()?;
+                if p.peek_token().token != sqlparser::tokenizer::Token::EOF {
+                    return Err(sqlparser::parser::ParserError::ParserError(format!(
+                        "unexpected `{}` after the expression",
+                        p.peek_token().token
+                    )));
+                }
+                Ok(e)
+            });
         match parsed {
-            Ok(sqlparser::ast::Expr::Identifier(i)) if value && i.quote_style.is_none() => Err(self.err(
-                sql.span(),
-                key,
-                format!("`{}` is a column reference, not a value", i.value),
-                Some(format!("SQL strings need single quotes inside the TOML string: \"'{}'\"", i.value)),
-            )),
+            Ok(sqlparser::ast::Expr::Identifier(i)) if value && i.quote_style.is_none() => {
+                Err(self.err(
+                    sql.span(),
+                    key,
+                    format!("`{}` is a column reference, not a value", i.value),
+                    Some(format!(
+                        "SQL strings need single quotes inside the TOML string: \"'{}'\"",
+                        i.value
+                    )),
+                ))
+            }
             Ok(_) => Ok(Expr::new(sql.get_ref().trim())),
             Err(e) => Err(self.err(
                 sql.span(),
@@ -60,9 +80,20 @@ impl Ctx<'_> {
         }
     }
 
-    fn ty(&self, ty: &Spanned<String>, key: &str, known: &BTreeSet<String>, has_ext: bool) -> Result<String, ModelError> {
+    fn ty(
+        &self,
+        ty: &Spanned<String>,
+        key: &str,
+        known: &BTreeSet<String>,
+        has_ext: bool,
+    ) -> Result<String, ModelError> {
         let canon = self.dialect.canonical_type(ty.get_ref()).map_err(|h| {
-            self.err(ty.span(), key, format!("invalid type `{}`", ty.get_ref()), Some(h))
+            self.err(
+                ty.span(),
+                key,
+                format!("invalid type `{}`", ty.get_ref()),
+                Some(h),
+            )
         })?;
         if self.dialect.name() == "postgresql" {
             let base = canon.trim_end_matches("[]").to_string();
@@ -99,19 +130,39 @@ fn deferrable(ctx: &Ctx, s: &Option<Spanned<String>>, key: &str) -> Result<Defer
         None => Ok(Deferrable::No),
         Some((_, v)) if v == "immediate" || v == "initially immediate" => Ok(Deferrable::Immediate),
         Some((_, v)) if v == "deferred" || v == "initially deferred" => Ok(Deferrable::Deferred),
-        Some((s, _)) => Err(ctx.err(s.span(), key, format!("unknown deferrable `{}`", s.get_ref()), Some("expected \"immediate\" or \"deferred\"".into()))),
+        Some((s, _)) => Err(ctx.err(
+            s.span(),
+            key,
+            format!("unknown deferrable `{}`", s.get_ref()),
+            Some("expected \"immediate\" or \"deferred\"".into()),
+        )),
     }
 }
 
 fn seq_type(ctx: &Ctx, ty: &str) -> String {
-    ctx.dialect.canonical_type(ty).unwrap_or_else(|_| ty.to_string())
+    ctx.dialect
+        .canonical_type(ty)
+        .unwrap_or_else(|_| ty.to_string())
 }
 
-pub(super) fn build(path: &str, text: &str, f: File, dialect: &dyn Dialect) -> Result<Models, ModelError> {
-    let ctx = Ctx { path, text, dialect };
+pub(super) fn build(
+    path: &str,
+    text: &str,
+    f: File,
+    dialect: &dyn Dialect,
+) -> Result<Models, ModelError> {
+    let ctx = Ctx {
+        path,
+        text,
+        dialect,
+    };
     let mut s = Schema::default();
     let (url, namespaces, db_ext) = match &f.database {
-        Some(d) => (d.url.clone().map(|u| u.into_inner()), d.schemas.clone().unwrap_or_default(), d.extensions.clone()),
+        Some(d) => (
+            d.url.clone().map(|u| u.into_inner()),
+            d.schemas.clone().unwrap_or_default(),
+            d.extensions.clone(),
+        ),
         None => (None, vec![], None),
     };
     let extensions: Option<Vec<Spanned<String>>> = match (&f.extensions, db_ext) {
@@ -123,29 +174,58 @@ pub(super) fn build(path: &str, text: &str, f: File, dialect: &dyn Dialect) -> R
     let has_ext = extensions.as_ref().is_some_and(|e| !e.is_empty());
     if let Some(exts) = &extensions {
         if dialect.name() != "postgresql" && !exts.is_empty() {
-            return Err(ctx.err(exts[0].span(), "extensions", "extensions exist only in PostgreSQL", None));
+            return Err(ctx.err(
+                exts[0].span(),
+                "extensions",
+                "extensions exist only in PostgreSQL",
+                None,
+            ));
         }
         for e in exts {
-            s.extensions.push(Extension { name: e.get_ref().clone(), schema: None });
+            s.extensions.push(Extension {
+                name: e.get_ref().clone(),
+                schema: None,
+            });
         }
     }
     // Names of user types, for type checking.
     let mut known: BTreeSet<String> = BTreeSet::new();
     for name in f.enums.keys().chain(f.domains.keys()) {
         let q = QName::parse(name);
-        let q = if q.schema.as_deref() == Some(dialect.default_namespace()) { QName::new(None, &q.name) } else { q };
+        let q = if q.schema.as_deref() == Some(dialect.default_namespace()) {
+            QName::new(None, &q.name)
+        } else {
+            q
+        };
         known.insert(q.to_string());
     }
     for (name, e) in &f.enums {
         if dialect.name() != "postgresql" {
-            return Err(ctx.err(e.span(), format!("enums.{name}"), "enum types exist only in PostgreSQL", Some("use a text column with a check constraint".into())));
+            return Err(ctx.err(
+                e.span(),
+                format!("enums.{name}"),
+                "enum types exist only in PostgreSQL",
+                Some("use a text column with a check constraint".into()),
+            ));
         }
         let v = e.get_ref();
         if v.values.is_empty() {
-            return Err(ctx.err(e.span(), format!("enums.{name}.values"), "an enum needs at least one value", None));
+            return Err(ctx.err(
+                e.span(),
+                format!("enums.{name}.values"),
+                "an enum needs at least one value",
+                None,
+            ));
         }
         let q = QName::parse(name);
-        s.enums.insert(q.clone(), Enum { name: q, values: v.values.clone(), comment: v.comment.clone() });
+        s.enums.insert(
+            q.clone(),
+            Enum {
+                name: q,
+                values: v.values.clone(),
+                comment: v.comment.clone(),
+            },
+        );
     }
     for (name, d) in &f.domains {
         let key = format!("domains.{name}");
@@ -155,9 +235,13 @@ pub(super) fn build(path: &str, text: &str, f: File, dialect: &dyn Dialect) -> R
         for (i, c) in v.checks.iter().enumerate() {
             let c = c.get_ref();
             checks.push(Check {
-                name: c.name.clone().unwrap_or_else(|| format!("{}_check", QName::parse(name).name)),
+                name: c
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| format!("{}_check", QName::parse(name).name)),
                 expr: ctx.expr(&c.expr, &format!("{key}.checks[{i}].expr"), false)?,
-                no_inherit: false, not_valid: false,
+                no_inherit: false,
+                not_valid: false,
             });
         }
         let q = QName::parse(name);
@@ -167,7 +251,11 @@ pub(super) fn build(path: &str, text: &str, f: File, dialect: &dyn Dialect) -> R
                 name: q,
                 ty,
                 nullable: v.nullable.unwrap_or(true),
-                default: v.default.as_ref().map(|l| ctx.literal(l, &format!("{key}.default"))).transpose()?,
+                default: v
+                    .default
+                    .as_ref()
+                    .map(|l| ctx.literal(l, &format!("{key}.default")))
+                    .transpose()?,
                 collation: v.collation.clone(),
                 checks,
                 comment: v.comment.clone(),
@@ -184,7 +272,12 @@ pub(super) fn build(path: &str, text: &str, f: File, dialect: &dyn Dialect) -> R
             Some(o) => match o.get_ref().rsplit_once('.') {
                 Some((t, c)) => Some((QName::parse(t), c.to_string())),
                 None => {
-                    return Err(ctx.err(o.span(), format!("sequences.{name}.owned_by"), "expected `table.column`", None));
+                    return Err(ctx.err(
+                        o.span(),
+                        format!("sequences.{name}.owned_by"),
+                        "expected `table.column`",
+                        None,
+                    ));
                 }
             },
             None => None,
@@ -211,16 +304,35 @@ pub(super) fn build(path: &str, text: &str, f: File, dialect: &dyn Dialect) -> R
     for (sig, fd) in &f.functions {
         let key = format!("functions.{sig}");
         if dialect.name() != "postgresql" {
-            return Err(ctx.err(fd.span(), key, "functions are managed only in PostgreSQL", None));
+            return Err(ctx.err(
+                fd.span(),
+                key,
+                "functions are managed only in PostgreSQL",
+                None,
+            ));
         }
         let (Some(open), true) = (sig.find('('), sig.ends_with(')')) else {
-            return Err(ctx.err(fd.span(), key, "the key must be a signature like \"name(text, integer)\"", None));
+            return Err(ctx.err(
+                fd.span(),
+                key,
+                "the key must be a signature like \"name(text, integer)\"",
+                None,
+            ));
         };
         let sql = fd.get_ref().sql.get_ref();
         if !sql.trim_start().to_ascii_lowercase().starts_with("create") {
-            return Err(ctx.err(fd.get_ref().sql.span(), format!("{key}.sql"), "expected a `CREATE FUNCTION …` statement", None));
+            return Err(ctx.err(
+                fd.get_ref().sql.span(),
+                format!("{key}.sql"),
+                "expected a `CREATE FUNCTION …` statement",
+                None,
+            ));
         }
-        let func = Function { name: QName::parse(&sig[..open]), args: sig[open + 1..sig.len() - 1].to_string(), sql: Expr::new(sql.clone()) };
+        let func = Function {
+            name: QName::parse(&sig[..open]),
+            args: sig[open + 1..sig.len() - 1].to_string(),
+            sql: Expr::new(sql.clone()),
+        };
         s.functions.insert(func.signature(), func);
     }
     for (name, t) in &f.tables {
@@ -228,7 +340,11 @@ pub(super) fn build(path: &str, text: &str, f: File, dialect: &dyn Dialect) -> R
         s.tables.insert(table.name.clone(), table);
     }
     check_references(&ctx, &f, &s)?;
-    Ok(Models { schema: s, url, namespaces })
+    Ok(Models {
+        schema: s,
+        url,
+        namespaces,
+    })
 }
 
 fn build_table(
@@ -247,17 +363,28 @@ fn build_table(
     table.renamed_from = def.renamed_from.as_ref().map(|r| {
         let q = QName::parse(r.get_ref());
         if q.schema.is_none() {
-            QName { schema: qname.schema.clone(), name: q.name }
+            QName {
+                schema: qname.schema.clone(),
+                name: q.name,
+            }
         } else {
             q
         }
     });
     if let Some(p) = &def.partition_of {
         // Set early: a partition's columns come from its parent, so column checks are skipped.
-        table.partition_of = Some(PartitionOf { parent: QName::parse(p.get_ref()), bound: Expr::new(String::new()) });
+        table.partition_of = Some(PartitionOf {
+            parent: QName::parse(p.get_ref()),
+            bound: Expr::new(String::new()),
+        });
     }
     if def.columns.is_empty() && def.partition_of.is_none() {
-        return Err(ctx.err(t.span(), &key, "a table needs at least one column", Some("columns = [{ name = \"id\", type = \"bigint\", primary_key = true }]".into())));
+        return Err(ctx.err(
+            t.span(),
+            &key,
+            "a table needs at least one column",
+            Some("columns = [{ name = \"id\", type = \"bigint\", primary_key = true }]".into()),
+        ));
     }
     let mut seen = BTreeSet::new();
     let mut pk_cols = vec![];
@@ -266,7 +393,12 @@ fn build_table(
         let cd = c.get_ref();
         let cname = cd.name.get_ref().clone();
         if !seen.insert(cname.clone()) {
-            return Err(ctx.err(cd.name.span(), format!("{ckey}.name"), format!("duplicate column `{cname}`"), None));
+            return Err(ctx.err(
+                cd.name.span(),
+                format!("{ckey}.name"),
+                format!("duplicate column `{cname}`"),
+                None,
+            ));
         }
         let raw = cd.ty.get_ref().trim().to_ascii_lowercase();
         let serial = match raw.as_str() {
@@ -277,10 +409,18 @@ fn build_table(
         };
         let mut col = match serial {
             Some(int) if ctx.dialect.name() == "postgresql" => {
-                let seq = ctx.dialect.default_name(&qname.name, &[cname.clone()], "seq");
-                let seq_q = QName { schema: qname.schema.clone(), name: seq };
+                let seq = ctx
+                    .dialect
+                    .default_name(&qname.name, &[cname.clone()], "seq");
+                let seq_q = QName {
+                    schema: qname.schema.clone(),
+                    name: seq,
+                };
                 let mut col = Column::new(&cname, int);
-                col.default = Some(Expr::new(format!("nextval('{}'::regclass)", seq_q.to_string().replace('\'', "''"))));
+                col.default = Some(Expr::new(format!(
+                    "nextval('{}'::regclass)",
+                    seq_q.to_string().replace('\'', "''")
+                )));
                 s.sequences.insert(
                     seq_q.clone(),
                     Sequence {
@@ -293,12 +433,20 @@ fn build_table(
                 );
                 col
             }
-            _ => Column::new(&cname, &ctx.ty(&cd.ty, &format!("{ckey}.type"), known, has_ext)?),
+            _ => Column::new(
+                &cname,
+                &ctx.ty(&cd.ty, &format!("{ckey}.type"), known, has_ext)?,
+            ),
         };
         col.nullable = cd.nullable.unwrap_or(false);
         if let Some(d) = &cd.default {
             if serial.is_some() {
-                return Err(ctx.err(d.span(), format!("{ckey}.default"), "a serial column has its own default", None));
+                return Err(ctx.err(
+                    d.span(),
+                    format!("{ckey}.default"),
+                    "a serial column has its own default",
+                    None,
+                ));
             }
             col.default = Some(ctx.literal(d, &format!("{ckey}.default"))?);
         }
@@ -311,13 +459,30 @@ fn build_table(
             };
             let ident = match idt.get_ref() {
                 IdentityDef::Flag(false) => None,
-                IdentityDef::Flag(true) => Some(Identity { always: false, options: SeqOptions::default() }),
+                IdentityDef::Flag(true) => Some(Identity {
+                    always: false,
+                    options: SeqOptions::default(),
+                }),
                 IdentityDef::Kind(k) => match k.to_ascii_lowercase().as_str() {
-                    "always" => Some(Identity { always: true, options: SeqOptions::default() }),
-                    "by default" | "by_default" => Some(Identity { always: false, options: SeqOptions::default() }),
+                    "always" => Some(Identity {
+                        always: true,
+                        options: SeqOptions::default(),
+                    }),
+                    "by default" | "by_default" => Some(Identity {
+                        always: false,
+                        options: SeqOptions::default(),
+                    }),
                     _ => return Err(bad(&format!("unknown identity kind `{k}`"))),
                 },
-                IdentityDef::Options { always, start, increment, min, max, cache, cycle } => Some(Identity {
+                IdentityDef::Options {
+                    always,
+                    start,
+                    increment,
+                    min,
+                    max,
+                    cache,
+                    cycle,
+                } => Some(Identity {
                     always: always.unwrap_or(false),
                     options: SeqOptions {
                         start: *start,
@@ -336,7 +501,12 @@ fn build_table(
         }
         if cd.autoincrement == Some(true) {
             if ctx.dialect.name() != "sqlite" {
-                return Err(ctx.err(c.span(), format!("{ckey}.autoincrement"), "autoincrement is SQLite's", Some("use identity = true".into())));
+                return Err(ctx.err(
+                    c.span(),
+                    format!("{ckey}.autoincrement"),
+                    "autoincrement is SQLite's",
+                    Some("use identity = true".into()),
+                ));
             }
             if !table.options.contains(&"autoincrement".to_string()) {
                 table.options.push("autoincrement".into());
@@ -349,10 +519,20 @@ fn build_table(
             pk_cols.push(cname.clone());
         }
         if cd.unique == Some(true) {
-            table.uniques.push(Unique { name: String::new(), columns: vec![cname.clone()], nulls_not_distinct: false, deferrable: Deferrable::No });
+            table.uniques.push(Unique {
+                name: String::new(),
+                columns: vec![cname.clone()],
+                nulls_not_distinct: false,
+                deferrable: Deferrable::No,
+            });
         }
         if let Some(chk) = &cd.check {
-            table.checks.push(Check { name: String::new(), expr: ctx.expr(chk, &format!("{ckey}.check"), false)?, no_inherit: false , not_valid: false});
+            table.checks.push(Check {
+                name: String::new(),
+                expr: ctx.expr(chk, &format!("{ckey}.check"), false)?,
+                no_inherit: false,
+                not_valid: false,
+            });
         }
         if let Some(r) = &cd.references {
             let (rt, rc) = split_reference(r.get_ref());
@@ -364,25 +544,42 @@ fn build_table(
                 on_delete: action(ctx, &cd.on_delete, &format!("{ckey}.on_delete"))?,
                 on_update: action(ctx, &cd.on_update, &format!("{ckey}.on_update"))?,
                 deferrable: Deferrable::No,
-                match_full: false, not_valid: false,
+                match_full: false,
+                not_valid: false,
             });
         } else if let Some(a) = cd.on_delete.as_ref().or(cd.on_update.as_ref()) {
-            return Err(ctx.err(a.span(), format!("{ckey}"), "on_delete/on_update need `references`", None));
+            return Err(ctx.err(
+                a.span(),
+                format!("{ckey}"),
+                "on_delete/on_update need `references`",
+                None,
+            ));
         }
         table.columns.push(col);
     }
     if let Some(pk) = &def.primary_key {
         if !pk_cols.is_empty() {
-            return Err(ctx.err(pk.span(), format!("{key}.primary_key"), "primary key given both on columns and on the table", Some("keep one of them".into())));
+            return Err(ctx.err(
+                pk.span(),
+                format!("{key}.primary_key"),
+                "primary key given both on columns and on the table",
+                Some("keep one of them".into()),
+            ));
         }
         let (n, cols) = match pk.get_ref() {
             KeyDef::Columns(c) => (String::new(), c.clone()),
             KeyDef::Named { name, columns } => (name.clone().unwrap_or_default(), columns.clone()),
         };
         check_columns(ctx, &table, &cols, pk.span(), &format!("{key}.primary_key"))?;
-        table.primary_key = Some(PrimaryKey { name: n, columns: cols });
+        table.primary_key = Some(PrimaryKey {
+            name: n,
+            columns: cols,
+        });
     } else if !pk_cols.is_empty() {
-        table.primary_key = Some(PrimaryKey { name: String::new(), columns: pk_cols });
+        table.primary_key = Some(PrimaryKey {
+            name: String::new(),
+            columns: pk_cols,
+        });
     }
     for (i, u) in def.unique.iter().enumerate() {
         let v = u.get_ref();
@@ -407,9 +604,17 @@ fn build_table(
     for (i, c) in def.constraints.iter().enumerate() {
         let v = c.get_ref();
         if v.definition.get_ref().trim().is_empty() {
-            return Err(ctx.err(v.definition.span(), format!("{key}.constraints[{i}].definition"), "empty constraint definition", None));
+            return Err(ctx.err(
+                v.definition.span(),
+                format!("{key}.constraints[{i}].definition"),
+                "empty constraint definition",
+                None,
+            ));
         }
-        table.others.push(OtherConstraint { name: v.name.clone(), definition: Expr::new(v.definition.get_ref().trim()) });
+        table.others.push(OtherConstraint {
+            name: v.name.clone(),
+            definition: Expr::new(v.definition.get_ref().trim()),
+        });
     }
     for (i, fk) in def.foreign_keys.iter().enumerate() {
         let v = fk.get_ref();
@@ -421,9 +626,22 @@ fn build_table(
             (None, Some(c)) => vec![c],
             (None, None) => vec![],
         };
-        let (rt, ref_columns) = if v.referenced_columns.is_some() { (QName::parse(v.references.get_ref()), ref_columns) } else { (rt, ref_columns) };
+        let (rt, ref_columns) = if v.referenced_columns.is_some() {
+            (QName::parse(v.references.get_ref()), ref_columns)
+        } else {
+            (rt, ref_columns)
+        };
         if !ref_columns.is_empty() && ref_columns.len() != v.columns.len() {
-            return Err(ctx.err(fk.span(), &k, format!("{} columns reference {} columns", v.columns.len(), ref_columns.len()), None));
+            return Err(ctx.err(
+                fk.span(),
+                &k,
+                format!(
+                    "{} columns reference {} columns",
+                    v.columns.len(),
+                    ref_columns.len()
+                ),
+                None,
+            ));
         }
         table.foreign_keys.push(ForeignKey {
             name: v.name.clone().unwrap_or_default(),
@@ -433,7 +651,10 @@ fn build_table(
             on_delete: action(ctx, &v.on_delete, &format!("{k}.on_delete"))?,
             on_update: action(ctx, &v.on_update, &format!("{k}.on_update"))?,
             deferrable: deferrable(ctx, &v.deferrable, &format!("{k}.deferrable"))?,
-            match_full: v.match_kind.as_ref().is_some_and(|m| m.get_ref().eq_ignore_ascii_case("full")),
+            match_full: v
+                .match_kind
+                .as_ref()
+                .is_some_and(|m| m.get_ref().eq_ignore_ascii_case("full")),
             not_valid: v.not_valid.unwrap_or(false),
         });
     }
@@ -441,7 +662,12 @@ fn build_table(
         let v = ix.get_ref();
         let k = format!("{key}.indexes[{i}]");
         if v.columns.is_empty() {
-            return Err(ctx.err(ix.span(), &k, "an index needs at least one column or expression", None));
+            return Err(ctx.err(
+                ix.span(),
+                &k,
+                "an index needs at least one column or expression",
+                None,
+            ));
         }
         let mut parts = vec![];
         for (j, p) in v.columns.iter().enumerate() {
@@ -455,7 +681,11 @@ fn build_table(
             method: v.method.clone().unwrap_or_else(|| "btree".into()),
             parts,
             include,
-            predicate: v.predicate.as_ref().map(|p| ctx.expr(p, &format!("{k}.where"), false)).transpose()?,
+            predicate: v
+                .predicate
+                .as_ref()
+                .map(|p| ctx.expr(p, &format!("{k}.where"), false))
+                .transpose()?,
             nulls_not_distinct: v.nulls_not_distinct.unwrap_or(false),
         });
     }
@@ -464,20 +694,33 @@ fn build_table(
     }
     match (&def.partition_of, &def.partition_bound) {
         (Some(p), Some(b)) => {
-            table.partition_of = Some(PartitionOf { parent: QName::parse(p.get_ref()), bound: Expr::new(b.get_ref().trim()) })
+            table.partition_of = Some(PartitionOf {
+                parent: QName::parse(p.get_ref()),
+                bound: Expr::new(b.get_ref().trim()),
+            })
         }
         (Some(p), None) => {
             return Err(ctx.err(p.span(), format!("{key}.partition_of"), "a partition needs `partition_bound`", Some("partition_bound = \"FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\" or \"DEFAULT\"".into())));
         }
         (None, Some(b)) => {
-            return Err(ctx.err(b.span(), format!("{key}.partition_bound"), "`partition_bound` needs `partition_of`", None));
+            return Err(ctx.err(
+                b.span(),
+                format!("{key}.partition_bound"),
+                "`partition_bound` needs `partition_of`",
+                None,
+            ));
         }
         _ => {}
     }
     for o in &def.options {
         let v = o.get_ref().to_ascii_lowercase();
         if ctx.dialect.name() != "sqlite" || !matches!(v.as_str(), "strict" | "without rowid") {
-            return Err(ctx.err(o.span(), format!("{key}.options"), format!("unknown table option `{}`", o.get_ref()), Some("SQLite tables take \"strict\" and \"without rowid\"".into())));
+            return Err(ctx.err(
+                o.span(),
+                format!("{key}.options"),
+                format!("unknown table option `{}`", o.get_ref()),
+                Some("SQLite tables take \"strict\" and \"without rowid\"".into()),
+            ));
         }
         table.options.push(v);
     }
@@ -495,26 +738,61 @@ fn split_reference(r: &str) -> (QName, Option<String>) {
     }
 }
 
-fn check_columns(ctx: &Ctx, t: &Table, cols: &[String], span: Range<usize>, key: &str) -> Result<(), ModelError> {
+fn check_columns(
+    ctx: &Ctx,
+    t: &Table,
+    cols: &[String],
+    span: Range<usize>,
+    key: &str,
+) -> Result<(), ModelError> {
     for c in cols {
         if t.column(c).is_none() && t.partition_of.is_none() {
-            return Err(ctx.err(span, key, format!("no column `{c}` in table {}", t.name), Some(format!("columns of {}: {}", t.name, t.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")))));
+            return Err(ctx.err(
+                span,
+                key,
+                format!("no column `{c}` in table {}", t.name),
+                Some(format!(
+                    "columns of {}: {}",
+                    t.name,
+                    t.columns
+                        .iter()
+                        .map(|c| c.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            ));
         }
     }
     Ok(())
 }
 
 /// `"starts_at DESC NULLS LAST"`, `"lower(email)"`, `"name gin_trgm_ops"`.
-fn index_part(ctx: &Ctx, t: &Table, p: &Spanned<String>, key: &str) -> Result<IndexPart, ModelError> {
+fn index_part(
+    ctx: &Ctx,
+    t: &Table,
+    p: &Spanned<String>,
+    key: &str,
+) -> Result<IndexPart, ModelError> {
     let (expr, collation, opclass, desc, nulls_first) = split_index_part(p.get_ref());
     let e = Spanned::new(p.span(), expr.clone());
     let parsed = ctx.expr(&e, key, false)?;
     let bare = expr.trim_matches('"');
     let is_ident = bare.chars().all(|c| c.is_alphanumeric() || c == '_') && !bare.is_empty();
     if is_ident && t.column(bare).is_none() && t.partition_of.is_none() {
-        return Err(ctx.err(p.span(), key, format!("no column `{bare}` in table {}", t.name), None));
+        return Err(ctx.err(
+            p.span(),
+            key,
+            format!("no column `{bare}` in table {}", t.name),
+            None,
+        ));
     }
-    Ok(IndexPart { expr: parsed, collation, opclass, desc, nulls_first })
+    Ok(IndexPart {
+        expr: parsed,
+        collation,
+        opclass,
+        desc,
+        nulls_first,
+    })
 }
 
 /// Splits an index key into expression, COLLATE, opclass, DESC and NULLS FIRST/LAST.
@@ -541,11 +819,24 @@ pub fn split_index_part(s: &str) -> (String, Option<String>, Option<String>, boo
     if let Some(sp) = rest.rfind(' ') {
         let last = &rest[sp + 1..];
         let before = rest[..sp].trim_end();
-        let is_word = !last.is_empty() && last.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.');
-        let before_done = before.ends_with(')') || before.ends_with('"') || before.chars().last().is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let is_word = !last.is_empty()
+            && last
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+        let before_done = before.ends_with(')')
+            || before.ends_with('"')
+            || before
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_');
         let before_upper = before.to_ascii_uppercase();
         let collate_arg = before_upper.ends_with(" COLLATE") || before_upper == "COLLATE";
-        if is_word && before_done && !collate_arg && !is_keyword_operator(last) && !before_upper.ends_with(" IS") {
+        if is_word
+            && before_done
+            && !collate_arg
+            && !is_keyword_operator(last)
+            && !before_upper.ends_with(" IS")
+        {
             opclass = Some(last.to_string());
             rest = before.to_string();
         }
@@ -559,7 +850,10 @@ pub fn split_index_part(s: &str) -> (String, Option<String>, Option<String>, boo
 }
 
 fn is_keyword_operator(w: &str) -> bool {
-    matches!(w.to_ascii_uppercase().as_str(), "NULL" | "TRUE" | "FALSE" | "AND" | "OR" | "NOT")
+    matches!(
+        w.to_ascii_uppercase().as_str(),
+        "NULL" | "TRUE" | "FALSE" | "AND" | "OR" | "NOT"
+    )
 }
 
 fn check_references(ctx: &Ctx, f: &File, s: &Schema) -> Result<(), ModelError> {
@@ -570,7 +864,8 @@ fn check_references(ctx: &Ctx, f: &File, s: &Schema) -> Result<(), ModelError> {
             q.clone()
         }
     };
-    let tables: std::collections::BTreeMap<QName, &Table> = s.tables.values().map(|t| (norm(&t.name), t)).collect();
+    let tables: std::collections::BTreeMap<QName, &Table> =
+        s.tables.values().map(|t| (norm(&t.name), t)).collect();
     for (name, t) in &f.tables {
         let table = &s.tables[&QName::parse(name)];
         for fk in &table.foreign_keys {
@@ -580,29 +875,69 @@ fn check_references(ctx: &Ctx, f: &File, s: &Schema) -> Result<(), ModelError> {
             let Some(target) = target else {
                 // Find the exact location of the reference for a precise error.
                 let span = find_reference_span(t.get_ref(), &fk.ref_table).unwrap_or(span);
-                return Err(ctx.err(span, key, format!("foreign key references unknown table `{}`", fk.ref_table), Some(format!("known tables: {}", tables.keys().map(|k| k.to_string()).collect::<Vec<_>>().join(", ")))));
+                return Err(ctx.err(
+                    span,
+                    key,
+                    format!("foreign key references unknown table `{}`", fk.ref_table),
+                    Some(format!(
+                        "known tables: {}",
+                        tables
+                            .keys()
+                            .map(|k| k.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                ));
             };
             if fk.ref_columns.is_empty() && target.primary_key.is_none() {
-                return Err(ctx.err(span, key, format!("`{}` has no primary key to reference", fk.ref_table), Some("name the column: references = \"table.column\"".into())));
+                return Err(ctx.err(
+                    span,
+                    key,
+                    format!("`{}` has no primary key to reference", fk.ref_table),
+                    Some("name the column: references = \"table.column\"".into()),
+                ));
             }
             for c in &fk.ref_columns {
                 if target.column(c).is_none() {
                     let span = find_reference_span(t.get_ref(), &fk.ref_table).unwrap_or(span);
-                    return Err(ctx.err(span, key, format!("foreign key references unknown column `{}.{c}`", fk.ref_table), None));
+                    return Err(ctx.err(
+                        span,
+                        key,
+                        format!(
+                            "foreign key references unknown column `{}.{c}`",
+                            fk.ref_table
+                        ),
+                        None,
+                    ));
                 }
             }
         }
         if let Some(p) = &table.partition_of {
             if !tables.contains_key(&norm(&p.parent)) {
-                let span = t.get_ref().partition_of.as_ref().map(|p| p.span()).unwrap_or(t.span());
-                return Err(ctx.err(span, format!("tables.{name}.partition_of"), format!("unknown parent table `{}`", p.parent), None));
+                let span = t
+                    .get_ref()
+                    .partition_of
+                    .as_ref()
+                    .map(|p| p.span())
+                    .unwrap_or(t.span());
+                return Err(ctx.err(
+                    span,
+                    format!("tables.{name}.partition_of"),
+                    format!("unknown parent table `{}`", p.parent),
+                    None,
+                ));
             }
         }
     }
     for (name, sq) in &f.sequences {
         if let Some((t, c)) = &s.sequences[&QName::parse(name)].owned_by {
             if !tables.get(&norm(t)).is_some_and(|t| t.column(c).is_some()) {
-                return Err(ctx.err(sq.span(), format!("sequences.{name}.owned_by"), format!("unknown column `{t}.{c}`"), None));
+                return Err(ctx.err(
+                    sq.span(),
+                    format!("sequences.{name}.owned_by"),
+                    format!("unknown column `{t}.{c}`"),
+                    None,
+                ));
             }
         }
     }
@@ -633,10 +968,31 @@ mod tests {
 
     #[test]
     fn index_parts_split_into_their_options() {
-        assert_eq!(split_index_part("starts_at DESC"), ("starts_at".into(), None, None, true, None));
-        assert_eq!(split_index_part("lower(email)"), ("lower(email)".into(), None, None, false, None));
-        assert_eq!(split_index_part("name gin_trgm_ops"), ("name".into(), None, Some("gin_trgm_ops".into()), false, None));
-        assert_eq!(split_index_part("a NULLS FIRST"), ("a".into(), None, None, false, Some(true)));
-        assert_eq!(split_index_part("a COLLATE \"C\" DESC"), ("a".into(), Some("C".into()), None, true, None));
+        assert_eq!(
+            split_index_part("starts_at DESC"),
+            ("starts_at".into(), None, None, true, None)
+        );
+        assert_eq!(
+            split_index_part("lower(email)"),
+            ("lower(email)".into(), None, None, false, None)
+        );
+        assert_eq!(
+            split_index_part("name gin_trgm_ops"),
+            (
+                "name".into(),
+                None,
+                Some("gin_trgm_ops".into()),
+                false,
+                None
+            )
+        );
+        assert_eq!(
+            split_index_part("a NULLS FIRST"),
+            ("a".into(), None, None, false, Some(true))
+        );
+        assert_eq!(
+            split_index_part("a COLLATE \"C\" DESC"),
+            ("a".into(), Some("C".into()), None, true, None)
+        );
     }
 }

@@ -150,7 +150,10 @@ pub struct TableDef {
 #[serde(untagged)]
 pub enum KeyDef {
     Columns(Vec<String>),
-    Named { name: Option<String>, columns: Vec<String> },
+    Named {
+        name: Option<String>,
+        columns: Vec<String>,
+    },
 }
 
 #[derive(Deserialize, Debug)]

@@ -15,7 +15,14 @@ pub enum ModelError {
     #[error("cannot read {path}: {reason}\nhint: run `autogen init` to create one, or pass --models PATH")]
     Read { path: String, reason: String },
     #[error("{path}:{line}:{col}: {key}: {msg}{}", hint.as_ref().map(|h| format!("\nhint: {h}")).unwrap_or_default())]
-    Invalid { path: String, line: usize, col: usize, key: String, msg: String, hint: Option<String> },
+    Invalid {
+        path: String,
+        line: usize,
+        col: usize,
+        key: String,
+        msg: String,
+        hint: Option<String>,
+    },
 }
 
 /// The loaded models: the desired schema and the `[database]` settings.
@@ -46,8 +53,10 @@ pub fn read_url(path: &Path) -> Result<Option<String>, ModelError> {
 }
 
 fn read(path: &Path) -> Result<String, ModelError> {
-    std::fs::read_to_string(path)
-        .map_err(|e| ModelError::Read { path: path.display().to_string(), reason: e.to_string() })
+    std::fs::read_to_string(path).map_err(|e| ModelError::Read {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })
 }
 
 fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> ModelError {
@@ -58,7 +67,14 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> ModelError {
     } else {
         None
     };
-    ModelError::Invalid { path: path.display().to_string(), line, col, key: "toml".into(), msg, hint }
+    ModelError::Invalid {
+        path: path.display().to_string(),
+        line,
+        col,
+        key: "toml".into(),
+        msg,
+        hint,
+    }
 }
 
 /// Loads and validates `models.toml` for `dialect`; the schema comes back canonicalized.

@@ -9,7 +9,10 @@ fn s(v: &str) -> String {
 }
 
 fn key(k: &str) -> String {
-    if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         k.to_string()
     } else {
         s(k)
@@ -17,11 +20,21 @@ fn key(k: &str) -> String {
 }
 
 fn list(v: &[String]) -> String {
-    format!("[{}]", v.iter().map(|x| s(x)).collect::<Vec<_>>().join(", "))
+    format!(
+        "[{}]",
+        v.iter().map(|x| s(x)).collect::<Vec<_>>().join(", ")
+    )
 }
 
 fn inline(fields: &[(String, String)]) -> String {
-    format!("{{ {} }}", fields.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", "))
+    format!(
+        "{{ {} }}",
+        fields
+            .iter()
+            .map(|(k, v)| format!("{k} = {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 fn f(k: &str, v: String) -> (String, String) {
@@ -29,7 +42,13 @@ fn f(k: &str, v: String) -> (String, String) {
 }
 
 fn seq_fields(o: &SeqOptions, out: &mut Vec<(String, String)>) {
-    for (k, v) in [("start", o.start), ("increment", o.increment), ("min", o.min), ("max", o.max), ("cache", o.cache)] {
+    for (k, v) in [
+        ("start", o.start),
+        ("increment", o.increment),
+        ("min", o.min),
+        ("max", o.max),
+        ("cache", o.cache),
+    ] {
         if let Some(v) = v {
             out.push(f(k, v.to_string()));
         }
@@ -54,9 +73,15 @@ fn is_serial(d: &dyn Dialect, schema: &Schema, t: &Table, c: &Column) -> Option<
     }
     let def = c.default.as_ref()?;
     let seq_name = d.default_name(&t.name.name, std::slice::from_ref(&c.name), "seq");
-    let q = QName { schema: t.name.schema.clone(), name: seq_name };
+    let q = QName {
+        schema: t.name.schema.clone(),
+        name: seq_name,
+    };
     let seq = schema.sequences.get(&q)?;
-    let expect = d.expr_key(&format!("nextval('{}'::regclass)", q.to_string().replace('\'', "''")));
+    let expect = d.expr_key(&format!(
+        "nextval('{}'::regclass)",
+        q.to_string().replace('\'', "''")
+    ));
     let ok = def.key == expect
         && seq.owned_by.as_ref() == Some(&(t.name.clone(), c.name.clone()))
         && seq.ty == c.ty
@@ -91,13 +116,21 @@ pub fn write(schema: &Schema, d: &dyn Dialect, url: Option<&str>) -> String {
         out.push_str(&format!("extensions = {}\n", list(&e)));
     }
     for (n, e) in &schema.enums {
-        out.push_str(&format!("\n[enums.{}]\nvalues = {}\n", key(&n.to_string()), list(&e.values)));
+        out.push_str(&format!(
+            "\n[enums.{}]\nvalues = {}\n",
+            key(&n.to_string()),
+            list(&e.values)
+        ));
         if let Some(c) = &e.comment {
             out.push_str(&format!("comment = {}\n", s(c)));
         }
     }
     for (n, dm) in &schema.domains {
-        out.push_str(&format!("\n[domains.{}]\ntype = {}\n", key(&n.to_string()), s(&dm.ty)));
+        out.push_str(&format!(
+            "\n[domains.{}]\ntype = {}\n",
+            key(&n.to_string()),
+            s(&dm.ty)
+        ));
         if !dm.nullable {
             out.push_str("nullable = false\n");
         }
@@ -132,7 +165,11 @@ pub fn write(schema: &Schema, d: &dyn Dialect, url: Option<&str>) -> String {
         if serial_seqs.contains(n) {
             continue;
         }
-        out.push_str(&format!("\n[sequences.{}]\ntype = {}\n", key(&n.to_string()), s(&sq.ty)));
+        out.push_str(&format!(
+            "\n[sequences.{}]\ntype = {}\n",
+            key(&n.to_string()),
+            s(&sq.ty)
+        ));
         let mut fields = vec![];
         seq_fields(&sq.options, &mut fields);
         for (k, v) in fields {
@@ -147,8 +184,15 @@ pub fn write(schema: &Schema, d: &dyn Dialect, url: Option<&str>) -> String {
     }
     for f in schema.functions.values() {
         let body = f.sql.sql.trim_end();
-        let text = if body.contains("'''") { s(body) } else { format!("'''\n{body}\n'''") };
-        out.push_str(&format!("\n[functions.{}]\nsql = {text}\n", key(&f.signature())));
+        let text = if body.contains("'''") {
+            s(body)
+        } else {
+            format!("'''\n{body}\n'''")
+        };
+        out.push_str(&format!(
+            "\n[functions.{}]\nsql = {text}\n",
+            key(&f.signature())
+        ));
     }
     for t in schema.tables.values() {
         write_table(&mut out, schema, t, d);
@@ -167,18 +211,30 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
         out.push_str(&format!("comment = {}\n", s(c)));
     }
     if let Some(p) = &t.partition_of {
-        out.push_str(&format!("partition_of = {}\npartition_bound = {}\n", s(&p.parent.to_string()), s(&p.bound.sql)));
+        out.push_str(&format!(
+            "partition_of = {}\npartition_bound = {}\n",
+            s(&p.parent.to_string()),
+            s(&p.bound.sql)
+        ));
     }
     if let Some(p) = &t.partition_by {
         out.push_str(&format!("partition_by = {}\n", s(&p.sql)));
     }
     if !t.options.is_empty() {
-        let opts: Vec<String> = t.options.iter().filter(|o| *o != "autoincrement").cloned().collect();
+        let opts: Vec<String> = t
+            .options
+            .iter()
+            .filter(|o| *o != "autoincrement")
+            .cloned()
+            .collect();
         if !opts.is_empty() {
             out.push_str(&format!("options = {}\n", list(&opts)));
         }
     }
-    let default_pk = t.primary_key.as_ref().is_some_and(|p| p.columns.len() == 1 && p.name == d.default_name(tn, &[], "pkey"));
+    let default_pk = t
+        .primary_key
+        .as_ref()
+        .is_some_and(|p| p.columns.len() == 1 && p.name == d.default_name(tn, &[], "pkey"));
     let col_unique = |c: &str| {
         t.uniques.iter().find(|u| {
             u.columns.len() == 1
@@ -199,7 +255,12 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
     // Where declaration order is what the database reports (SQLite), column-level `references` may be
     // used only if loading them back (column order first, then the list) keeps that order.
     let sugar_ok = d.keeps_constraint_names() || {
-        let pos = |fk: &ForeignKey| t.columns.iter().position(|c| c.name == fk.columns[0]).unwrap_or(usize::MAX);
+        let pos = |fk: &ForeignKey| {
+            t.columns
+                .iter()
+                .position(|c| c.name == fk.columns[0])
+                .unwrap_or(usize::MAX)
+        };
         let mut inl: Vec<&ForeignKey> = t.foreign_keys.iter().filter(|f| eligible(f)).collect();
         inl.sort_by_key(|f| pos(f));
         let rest = t.foreign_keys.iter().filter(|f| !eligible(f));
@@ -233,7 +294,11 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
             )),
             None => fl.push(f("type", s(c.sql_type()))),
         }
-        if default_pk && t.primary_key.as_ref().is_some_and(|p| p.columns[0] == c.name) {
+        if default_pk
+            && t.primary_key
+                .as_ref()
+                .is_some_and(|p| p.columns[0] == c.name)
+        {
             fl.push(f("primary_key", "true".into()));
             if t.options.iter().any(|o| o == "autoincrement") {
                 fl.push(f("autoincrement", "true".into()));
@@ -241,7 +306,10 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
         }
         if let Some(i) = &c.identity {
             if i.options == SeqOptions::default() {
-                fl.push(f("identity", if i.always { s("always") } else { "true".into() }));
+                fl.push(f(
+                    "identity",
+                    if i.always { s("always") } else { "true".into() },
+                ));
             } else {
                 let mut o = vec![f("always", i.always.to_string())];
                 seq_fields(&i.options, &mut o);
@@ -264,7 +332,10 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
             inline_uniques.push(u.name.clone());
         }
         if let Some(fk) = col_fk(&c.name) {
-            fl.push(f("references", s(&ref_str(d, &fk.ref_table, Some(&fk.ref_columns[0])))));
+            fl.push(f(
+                "references",
+                s(&ref_str(d, &fk.ref_table, Some(&fk.ref_columns[0]))),
+            ));
             if fk.on_delete != FkAction::NoAction {
                 fl.push(f("on_delete", s(fk.on_delete.model_name())));
             }
@@ -289,7 +360,10 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
             if pk.name == d.default_name(tn, &[], "pkey") {
                 out.push_str(&format!("primary_key = {}\n", list(&pk.columns)));
             } else {
-                out.push_str(&format!("primary_key = {}\n", inline(&[f("name", s(&pk.name)), f("columns", list(&pk.columns))])));
+                out.push_str(&format!(
+                    "primary_key = {}\n",
+                    inline(&[f("name", s(&pk.name)), f("columns", list(&pk.columns))])
+                ));
             }
         }
     }
@@ -344,7 +418,10 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
         .map(|o| inline(&[f("name", s(&o.name)), f("definition", s(&o.definition.sql))]))
         .collect();
     if !others.is_empty() {
-        out.push_str(&format!("constraints = [\n  {},\n]\n", others.join(",\n  ")));
+        out.push_str(&format!(
+            "constraints = [\n  {},\n]\n",
+            others.join(",\n  ")
+        ));
     }
     let fks: Vec<String> = t
         .foreign_keys
@@ -384,8 +461,11 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
         .iter()
         .map(|i| {
             let parts: Vec<String> = i.parts.iter().map(index_part_text).collect();
-            let names: Vec<String> =
-                i.parts.iter().map(|p| crate::dialect::canonical::index_column_name(&p.expr.sql, &colnames)).collect();
+            let names: Vec<String> = i
+                .parts
+                .iter()
+                .map(|p| crate::dialect::canonical::index_column_name(&p.expr.sql, &colnames))
+                .collect();
             let mut fl = vec![];
             if i.name != d.default_name(tn, &names, "idx") {
                 fl.push(f("name", s(&i.name)));

@@ -33,25 +33,51 @@ pub struct Revision {
     pub path: PathBuf,
 }
 
-const KEYS: &[&str] =
-    &["revision", "down_revision", "message", "created", "dialect", "transactional", "depends_on", "branch_labels", "warning"];
+const KEYS: &[&str] = &[
+    "revision",
+    "down_revision",
+    "message",
+    "created",
+    "dialect",
+    "transactional",
+    "depends_on",
+    "branch_labels",
+    "warning",
+];
 
 fn list(v: &str) -> Vec<String> {
-    v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+    v.split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 pub fn checksum(section: &str) -> String {
-    let text = section.strip_prefix('\u{feff}').unwrap_or(section).replace("\r\n", "\n");
+    let text = section
+        .strip_prefix('\u{feff}')
+        .unwrap_or(section)
+        .replace("\r\n", "\n");
     let text = text.trim_matches('\n');
     let digest = Sha256::digest(text.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Parses a revision file's text.
-pub fn parse(path: &Path, text: &str, parser: &dyn sqlparser::dialect::Dialect) -> Result<Revision, RevisionError> {
+pub fn parse(
+    path: &Path,
+    text: &str,
+    parser: &dyn sqlparser::dialect::Dialect,
+) -> Result<Revision, RevisionError> {
     let p = path.display().to_string();
-    let err = |line: usize, msg: String| RevisionError::Header { path: p.clone(), line, msg };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text).replace("\r\n", "\n");
+    let err = |line: usize, msg: String| RevisionError::Header {
+        path: p.clone(),
+        line,
+        msg,
+    };
+    let text = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .replace("\r\n", "\n");
     let lines: Vec<&str> = text.split('\n').collect();
     let mut rev = Revision {
         id: String::new(),
@@ -81,7 +107,10 @@ pub fn parse(path: &Path, text: &str, parser: &dyn sqlparser::dialect::Dialect) 
             continue;
         }
         let Some(h) = t.strip_prefix("--") else {
-            return Err(err(i + 1, "expected a `-- key: value` header line or `-- upgrade` before any SQL".into()));
+            return Err(err(
+                i + 1,
+                "expected a `-- key: value` header line or `-- upgrade` before any SQL".into(),
+            ));
         };
         let Some((k, v)) = h.split_once(':') else {
             continue; // a plain comment in the header
@@ -89,14 +118,20 @@ pub fn parse(path: &Path, text: &str, parser: &dyn sqlparser::dialect::Dialect) 
         let (k, v) = (k.trim(), v.trim());
         if !KEYS.contains(&k) {
             if k.chars().all(|c| c.is_ascii_lowercase() || c == '_') && !k.is_empty() {
-                return Err(err(i + 1, format!("unknown header key `{k}` (known: {})", KEYS.join(", "))));
+                return Err(err(
+                    i + 1,
+                    format!("unknown header key `{k}` (known: {})", KEYS.join(", ")),
+                ));
             }
             continue;
         }
         match k {
             "revision" => {
                 if v.is_empty() || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                    return Err(err(i + 1, format!("invalid revision id `{v}`: letters, digits and _ only")));
+                    return Err(err(
+                        i + 1,
+                        format!("invalid revision id `{v}`: letters, digits and _ only"),
+                    ));
                 }
                 rev.id = v.to_string();
                 seen_rev = true;
@@ -109,7 +144,12 @@ pub fn parse(path: &Path, text: &str, parser: &dyn sqlparser::dialect::Dialect) 
                 rev.transactional = match v {
                     "true" => true,
                     "false" => false,
-                    _ => return Err(err(i + 1, format!("transactional must be true or false, not `{v}`"))),
+                    _ => {
+                        return Err(err(
+                            i + 1,
+                            format!("transactional must be true or false, not `{v}`"),
+                        ))
+                    }
                 }
             }
             "depends_on" => rev.depends_on = list(v),
@@ -143,35 +183,76 @@ pub fn parse(path: &Path, text: &str, parser: &dyn sqlparser::dialect::Dialect) 
 
 /// Splits SQL into statements at top-level `;` with sqlparser's tokenizer (strings, dollar quotes and
 /// comments are handled); `first_line` is the file line of `sql`'s first line.
-pub fn split(path: &str, sql: &str, first_line: usize, parser: &dyn sqlparser::dialect::Dialect) -> Result<Vec<Statement>, RevisionError> {
-    let tokens = Tokenizer::new(parser, sql).tokenize_with_location().map_err(|e| RevisionError::Sql {
-        path: path.into(),
-        line: first_line + e.location.line.saturating_sub(1) as usize,
-        msg: e.message.clone(),
-    })?;
-    let line_starts: Vec<usize> = std::iter::once(0).chain(sql.match_indices('\n').map(|(i, _)| i + 1)).collect();
+pub fn split(
+    path: &str,
+    sql: &str,
+    first_line: usize,
+    parser: &dyn sqlparser::dialect::Dialect,
+) -> Result<Vec<Statement>, RevisionError> {
+    let tokens = Tokenizer::new(parser, sql)
+        .tokenize_with_location()
+        .map_err(|e| RevisionError::Sql {
+            path: path.into(),
+            line: first_line + e.location.line.saturating_sub(1) as usize,
+            msg: e.message.clone(),
+        })?;
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(sql.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
     let offset = |l: u64, c: u64| -> usize {
-        let ls = line_starts.get(l.saturating_sub(1) as usize).copied().unwrap_or(sql.len());
+        let ls = line_starts
+            .get(l.saturating_sub(1) as usize)
+            .copied()
+            .unwrap_or(sql.len());
         // Columns count characters.
         let rest = &sql[ls..];
-        let byte = rest.char_indices().nth(c.saturating_sub(1) as usize).map(|(b, _)| b).unwrap_or(rest.len());
+        let byte = rest
+            .char_indices()
+            .nth(c.saturating_sub(1) as usize)
+            .map(|(b, _)| b)
+            .unwrap_or(rest.len());
         ls + byte
     };
     let mut out = vec![];
     let mut start: Option<(usize, usize)> = None; // (byte offset, line)
     let mut depth = 0i32;
+    // CREATE TRIGGER / FUNCTION / PROCEDURE bodies written as BEGIN … END hold `;` of their own.
+    let mut head: Vec<String> = vec![];
+    let mut block = 0i32;
     for t in &tokens {
         match &t.token {
             Token::Whitespace(_) => continue,
             Token::LParen => depth += 1,
             Token::RParen => depth -= 1,
+            Token::Word(w) => {
+                let kw = w.value.to_ascii_uppercase();
+                if head.len() < 5 && w.quote_style.is_none() {
+                    head.push(kw.clone());
+                }
+                let routine = head.first().is_some_and(|f| f == "CREATE")
+                    && head
+                        .iter()
+                        .any(|x| x == "TRIGGER" || x == "FUNCTION" || x == "PROCEDURE");
+                if routine && w.quote_style.is_none() {
+                    match kw.as_str() {
+                        "BEGIN" | "CASE" => block += 1,
+                        "END" => block -= 1,
+                        _ => {}
+                    }
+                }
+            }
             _ => {}
         }
         let loc = t.span.start;
-        if matches!(t.token, Token::SemiColon) && depth <= 0 {
+        if matches!(t.token, Token::SemiColon) && depth <= 0 && block <= 0 {
+            head.clear();
+            block = 0;
             if let Some((s, line)) = start.take() {
                 let end = offset(loc.line, loc.column);
-                out.push(Statement { sql: sql[s..end].trim().to_string(), line: first_line + line - 1 });
+                out.push(Statement {
+                    sql: sql[s..end].trim().to_string(),
+                    line: first_line + line - 1,
+                });
             }
             depth = 0;
             continue;
@@ -183,7 +264,10 @@ pub fn split(path: &str, sql: &str, first_line: usize, parser: &dyn sqlparser::d
     if let Some((s, line)) = start {
         let stmt = sql[s..].trim().to_string();
         if !stmt.is_empty() {
-            out.push(Statement { sql: stmt, line: first_line + line - 1 });
+            out.push(Statement {
+                sql: stmt,
+                line: first_line + line - 1,
+            });
         }
     }
     Ok(out)
@@ -192,7 +276,10 @@ pub fn split(path: &str, sql: &str, first_line: usize, parser: &dyn sqlparser::d
 /// Lowercase ASCII words joined by `_`, at most 40 characters.
 pub fn slug(message: &str) -> String {
     let mut s = String::new();
-    for w in message.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+    for w in message
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         let w = w.to_ascii_lowercase();
         let add = if s.is_empty() { w.len() } else { w.len() + 1 };
         if s.len() + add > 40 {
@@ -211,9 +298,16 @@ pub fn slug(message: &str) -> String {
 
 /// The text of a revision file.
 pub fn render(rev: &Revision) -> String {
-    let mut out = format!("-- revision: {}\n-- down_revision: {}\n", rev.id, rev.down.join(", "));
+    let mut out = format!(
+        "-- revision: {}\n-- down_revision: {}\n",
+        rev.id,
+        rev.down.join(", ")
+    );
     out.push_str(&format!("-- message: {}\n", rev.message.replace('\n', " ")));
-    out.push_str(&format!("-- created: {}\n-- dialect: {}\n", rev.created, rev.dialect));
+    out.push_str(&format!(
+        "-- created: {}\n-- dialect: {}\n",
+        rev.created, rev.dialect
+    ));
     if !rev.transactional {
         out.push_str("-- transactional: false\n");
     }
@@ -221,7 +315,10 @@ pub fn render(rev: &Revision) -> String {
         out.push_str(&format!("-- depends_on: {}\n", rev.depends_on.join(", ")));
     }
     if !rev.branch_labels.is_empty() {
-        out.push_str(&format!("-- branch_labels: {}\n", rev.branch_labels.join(", ")));
+        out.push_str(&format!(
+            "-- branch_labels: {}\n",
+            rev.branch_labels.join(", ")
+        ));
     }
     for w in &rev.warnings {
         out.push_str(&format!("-- warning: {w}\n"));
@@ -244,7 +341,9 @@ pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let tmp = dir.join(format!(
         ".{}.tmp{}",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("revision"),
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("revision"),
         std::process::id()
     ));
     std::fs::write(&tmp, text)?;
@@ -257,8 +356,16 @@ pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
 pub fn new_id() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
-    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    let seed = format!("{t}:{}:{}:{:p}", std::process::id(), N.fetch_add(1, Ordering::Relaxed), &N);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let seed = format!(
+        "{t}:{}:{}:{:p}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        &N
+    );
     let d = Sha256::digest(seed.as_bytes());
     d.iter().take(6).map(|b| format!("{b:02x}")).collect()
 }
@@ -286,9 +393,19 @@ mod tests {
     }
 
     #[test]
+    fn split_keeps_trigger_bodies_whole() {
+        let sql = "CREATE TRIGGER t AFTER INSERT ON x BEGIN INSERT INTO log VALUES (CASE WHEN NEW.a THEN 1 END); UPDATE y SET n = 1; END;\nSELECT 1;";
+        let st = split("f", sql, 1, &sqlparser::dialect::SQLiteDialect {}).unwrap();
+        assert_eq!(st.len(), 2, "{st:?}");
+        assert!(st[0].sql.ends_with("END"), "{st:?}");
+    }
+
+    #[test]
     fn unknown_header_key_is_an_error_with_its_line() {
         let text = "-- revision: abc\n-- down_revison: x\n\n-- upgrade\n-- downgrade\n";
-        let e = parse(Path::new("v.sql"), text, &PostgreSqlDialect {}).unwrap_err().to_string();
+        let e = parse(Path::new("v.sql"), text, &PostgreSqlDialect {})
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("v.sql:2"), "{e}");
         assert!(e.contains("down_revison"), "{e}");
     }
@@ -305,8 +422,14 @@ mod tests {
             depends_on: vec![],
             branch_labels: vec![],
             warnings: vec!["drops table x".into()],
-            upgrade: vec![Statement { sql: "DROP TABLE \"x\"".into(), line: 9 }],
-            downgrade: vec![Statement { sql: "CREATE TABLE \"x\" (\n    \"id\" integer\n)".into(), line: 12 }],
+            upgrade: vec![Statement {
+                sql: "DROP TABLE \"x\"".into(),
+                line: 9,
+            }],
+            downgrade: vec![Statement {
+                sql: "CREATE TABLE \"x\" (\n    \"id\" integer\n)".into(),
+                line: 12,
+            }],
             checksum: String::new(),
             path: "p".into(),
         };

@@ -70,13 +70,23 @@ impl RevisionMap {
             }
         }
         if r < n {
-            let mut on: Vec<String> = (0..n).filter(|&i| rank[i] == usize::MAX).map(|i| revs[i].id.clone()).collect();
+            let mut on: Vec<String> = (0..n)
+                .filter(|&i| rank[i] == usize::MAX)
+                .map(|i| revs[i].id.clone())
+                .collect();
             on.sort();
             return Err(RevisionError::Cycle(on.join(" → ")));
         }
         let mut sorted_ids: Vec<String> = revs.iter().map(|r| r.id.clone()).collect();
         sorted_ids.sort();
-        Ok(RevisionMap { revs, index, parents, children, rank, sorted_ids })
+        Ok(RevisionMap {
+            revs,
+            index,
+            parents,
+            children,
+            rank,
+            sorted_ids,
+        })
     }
 
     pub fn is_empty(&self) -> bool {
@@ -93,22 +103,37 @@ impl RevisionMap {
 
     /// Revisions no other revision names as down_revision, sorted.
     pub fn heads(&self) -> Vec<String> {
-        let mut h: Vec<String> =
-            (0..self.revs.len()).filter(|&i| self.children[i].is_empty()).map(|i| self.revs[i].id.clone()).collect();
+        let mut h: Vec<String> = (0..self.revs.len())
+            .filter(|&i| self.children[i].is_empty())
+            .map(|i| self.revs[i].id.clone())
+            .collect();
         h.sort();
         h
     }
 
     pub fn bases(&self) -> Vec<String> {
-        let mut b: Vec<String> =
-            self.revs.iter().filter(|r| r.down.is_empty()).map(|r| r.id.clone()).collect();
+        let mut b: Vec<String> = self
+            .revs
+            .iter()
+            .filter(|r| r.down.is_empty())
+            .map(|r| r.id.clone())
+            .collect();
         b.sort();
         b
     }
 
     /// Revisions that name `id` as down_revision.
     pub fn children_of(&self, id: &str) -> Vec<String> {
-        let mut c: Vec<String> = self.index.get(id).map(|&i| self.children[i].iter().map(|&c| self.revs[c].id.clone()).collect()).unwrap_or_default();
+        let mut c: Vec<String> = self
+            .index
+            .get(id)
+            .map(|&i| {
+                self.children[i]
+                    .iter()
+                    .map(|&c| self.revs[c].id.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
         c.sort();
         c
     }
@@ -118,27 +143,44 @@ impl RevisionMap {
         if self.index.contains_key(s) {
             return Ok(s.to_string());
         }
-        if let Some(r) = self.revs.iter().find(|r| r.branch_labels.iter().any(|l| l == s)) {
+        if let Some(r) = self
+            .revs
+            .iter()
+            .find(|r| r.branch_labels.iter().any(|l| l == s))
+        {
             return Ok(r.id.clone());
         }
         if s.len() < 4 {
             let any = self.sorted_ids.iter().any(|id| id.starts_with(s));
-            return Err(if any { RevisionError::ShortPrefix(s.into()) } else { RevisionError::UnknownRevision(s.into()) });
+            return Err(if any {
+                RevisionError::ShortPrefix(s.into())
+            } else {
+                RevisionError::UnknownRevision(s.into())
+            });
         }
         let start = self.sorted_ids.partition_point(|id| id.as_str() < s);
-        let matches: Vec<String> =
-            self.sorted_ids[start..].iter().take_while(|id| id.starts_with(s)).cloned().collect();
+        let matches: Vec<String> = self.sorted_ids[start..]
+            .iter()
+            .take_while(|id| id.starts_with(s))
+            .cloned()
+            .collect();
         match matches.len() {
             0 => Err(RevisionError::UnknownRevision(s.into())),
             1 => Ok(matches.into_iter().next().unwrap()),
-            _ => Err(RevisionError::Ambiguous { prefix: s.into(), candidates: matches }),
+            _ => Err(RevisionError::Ambiguous {
+                prefix: s.into(),
+                candidates: matches,
+            }),
         }
     }
 
     /// Indices of `ids` and all their ancestors.
     fn ancestors(&self, ids: &[String]) -> HashSet<usize> {
         let mut seen = HashSet::new();
-        let mut stack: Vec<usize> = ids.iter().filter_map(|id| self.index.get(id).copied()).collect();
+        let mut stack: Vec<usize> = ids
+            .iter()
+            .filter_map(|id| self.index.get(id).copied())
+            .collect();
         while let Some(i) = stack.pop() {
             if seen.insert(i) {
                 stack.extend(self.parents[i].iter().copied());
@@ -157,7 +199,11 @@ impl RevisionMap {
     /// Revisions to apply, in order, to go from `current` heads up to `target` heads.
     pub fn upgrade_path(&self, current: &[String], target: &[String]) -> Vec<&Revision> {
         let have = self.ancestors(current);
-        let mut want: Vec<usize> = self.ancestors(target).into_iter().filter(|i| !have.contains(i)).collect();
+        let mut want: Vec<usize> = self
+            .ancestors(target)
+            .into_iter()
+            .filter(|i| !have.contains(i))
+            .collect();
         want.sort_by_key(|&i| self.rank[i]);
         want.into_iter().map(|i| &self.revs[i]).collect()
     }
@@ -165,14 +211,22 @@ impl RevisionMap {
     /// Revisions to undo, in order, to go from `current` heads down to `target` heads.
     pub fn downgrade_path(&self, current: &[String], target: &[String]) -> Vec<&Revision> {
         let keep = self.ancestors(target);
-        let mut undo: Vec<usize> = self.ancestors(current).into_iter().filter(|i| !keep.contains(i)).collect();
+        let mut undo: Vec<usize> = self
+            .ancestors(current)
+            .into_iter()
+            .filter(|i| !keep.contains(i))
+            .collect();
         undo.sort_by_key(|&i| std::cmp::Reverse(self.rank[i]));
         undo.into_iter().map(|i| &self.revs[i]).collect()
     }
 
     /// Heads after applying `rev` on top of `heads`: its parents are replaced by it.
     pub fn after_upgrade(&self, heads: &[String], rev: &Revision) -> Vec<String> {
-        let mut h: Vec<String> = heads.iter().filter(|x| !rev.down.contains(x) && !self.is_ancestor(x, &rev.id)).cloned().collect();
+        let mut h: Vec<String> = heads
+            .iter()
+            .filter(|x| !rev.down.contains(x) && !self.is_ancestor(x, &rev.id))
+            .cloned()
+            .collect();
         h.push(rev.id.clone());
         h.sort();
         h
@@ -227,19 +281,42 @@ mod tests {
 
     #[test]
     fn linear_chain_paths() {
-        let m = RevisionMap::new(vec![rev("aaaa1", &[]), rev("bbbb2", &["aaaa1"]), rev("cccc3", &["bbbb2"])]).unwrap();
+        let m = RevisionMap::new(vec![
+            rev("aaaa1", &[]),
+            rev("bbbb2", &["aaaa1"]),
+            rev("cccc3", &["bbbb2"]),
+        ])
+        .unwrap();
         assert_eq!(m.heads(), vec!["cccc3"]);
-        assert_eq!(ids(m.upgrade_path(&[], &["cccc3".into()])), ["aaaa1", "bbbb2", "cccc3"]);
-        assert_eq!(ids(m.downgrade_path(&["cccc3".into()], &["aaaa1".into()])), ["cccc3", "bbbb2"]);
+        assert_eq!(
+            ids(m.upgrade_path(&[], &["cccc3".into()])),
+            ["aaaa1", "bbbb2", "cccc3"]
+        );
+        assert_eq!(
+            ids(m.downgrade_path(&["cccc3".into()], &["aaaa1".into()])),
+            ["cccc3", "bbbb2"]
+        );
         assert_eq!(m.resolve("bbbb").unwrap(), "bbbb2");
-        assert!(matches!(m.resolve("bb"), Err(RevisionError::ShortPrefix(_))));
+        assert!(matches!(
+            m.resolve("bb"),
+            Err(RevisionError::ShortPrefix(_))
+        ));
     }
 
     #[test]
     fn broken_graphs_are_reported() {
-        assert!(matches!(RevisionMap::new(vec![rev("a", &["zz"])]), Err(RevisionError::MissingParent { .. })));
-        assert!(matches!(RevisionMap::new(vec![rev("a", &["b"]), rev("b", &["a"])]), Err(RevisionError::Cycle(_))));
-        assert!(matches!(RevisionMap::new(vec![rev("a", &[]), rev("a", &[])]), Err(RevisionError::DuplicateId { .. })));
+        assert!(matches!(
+            RevisionMap::new(vec![rev("a", &["zz"])]),
+            Err(RevisionError::MissingParent { .. })
+        ));
+        assert!(matches!(
+            RevisionMap::new(vec![rev("a", &["b"]), rev("b", &["a"])]),
+            Err(RevisionError::Cycle(_))
+        ));
+        assert!(matches!(
+            RevisionMap::new(vec![rev("a", &[]), rev("a", &[])]),
+            Err(RevisionError::DuplicateId { .. })
+        ));
     }
 
     #[test]
@@ -256,7 +333,10 @@ mod tests {
         assert_eq!(h, vec!["merge"]);
         let h = m.after_downgrade(&h, m.get("merge").unwrap());
         assert_eq!(h, vec!["left1", "rite1"]);
-        assert_eq!(ids(m.downgrade_path(&["merge".into()], &[])), ["merge", "rite1", "left1", "base0"]);
+        assert_eq!(
+            ids(m.downgrade_path(&["merge".into()], &[])),
+            ["merge", "rite1", "left1", "base0"]
+        );
     }
 
     #[test]

@@ -12,15 +12,27 @@ pub use map::RevisionMap;
 #[derive(Debug, thiserror::Error)]
 pub enum RevisionError {
     #[error("{path}:{line}: {msg}\nhint: a revision file starts with `-- revision: ID` and `-- down_revision: PARENT` lines, then `-- upgrade` and `-- downgrade` sections")]
-    Header { path: String, line: usize, msg: String },
+    Header {
+        path: String,
+        line: usize,
+        msg: String,
+    },
     #[error("{path}:{line}: {msg}")]
-    Sql { path: String, line: usize, msg: String },
+    Sql {
+        path: String,
+        line: usize,
+        msg: String,
+    },
     #[error("cannot read {path}: {reason}")]
     Io { path: String, reason: String },
     #[error("revision {id} is defined twice: {a} and {b}\nhint: give one of them a new `-- revision:` id")]
     DuplicateId { id: String, a: String, b: String },
     #[error("revision {id} ({path}) names down_revision {parent}, which does not exist\nhint: fix the `-- down_revision:` line or restore the missing file")]
-    MissingParent { id: String, path: String, parent: String },
+    MissingParent {
+        id: String,
+        path: String,
+        parent: String,
+    },
     #[error("revisions form a cycle: {0}\nhint: a revision cannot be its own ancestor; fix the `-- down_revision:` lines")]
     Cycle(String),
     #[error("several heads: {}\nhint: upgrade to one of them by id, use `heads`, or join them with `autogen merge -m MSG heads`", .0.join(", "))]
@@ -28,31 +40,53 @@ pub enum RevisionError {
     #[error("no revision matches `{0}`\nhint: see `autogen history`")]
     UnknownRevision(String),
     #[error("`{prefix}` is ambiguous: {}\nhint: use more characters", .candidates.join(", "))]
-    Ambiguous { prefix: String, candidates: Vec<String> },
+    Ambiguous {
+        prefix: String,
+        candidates: Vec<String>,
+    },
     #[error("revision prefix `{0}` is too short: use at least 4 characters")]
     ShortPrefix(String),
     #[error("invalid target `{target}`: {msg}")]
     BadTarget { target: String, msg: String },
     #[error("{path} targets {found}, but the database is {expected}\nhint: a versions directory targets one dialect; use a separate directory per database kind")]
-    WrongDialect { path: String, found: String, expected: String },
+    WrongDialect {
+        path: String,
+        found: String,
+        expected: String,
+    },
 }
 
 /// Loads every `*.sql` revision in `dir` (a missing directory is an empty history).
-pub fn load_dir(dir: &Path, parser: &dyn sqlparser::dialect::Dialect) -> Result<Vec<Revision>, RevisionError> {
+pub fn load_dir(
+    dir: &Path,
+    parser: &dyn sqlparser::dialect::Dialect,
+) -> Result<Vec<Revision>, RevisionError> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
-        Err(e) => return Err(RevisionError::Io { path: dir.display().to_string(), reason: e.to_string() }),
+        Err(e) => {
+            return Err(RevisionError::Io {
+                path: dir.display().to_string(),
+                reason: e.to_string(),
+            })
+        }
     };
     let mut paths: Vec<_> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "sql") && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "sql")
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
         .collect();
     paths.sort();
     let mut out = Vec::with_capacity(paths.len());
     for p in paths {
-        let text = std::fs::read_to_string(&p)
-            .map_err(|e| RevisionError::Io { path: p.display().to_string(), reason: e.to_string() })?;
+        let text = std::fs::read_to_string(&p).map_err(|e| RevisionError::Io {
+            path: p.display().to_string(),
+            reason: e.to_string(),
+        })?;
         out.push(file::parse(&p, &text, parser)?);
     }
     Ok(out)

@@ -3,7 +3,10 @@
 use super::{RevisionError, RevisionMap};
 
 fn bad(target: &str, msg: &str) -> RevisionError {
-    RevisionError::BadTarget { target: target.into(), msg: msg.into() }
+    RevisionError::BadTarget {
+        target: target.into(),
+        msg: msg.into(),
+    }
 }
 
 /// The single head, or `MultipleHeads`.
@@ -24,7 +27,12 @@ fn split_rel(t: &str) -> Option<(&str, i64)> {
 }
 
 /// Steps `n` revisions from `from` (positive: towards the head, negative: towards base).
-fn walk(map: &RevisionMap, from: &[String], n: i64, target: &str) -> Result<Vec<String>, RevisionError> {
+fn walk(
+    map: &RevisionMap,
+    from: &[String],
+    n: i64,
+    target: &str,
+) -> Result<Vec<String>, RevisionError> {
     let mut cur: Vec<String> = from.to_vec();
     if n >= 0 {
         for _ in 0..n {
@@ -36,7 +44,15 @@ fn walk(map: &RevisionMap, from: &[String], n: i64, target: &str) -> Result<Vec<
             match next.len() {
                 0 => return Err(bad(target, "not that many revisions above")),
                 1 => cur = next,
-                _ => return Err(bad(target, &format!("the history branches here ({}): name a revision", next.join(", ")))),
+                _ => {
+                    return Err(bad(
+                        target,
+                        &format!(
+                            "the history branches here ({}): name a revision",
+                            next.join(", ")
+                        ),
+                    ))
+                }
             }
         }
     } else {
@@ -53,7 +69,11 @@ fn walk(map: &RevisionMap, from: &[String], n: i64, target: &str) -> Result<Vec<
 }
 
 /// Resolves a target to the set of heads the database should end at.
-pub fn resolve(map: &RevisionMap, current: &[String], target: &str) -> Result<Vec<String>, RevisionError> {
+pub fn resolve(
+    map: &RevisionMap,
+    current: &[String],
+    target: &str,
+) -> Result<Vec<String>, RevisionError> {
     let t = target.trim();
     match t {
         "head" => return single_head(map),
@@ -111,7 +131,12 @@ mod tests {
 
     #[test]
     fn relative_and_named_targets() {
-        let m = RevisionMap::new(vec![rev("aaaa", &[]), rev("bbbb", &["aaaa"]), rev("cccc", &["bbbb"])]).unwrap();
+        let m = RevisionMap::new(vec![
+            rev("aaaa", &[]),
+            rev("bbbb", &["aaaa"]),
+            rev("cccc", &["bbbb"]),
+        ])
+        .unwrap();
         let cur = vec!["bbbb".to_string()];
         assert_eq!(resolve(&m, &cur, "-1").unwrap(), vec!["aaaa"]);
         assert_eq!(resolve(&m, &cur, "+1").unwrap(), vec!["cccc"]);
@@ -125,7 +150,12 @@ mod tests {
 
     #[test]
     fn head_with_two_heads_names_both() {
-        let m = RevisionMap::new(vec![rev("aaaa", &[]), rev("bbbb", &["aaaa"]), rev("cccc", &["aaaa"])]).unwrap();
+        let m = RevisionMap::new(vec![
+            rev("aaaa", &[]),
+            rev("bbbb", &["aaaa"]),
+            rev("cccc", &["aaaa"]),
+        ])
+        .unwrap();
         let e = resolve(&m, &[], "head").unwrap_err().to_string();
         assert!(e.contains("bbbb") && e.contains("cccc"), "{e}");
     }

@@ -19,7 +19,10 @@ pub fn pg_catalog(c: &mut postgres::Client) -> String {
     ];
     let mut lines: Vec<String> = vec![];
     for q in queries {
-        for r in c.query(q.as_str(), &[]).unwrap_or_else(|e| panic!("{e:?}\n{q}")) {
+        for r in c
+            .query(q.as_str(), &[])
+            .unwrap_or_else(|e| panic!("{e:?}\n{q}"))
+        {
             lines.push(r.get::<_, Option<String>>(0).unwrap_or_default());
         }
     }

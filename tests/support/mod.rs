@@ -9,7 +9,8 @@ pub mod catalog;
 
 /// The server tests connect to.
 pub fn pg_base_url() -> String {
-    std::env::var("AUTOGEN_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("AUTOGEN_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 fn require_db() -> bool {
@@ -33,7 +34,12 @@ pub struct PgDb {
 fn random_suffix() -> String {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos());
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos(),
+    );
     h.write_u32(std::process::id());
     format!("{:012x}", h.finish() & 0xffff_ffff_ffff)
 }
@@ -50,9 +56,12 @@ impl PgDb {
             }
         };
         let name = format!("autogen_t_{}", random_suffix());
-        c.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
+        c.batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create test database");
         let url = match base.rfind('/') {
-            Some(p) if base[..p].contains("://") && p > base.find("://").unwrap() + 2 => format!("{}/{name}", &base[..p]),
+            Some(p) if base[..p].contains("://") && p > base.find("://").unwrap() + 2 => {
+                format!("{}/{name}", &base[..p])
+            }
             _ => format!("{base}/{name}"),
         };
         Some(PgDb { name, url })
@@ -63,7 +72,9 @@ impl PgDb {
     }
 
     pub fn exec(&self, sql: &str) {
-        self.client().batch_execute(sql).unwrap_or_else(|e| panic!("{e:?}\n{sql}"));
+        self.client()
+            .batch_execute(sql)
+            .unwrap_or_else(|e| panic!("{e:?}\n{sql}"));
     }
 
     pub fn catalog(&self) -> String {
@@ -74,18 +85,26 @@ impl PgDb {
 impl Drop for PgDb {
     fn drop(&mut self) {
         if let Ok(mut c) = postgres::Client::connect(&pg_base_url(), postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+            let _ = c.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
         }
     }
 }
 
 /// `../shared/corpus/<dialect>/<file>` when the shared folder is there (a user's clone has none).
 pub fn corpus_file(dialect: &str, file: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus").join(dialect).join(file);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus")
+        .join(dialect)
+        .join(file);
     if p.exists() {
         Some(p)
     } else {
-        eprintln!("SKIPPED corpus {dialect}/{file}: ../shared/corpus is not present beside this checkout");
+        eprintln!(
+            "SKIPPED corpus {dialect}/{file}: ../shared/corpus is not present beside this checkout"
+        );
         None
     }
 }
@@ -93,15 +112,26 @@ pub fn corpus_file(dialect: &str, file: &str) -> Option<PathBuf> {
 /// Runs the autogen binary in `dir`.
 pub fn autogen(dir: &Path, args: &[&str]) -> Output {
     let mut cmd = assert_cmd::Command::cargo_bin("autogen").unwrap();
-    cmd.current_dir(dir).env_remove("AUTOGEN_DATABASE_URL").args(args);
+    cmd.current_dir(dir)
+        .env_remove("AUTOGEN_DATABASE_URL")
+        .args(args);
     cmd.output().unwrap()
 }
 
 /// Runs autogen and asserts the exit code; returns stdout + stderr.
 pub fn run(dir: &Path, args: &[&str], code: i32) -> String {
     let o = autogen(dir, args);
-    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
-    assert_eq!(o.status.code(), Some(code), "autogen {args:?} exited {:?}:\n{text}", o.status.code());
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "autogen {args:?} exited {:?}:\n{text}",
+        o.status.code()
+    );
     text
 }
 

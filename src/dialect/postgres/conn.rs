@@ -29,7 +29,19 @@ pub fn pg_error(e: &postgres::Error) -> String {
             }
             s
         }
-        None => e.to_string(),
+        None => {
+            // "error connecting to server" alone hides why: add the causes (connection refused …).
+            let mut s = e.to_string();
+            let mut src = std::error::Error::source(e);
+            while let Some(c) = src {
+                let t = c.to_string();
+                if !s.contains(&t) {
+                    s.push_str(&format!(": {t}"));
+                }
+                src = c.source();
+            }
+            s
+        }
     }
 }
 
@@ -75,14 +87,20 @@ impl rustls::client::danger::ServerCertVerifier for NoVerify {
 /// `sslmode` of a URL and the URL rewritten to a form tokio-postgres parses (it knows only
 /// disable/prefer/require; verify-ca/verify-full are checked here with the webpki roots).
 fn split_sslmode(url: &str) -> (String, String) {
-    let Some((base, query)) = url.split_once('?') else { return (url.to_string(), "prefer".into()) };
+    let Some((base, query)) = url.split_once('?') else {
+        return (url.to_string(), "prefer".into());
+    };
     let mut mode = "prefer".to_string();
     let mut kept = vec![];
     for kv in query.split('&') {
         match kv.split_once('=') {
             Some(("sslmode", v)) => {
                 mode = v.to_string();
-                let v = if v.starts_with("verify") { "require" } else { v };
+                let v = if v.starts_with("verify") {
+                    "require"
+                } else {
+                    v
+                };
                 kept.push(format!("sslmode={v}"));
             }
             _ => kept.push(kv.to_string()),
@@ -94,8 +112,13 @@ fn split_sslmode(url: &str) -> (String, String) {
 impl PgConn {
     pub fn connect(url: &str) -> Result<PgConn, DbError> {
         let (url2, mode) = split_sslmode(url);
-        let err = |reason: String| DbError::Connect { url: redact(url), reason };
-        let mut config: postgres::Config = url2.parse().map_err(|e: postgres::Error| err(e.to_string()))?;
+        let err = |reason: String| DbError::Connect {
+            url: redact(url),
+            reason,
+        };
+        let mut config: postgres::Config = url2
+            .parse()
+            .map_err(|e: postgres::Error| err(e.to_string()))?;
         config.connect_timeout(Duration::from_secs(10));
         config.application_name("autogen");
         let client = if mode == "disable" {
@@ -106,21 +129,29 @@ impl PgConn {
                 .with_safe_default_protocol_versions()
                 .map_err(|e| err(e.to_string()))?;
             let tls = if mode.starts_with("verify") {
-                let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+                let roots = rustls::RootCertStore {
+                    roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+                };
                 builder.with_root_certificates(roots).with_no_client_auth()
             } else {
-                builder.dangerous().with_custom_certificate_verifier(Arc::new(NoVerify(provider))).with_no_client_auth()
+                builder
+                    .dangerous()
+                    .with_custom_certificate_verifier(Arc::new(NoVerify(provider)))
+                    .with_no_client_auth()
             };
             config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls))
         }
         .map_err(|e| err(pg_error(&e)))?;
         let mut c = PgConn { client };
-        c.execute("SET search_path = public")?;
+        c.execute("SET search_path = public; SET TimeZone = 'UTC'")?;
         Ok(c)
     }
 
     pub fn server_version(&mut self) -> Result<i32, DbError> {
-        let row = self.client.query_one("SELECT current_setting('server_version_num')::int", &[]).map_err(sql_err)?;
+        let row = self
+            .client
+            .query_one("SELECT current_setting('server_version_num')::int", &[])
+            .map_err(sql_err)?;
         Ok(row.get(0))
     }
 }
@@ -147,8 +178,11 @@ impl Connection for PgConn {
     fn lock(&mut self, timeout: Duration) -> Result<(), DbError> {
         let start = Instant::now();
         loop {
-            let got: bool =
-                self.client.query_one("SELECT pg_try_advisory_lock($1)", &[&LOCK_KEY]).map_err(sql_err)?.get(0);
+            let got: bool = self
+                .client
+                .query_one("SELECT pg_try_advisory_lock($1)", &[&LOCK_KEY])
+                .map_err(sql_err)?
+                .get(0);
             if got {
                 return Ok(());
             }
@@ -165,13 +199,18 @@ impl Connection for PgConn {
                     .flatten()
                     .map(|r| format!(" held by backend {}", r.get::<_, String>(0)))
                     .unwrap_or_default();
-                return Err(DbError::LockTimeout { secs: timeout.as_secs(), holder });
+                return Err(DbError::LockTimeout {
+                    secs: timeout.as_secs(),
+                    holder,
+                });
             }
             std::thread::sleep(Duration::from_millis(100));
         }
     }
     fn unlock(&mut self) -> Result<(), DbError> {
-        self.client.execute("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY]).map_err(sql_err)?;
+        self.client
+            .execute("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY])
+            .map_err(sql_err)?;
         Ok(())
     }
 }

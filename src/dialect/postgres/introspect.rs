@@ -24,7 +24,10 @@ fn ns_filter(n: &str, namespaces: &[String]) -> String {
              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = {n}.oid AND d.deptype = 'e')"
         )
     } else {
-        let list: Vec<String> = namespaces.iter().map(|s| crate::dialect::quote_literal(s)).collect();
+        let list: Vec<String> = namespaces
+            .iter()
+            .map(|s| crate::dialect::quote_literal(s))
+            .collect();
         format!("{n}.nspname IN ({})", list.join(", "))
     }
 }
@@ -37,7 +40,10 @@ fn not_ext(classid: &str, oid: &str) -> String {
 }
 
 fn qname(ns: String, name: String) -> QName {
-    QName { schema: if ns == "public" { None } else { Some(ns) }, name }
+    QName {
+        schema: if ns == "public" { None } else { Some(ns) },
+        name,
+    }
 }
 
 fn opt_i64(r: &Row, i: usize) -> Option<i64> {
@@ -52,7 +58,13 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
 
     // Namespaces named in the models exist (or not) even when empty.
     if !namespaces.is_empty() {
-        for r in cl.query(&format!("SELECT n.nspname::text FROM pg_namespace n WHERE {nsf}"), &[]).map_err(err)? {
+        for r in cl
+            .query(
+                &format!("SELECT n.nspname::text FROM pg_namespace n WHERE {nsf}"),
+                &[],
+            )
+            .map_err(err)?
+        {
             s.namespaces.push(r.get(0));
         }
     }
@@ -74,7 +86,14 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
     );
     for r in cl.query(&q, &[]).map_err(err)? {
         let name = qname(r.get(0), r.get(1));
-        s.enums.insert(name.clone(), Enum { name, values: r.get(2), comment: r.get(3) });
+        s.enums.insert(
+            name.clone(),
+            Enum {
+                name,
+                values: r.get(2),
+                comment: r.get(3),
+            },
+        );
     }
 
     // Domains, with their checks.
@@ -96,8 +115,18 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
             .into_iter()
             .zip(defs)
             .map(|(n, d)| {
-                let body = d.trim().strip_prefix("CHECK ").unwrap_or(&d).trim_end_matches(" NOT VALID").to_string();
-                Check { name: n, expr: Expr::new(body), no_inherit: false , not_valid: false}
+                let body = d
+                    .trim()
+                    .strip_prefix("CHECK ")
+                    .unwrap_or(&d)
+                    .trim_end_matches(" NOT VALID")
+                    .to_string();
+                Check {
+                    name: n,
+                    expr: Expr::new(body),
+                    no_inherit: false,
+                    not_valid: false,
+                }
             })
             .collect();
         let d = Domain {
@@ -135,13 +164,19 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
         t.comment = r.get(3);
         t.partition_by = r.get::<_, Option<String>>(4).map(Expr::new);
         if r.get::<_, bool>(5) {
-            if let (Some(pn), Some(pc)) = (r.get::<_, Option<String>>(6), r.get::<_, Option<String>>(7)) {
+            if let (Some(pn), Some(pc)) =
+                (r.get::<_, Option<String>>(6), r.get::<_, Option<String>>(7))
+            {
                 let bound: String = r.get::<_, Option<String>>(8).unwrap_or_default();
-                t.partition_of = Some(PartitionOf { parent: qname(pn, pc), bound: Expr::new(bound) });
+                t.partition_of = Some(PartitionOf {
+                    parent: qname(pn, pc),
+                    bound: Expr::new(bound),
+                });
             }
         }
         if r.get::<_, bool>(9) {
-            s.unmanaged.push(format!("table inheritance of {name} (INHERITS)"));
+            s.unmanaged
+                .push(format!("table inheritance of {name} (INHERITS)"));
         }
         by_oid.insert(oid, t);
     }
@@ -157,7 +192,9 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
          WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND {nsf} ORDER BY a.attrelid, a.attnum"
     );
     for r in cl.query(&q, &[]).map_err(err)? {
-        let Some(t) = by_oid.get_mut(&r.get::<_, u32>(0)) else { continue };
+        let Some(t) = by_oid.get_mut(&r.get::<_, u32>(0)) else {
+            continue;
+        };
         let identity: String = r.get(5);
         let generated: String = r.get(6);
         let expr: Option<String> = r.get(4);
@@ -169,7 +206,10 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
             col.default = expr.map(Expr::new);
         }
         if !identity.is_empty() {
-            col.identity = Some(Identity { always: identity == "a", options: SeqOptions::default() });
+            col.identity = Some(Identity {
+                always: identity == "a",
+                options: SeqOptions::default(),
+            });
         }
         col.collation = r.get(7);
         col.comment = r.get(8);
@@ -209,11 +249,24 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
             continue;
         }
         let name = qname(r.get(0), r.get(1));
-        let owned_by = match (dep.as_deref(), owner_oid.and_then(|o| by_oid.get(&o)), owner_col) {
+        let owned_by = match (
+            dep.as_deref(),
+            owner_oid.and_then(|o| by_oid.get(&o)),
+            owner_col,
+        ) {
             (Some("a"), Some(t), Some(col)) => Some((t.name.clone(), col)),
             _ => None,
         };
-        s.sequences.insert(name.clone(), Sequence { name, ty: r.get(2), options, owned_by, comment: r.get(12) });
+        s.sequences.insert(
+            name.clone(),
+            Sequence {
+                name,
+                ty: r.get(2),
+                options,
+                owned_by,
+                comment: r.get(12),
+            },
+        );
     }
 
     // Constraints (local ones: partitions inherit theirs from the parent).
@@ -229,7 +282,9 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
          WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') AND con.conislocal AND con.conparentid = 0 AND {nsf}"
     );
     for r in cl.query(&q, &[]).map_err(err)? {
-        let Some(t) = by_oid.get_mut(&r.get::<_, u32>(0)) else { continue };
+        let Some(t) = by_oid.get_mut(&r.get::<_, u32>(0)) else {
+            continue;
+        };
         let name: String = r.get(1);
         let kind: String = r.get(2);
         let def: String = r.get(3);
@@ -273,12 +328,19 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
                 no_inherit: r.get(13),
                 not_valid: r.get(15),
             }),
-            _ => t.others.push(OtherConstraint { name, definition: Expr::new(def) }),
+            _ => t.others.push(OtherConstraint {
+                name,
+                definition: Expr::new(def),
+            }),
         }
     }
 
     // Indexes not backing a constraint and not inherited from a partitioned parent.
-    let nnd = if version >= 150000 { "i.indnullsnotdistinct" } else { "false" };
+    let nnd = if version >= 150000 {
+        "i.indnullsnotdistinct"
+    } else {
+        "false"
+    };
     let q = format!(
         "SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text, i.indnkeyatts::int, {nnd}, \
          pg_get_expr(i.indpred, i.indrelid, true), \
@@ -292,7 +354,9 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
          AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)"
     );
     for r in cl.query(&q, &[]).map_err(err)? {
-        let Some(t) = by_oid.get_mut(&r.get::<_, u32>(0)) else { continue };
+        let Some(t) = by_oid.get_mut(&r.get::<_, u32>(0)) else {
+            continue;
+        };
         let nkey = r.get::<_, i32>(4) as usize;
         let defs: Vec<String> = r.get(7);
         let options: Vec<i32> = r.get(8);
@@ -316,18 +380,31 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
             unique: r.get(2),
             method: r.get(3),
             parts,
-            include: defs.iter().skip(nkey).map(|d| d.trim_matches('"').to_string()).collect(),
+            include: defs
+                .iter()
+                .skip(nkey)
+                .map(|d| d.trim_matches('"').to_string())
+                .collect(),
             predicate: r.get::<_, Option<String>>(6).map(Expr::new),
             nulls_not_distinct: r.get(5),
         });
     }
 
     // Partitions do not repeat their parent's columns in models: the parent defines them.
-    let parents: BTreeMap<QName, Vec<Column>> = by_oid.values().map(|t| (t.name.clone(), t.columns.clone())).collect();
+    let parents: BTreeMap<QName, Vec<Column>> = by_oid
+        .values()
+        .map(|t| (t.name.clone(), t.columns.clone()))
+        .collect();
     for t in by_oid.values_mut() {
         if let Some(p) = &t.partition_of {
             if let Some(pcols) = parents.get(&p.parent) {
-                let own: Vec<Column> = t.columns.iter().filter(|c| !pcols.iter().any(|pc| pc == *c)).cloned().collect();
+                // A partition's columns all come from its parent (identity stays on the parent).
+                let own: Vec<Column> = t
+                    .columns
+                    .iter()
+                    .filter(|c| !pcols.iter().any(|pc| pc.name == c.name))
+                    .cloned()
+                    .collect();
                 t.columns = own;
             }
         }
@@ -338,12 +415,16 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
 
     // Functions and procedures, as their full definition.
     let q = format!(
-        "SELECT n.nspname::text, p.proname::text, pg_get_function_identity_arguments(p.oid), pg_get_functiondef(p.oid) \
+        "SELECT n.nspname::text, p.proname::text, pg_catalog.oidvectortypes(p.proargtypes), pg_get_functiondef(p.oid) \
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind IN ('f', 'p') AND {nsf} AND {}",
         not_ext("pg_proc", "p.oid")
     );
     for r in cl.query(&q, &[]).map_err(err)? {
-        let f = Function { name: qname(r.get(0), r.get(1)), args: r.get(2), sql: Expr::new(r.get::<_, String>(3)) };
+        let f = Function {
+            name: qname(r.get(0), r.get(1)),
+            args: r.get(2),
+            sql: Expr::new(r.get::<_, String>(3)),
+        };
         s.functions.insert(f.signature(), f);
     }
 

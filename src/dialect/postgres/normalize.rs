@@ -2,8 +2,8 @@
 //! user writes with what `pg_get_expr` deparses (casts of literals, parentheses, `IN` vs `= ANY (ARRAY…)`).
 
 use sqlparser::ast::{
-    BinaryOperator, CastKind, Expr, InTarget, FunctionArg, FunctionArgExpr, FunctionArguments, Ident, ObjectName,
-    ObjectNamePart, UnaryOperator, Value,
+    BinaryOperator, CastKind, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Ident,
+    InTarget, ObjectName, ObjectNamePart, UnaryOperator, Value,
 };
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
@@ -17,16 +17,34 @@ pub fn canonical_type(ty: &str) -> Result<String, String> {
     let (name, typmod) = match base.find('(') {
         Some(p) if base.ends_with(')') || base.contains(") ") => {
             let close = base.rfind(')').unwrap_or(base.len() - 1);
-            let inner: String = base[p + 1..close].chars().filter(|c| !c.is_whitespace()).collect();
+            let inner: String = base[p + 1..close]
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
             let rest = base[close + 1..].trim();
-            (format!("{} {}", base[..p].trim(), rest).trim().to_string(), Some(inner))
+            (
+                format!("{} {}", base[..p].trim(), rest).trim().to_string(),
+                Some(inner),
+            )
         }
         _ => (base.to_string(), None),
     };
-    let lname = if name.contains('"') { name.clone() } else { collapse(&name.to_lowercase()) };
-    let lname = lname.strip_prefix("pg_catalog.").unwrap_or(&lname).to_string();
+    let lname = if name.contains('"') {
+        name.clone()
+    } else {
+        collapse(&name.to_lowercase())
+    };
+    let lname = lname
+        .strip_prefix("pg_catalog.")
+        .unwrap_or(&lname)
+        .to_string();
     let lname = lname.strip_prefix("public.").unwrap_or(&lname).to_string();
-    let tm = |d: &str| typmod.clone().map(|m| format!("({m})")).unwrap_or_else(|| d.to_string());
+    let tm = |d: &str| {
+        typmod
+            .clone()
+            .map(|m| format!("({m})"))
+            .unwrap_or_else(|| d.to_string())
+    };
     let canon = match lname.as_str() {
         "int" | "int4" | "integer" => "integer".to_string(),
         "int8" | "bigint" => "bigint".into(),
@@ -39,7 +57,9 @@ pub fn canonical_type(ty: &str) -> Result<String, String> {
             _ => "double precision".into(),
         },
         "varchar" | "character varying" => format!("character varying{}", tm("")),
-        "char" | "character" | "bpchar" if typmod.is_none() && lname != "bpchar" => "character(1)".into(),
+        "char" | "character" | "bpchar" if typmod.is_none() && lname != "bpchar" => {
+            "character(1)".into()
+        }
         "char" | "character" | "bpchar" => {
             if typmod.is_none() {
                 "bpchar".into()
@@ -51,7 +71,9 @@ pub fn canonical_type(ty: &str) -> Result<String, String> {
             Some(m) if !m.contains(',') => format!("numeric({m},0)"),
             _ => format!("numeric{}", tm("")),
         },
-        "timestamp" | "timestamp without time zone" => format!("timestamp{} without time zone", tm("")),
+        "timestamp" | "timestamp without time zone" => {
+            format!("timestamp{} without time zone", tm(""))
+        }
         "timestamptz" | "timestamp with time zone" => format!("timestamp{} with time zone", tm("")),
         "time" | "time without time zone" => format!("time{} without time zone", tm("")),
         "timetz" | "time with time zone" => format!("time{} with time zone", tm("")),
@@ -66,7 +88,13 @@ pub fn canonical_type(ty: &str) -> Result<String, String> {
             if other.is_empty() {
                 return Err("empty type".into());
             }
-            format!("{other}{}", typmod.as_ref().map(|m| format!("({m})")).unwrap_or_default())
+            format!(
+                "{other}{}",
+                typmod
+                    .as_ref()
+                    .map(|m| format!("({m})"))
+                    .unwrap_or_default()
+            )
         }
     };
     Ok(format!("{canon}{}", "[]".repeat(dims)))
@@ -76,15 +104,71 @@ pub fn canonical_type(ty: &str) -> Result<String, String> {
 pub fn is_builtin_type(canon: &str) -> bool {
     let base = canon.trim_end_matches("[]");
     let name = base.split('(').next().unwrap_or(base).trim();
-    let name = name.trim_end_matches(" without time zone").trim_end_matches(" with time zone");
+    let name = name
+        .trim_end_matches(" without time zone")
+        .trim_end_matches(" with time zone");
     const B: &[&str] = &[
-        "bigint", "bit", "bit varying", "boolean", "box", "bpchar", "bytea", "character", "character varying",
-        "cidr", "circle", "date", "daterange", "double precision", "inet", "int4range", "int8range", "integer",
-        "interval", "json", "jsonb", "jsonpath", "line", "lseg", "macaddr", "macaddr8", "money", "name",
-        "numeric", "numrange", "oid", "path", "pg_lsn", "point", "polygon", "real", "regclass", "smallint",
-        "text", "time", "timestamp", "tsquery", "tsrange", "tstzrange", "tsvector", "uuid", "xml", "char",
-        "regtype", "regproc", "xid", "tid", "cid", "int2vector", "oidvector", "datemultirange", "int4multirange",
-        "int8multirange", "nummultirange", "tsmultirange", "tstzmultirange",
+        "bigint",
+        "bit",
+        "bit varying",
+        "boolean",
+        "box",
+        "bpchar",
+        "bytea",
+        "character",
+        "character varying",
+        "cidr",
+        "circle",
+        "date",
+        "daterange",
+        "double precision",
+        "inet",
+        "int4range",
+        "int8range",
+        "integer",
+        "interval",
+        "json",
+        "jsonb",
+        "jsonpath",
+        "line",
+        "lseg",
+        "macaddr",
+        "macaddr8",
+        "money",
+        "name",
+        "numeric",
+        "numrange",
+        "oid",
+        "path",
+        "pg_lsn",
+        "point",
+        "polygon",
+        "real",
+        "regclass",
+        "smallint",
+        "text",
+        "time",
+        "timestamp",
+        "tsquery",
+        "tsrange",
+        "tstzrange",
+        "tsvector",
+        "uuid",
+        "xml",
+        "char",
+        "regtype",
+        "regproc",
+        "xid",
+        "tid",
+        "cid",
+        "int2vector",
+        "oidvector",
+        "datemultirange",
+        "int4multirange",
+        "int8multirange",
+        "nummultirange",
+        "tsmultirange",
+        "tstzmultirange",
     ];
     B.contains(&name) || name.starts_with("interval")
 }
@@ -126,7 +210,9 @@ pub fn expr_key(sql: &str) -> String {
     let parsed = Parser::new(&dialect).try_with_sql(sql).and_then(|mut p| {
         let e = p.parse_expr()?;
         if p.peek_token().token != sqlparser::tokenizer::Token::EOF {
-            return Err(sqlparser::parser::ParserError::ParserError("trailing tokens".into()));
+            return Err(sqlparser::parser::ParserError::ParserError(
+                "trailing tokens".into(),
+            ));
         }
         Ok(e)
     });
@@ -168,7 +254,11 @@ pub fn fold_text(sql: &str) -> String {
 fn ident(i: Ident) -> Ident {
     match i.quote_style {
         None => Ident::new(i.value.to_lowercase()),
-        Some('"') if i.value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') => {
+        Some('"')
+            if i.value
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') =>
+        {
             Ident::new(i.value)
         }
         _ => i,
@@ -216,9 +306,21 @@ fn is_texty(ty: &str) -> bool {
 
 fn is_numeric_type(ty: &str) -> bool {
     let t = ty.to_lowercase();
-    ["integer", "int", "bigint", "smallint", "numeric", "real", "double precision", "decimal", "int2", "int4", "int8"]
-        .iter()
-        .any(|n| t == *n || t.starts_with(&format!("{n}(")))
+    [
+        "integer",
+        "int",
+        "bigint",
+        "smallint",
+        "numeric",
+        "real",
+        "double precision",
+        "decimal",
+        "int2",
+        "int4",
+        "int8",
+    ]
+    .iter()
+    .any(|n| t == *n || t.starts_with(&format!("{n}(")))
 }
 
 fn literal_number(e: &Expr) -> Option<String> {
@@ -227,7 +329,10 @@ fn literal_number(e: &Expr) -> Option<String> {
             Value::Number(n, _) => Some(n.clone()),
             _ => None,
         },
-        Expr::UnaryOp { op: UnaryOperator::Minus, expr } => literal_number(expr).map(|n| format!("-{n}")),
+        Expr::UnaryOp {
+            op: UnaryOperator::Minus,
+            expr,
+        } => literal_number(expr).map(|n| format!("-{n}")),
         _ => None,
     }
 }
@@ -243,12 +348,19 @@ fn canon_list(v: Vec<Expr>) -> Vec<Expr> {
 fn canon(e: Expr) -> Expr {
     match e {
         Expr::Nested(x) => canon(*x),
-        Expr::Cast { kind, expr, data_type, format } => {
+        Expr::Cast {
+            kind,
+            expr,
+            data_type,
+            format,
+        } => {
             let inner = canon(*expr);
             let ty = data_type.to_string();
             match inner {
                 Expr::Value(v) => match v.value {
-                    Value::SingleQuotedString(s) if is_numeric_type(&ty) && s.trim().parse::<f64>().is_ok() => {
+                    Value::SingleQuotedString(s)
+                        if is_numeric_type(&ty) && s.trim().parse::<f64>().is_ok() =>
+                    {
                         number(s.trim().to_string())
                     }
                     other => Expr::Value(other.into()),
@@ -264,7 +376,12 @@ fn canon(e: Expr) -> Expr {
                         .and_then(|mut p| p.parse_data_type())
                         .unwrap_or(data_type);
                     let _ = kind;
-                    Expr::Cast { kind: CastKind::DoubleColon, expr: wrap(inner), data_type, format }
+                    Expr::Cast {
+                        kind: CastKind::DoubleColon,
+                        expr: wrap(inner),
+                        data_type,
+                        format,
+                    }
                 }
             }
         }
@@ -274,7 +391,10 @@ fn canon(e: Expr) -> Expr {
                     return number(format!("-{n}"));
                 }
             }
-            Expr::UnaryOp { op, expr: wrap(*expr) }
+            Expr::UnaryOp {
+                op,
+                expr: wrap(*expr),
+            }
         }
         Expr::BinaryOp { left, op, right } => match op {
             BinaryOperator::PGLikeMatch | BinaryOperator::PGILikeMatch => {
@@ -285,38 +405,106 @@ fn canon(e: Expr) -> Expr {
                 let like = op == BinaryOperator::PGNotLikeMatch;
                 canon_like(like, true, *left, *right)
             }
-            op => Expr::BinaryOp { left: wrap(*left), op, right: wrap(*right) },
+            op => Expr::BinaryOp {
+                left: wrap(*left),
+                op,
+                right: wrap(*right),
+            },
         },
-        Expr::Like { negated, expr, pattern, escape_char: None, any: false } => {
-            canon_like(true, negated, *expr, *pattern)
-        }
-        Expr::ILike { negated, expr, pattern, escape_char: None, any: false } => {
-            canon_like(false, negated, *expr, *pattern)
-        }
-        Expr::AnyOp { left, compare_op: BinaryOperator::Eq, right, .. } => match canon(*right) {
+        Expr::Like {
+            negated,
+            expr,
+            pattern,
+            escape_char: None,
+            any: false,
+        } => canon_like(true, negated, *expr, *pattern),
+        Expr::ILike {
+            negated,
+            expr,
+            pattern,
+            escape_char: None,
+            any: false,
+        } => canon_like(false, negated, *expr, *pattern),
+        Expr::AnyOp {
+            left,
+            compare_op: BinaryOperator::Eq,
+            right,
+            ..
+        } => match canon(*right) {
             Expr::Array(a) => in_list(wrap(*left), canon_list(a.elem), false),
-            r => Expr::AnyOp { left: wrap(*left), compare_op: BinaryOperator::Eq, right: Box::new(r), is_some: false },
+            r => Expr::AnyOp {
+                left: wrap(*left),
+                compare_op: BinaryOperator::Eq,
+                right: Box::new(r),
+                is_some: false,
+            },
         },
-        Expr::AllOp { left, compare_op: BinaryOperator::NotEq, right } => match canon(*right) {
+        Expr::AllOp {
+            left,
+            compare_op: BinaryOperator::NotEq,
+            right,
+        } => match canon(*right) {
             Expr::Array(a) => in_list(wrap(*left), canon_list(a.elem), true),
-            r => Expr::AllOp { left: wrap(*left), compare_op: BinaryOperator::NotEq, right: Box::new(r) },
+            r => Expr::AllOp {
+                left: wrap(*left),
+                compare_op: BinaryOperator::NotEq,
+                right: Box::new(r),
+            },
         },
-        Expr::AnyOp { left, compare_op, right, is_some } => {
-            Expr::AnyOp { left: wrap(*left), compare_op, right: wrap(*right), is_some: is_some && false }
-        }
-        Expr::AllOp { left, compare_op, right } => Expr::AllOp { left: wrap(*left), compare_op, right: wrap(*right) },
-        Expr::In { expr, target: InTarget::List(list), negated, .. } => in_list(wrap(*expr), canon_list(list), negated),
-        Expr::Between { expr, negated, low, high } => {
+        Expr::AnyOp {
+            left,
+            compare_op,
+            right,
+            is_some,
+        } => Expr::AnyOp {
+            left: wrap(*left),
+            compare_op,
+            right: wrap(*right),
+            is_some: is_some && false,
+        },
+        Expr::AllOp {
+            left,
+            compare_op,
+            right,
+        } => Expr::AllOp {
+            left: wrap(*left),
+            compare_op,
+            right: wrap(*right),
+        },
+        Expr::In {
+            expr,
+            target: InTarget::List(list),
+            negated,
+            ..
+        } => in_list(wrap(*expr), canon_list(list), negated),
+        Expr::Between {
+            expr,
+            negated,
+            low,
+            high,
+        } => {
             let (lo, hi, join) = if negated {
                 (BinaryOperator::Lt, BinaryOperator::Gt, BinaryOperator::Or)
             } else {
-                (BinaryOperator::GtEq, BinaryOperator::LtEq, BinaryOperator::And)
+                (
+                    BinaryOperator::GtEq,
+                    BinaryOperator::LtEq,
+                    BinaryOperator::And,
+                )
             };
             let e = *expr;
             canon(Expr::BinaryOp {
-                left: Box::new(Expr::BinaryOp { left: Box::new(e.clone()), op: lo, right: low }),
+                left: Box::new(Expr::BinaryOp {
+                    left: Box::new(e.clone()),
+                    op: lo,
+                    right: low,
+                }),
                 op: join,
-                right: Box::new(Expr::BinaryOp { left: Box::new(e), op: hi, right: high }),
+                right: Box::new(Expr::BinaryOp {
+                    left: Box::new(e),
+                    op: hi,
+                    right: high,
+                }),
             })
         }
         Expr::IsNull(x) => Expr::IsNull(wrap(*x)),
@@ -381,7 +569,10 @@ fn canon(e: Expr) -> Expr {
                 for a in &mut l.args {
                     let ex = match a {
                         FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e),
-                        FunctionArg::Named { arg: FunctionArgExpr::Expr(e), .. } => Some(e),
+                        FunctionArg::Named {
+                            arg: FunctionArgExpr::Expr(e),
+                            ..
+                        } => Some(e),
                         _ => None,
                     };
                     if let Some(e) = ex {
@@ -391,7 +582,13 @@ fn canon(e: Expr) -> Expr {
             }
             Expr::Function(f)
         }
-        Expr::Case { case_token, end_token, operand, conditions, else_result } => Expr::Case {
+        Expr::Case {
+            case_token,
+            end_token,
+            operand,
+            conditions,
+            else_result,
+        } => Expr::Case {
             case_token,
             end_token,
             operand: operand.map(|o| Box::new(canon(*o))),
@@ -410,7 +607,12 @@ fn canon(e: Expr) -> Expr {
 }
 
 fn in_list(expr: Box<Expr>, list: Vec<Expr>, negated: bool) -> Expr {
-    Expr::In { expr, target: InTarget::List(list), negated, global: false }
+    Expr::In {
+        expr,
+        target: InTarget::List(list),
+        negated,
+        global: false,
+    }
 }
 
 fn is_empty_args(a: &FunctionArguments) -> bool {
@@ -423,9 +625,21 @@ fn is_empty_args(a: &FunctionArguments) -> bool {
 
 fn canon_like(like: bool, negated: bool, expr: Expr, pattern: Expr) -> Expr {
     if like {
-        Expr::Like { negated, any: false, expr: wrap(expr), pattern: wrap(pattern), escape_char: None }
+        Expr::Like {
+            negated,
+            any: false,
+            expr: wrap(expr),
+            pattern: wrap(pattern),
+            escape_char: None,
+        }
     } else {
-        Expr::ILike { negated, any: false, expr: wrap(expr), pattern: wrap(pattern), escape_char: None }
+        Expr::ILike {
+            negated,
+            any: false,
+            expr: wrap(expr),
+            pattern: wrap(pattern),
+            escape_char: None,
+        }
     }
 }
 
@@ -480,7 +694,12 @@ mod tests {
 
     #[test]
     fn different_expressions_have_different_keys() {
-        for (a, b) in [("a > 0", "a >= 0"), ("(a + b) * c", "a + b * c"), ("'x'", "'y'"), ("now()", "now() + '1 day'")] {
+        for (a, b) in [
+            ("a > 0", "a >= 0"),
+            ("(a + b) * c", "a + b * c"),
+            ("'x'", "'y'"),
+            ("now()", "now() + '1 day'"),
+        ] {
             assert_ne!(expr_key(a), expr_key(b), "{a} vs {b}");
         }
     }

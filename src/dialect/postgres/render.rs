@@ -43,7 +43,11 @@ fn seq_opts(o: &SeqOptions, ty: &str, alter: bool) -> Vec<String> {
         v.push(format!("{set}START WITH {s}"));
     } else if alter {
         let inc = o.increment.unwrap_or(1);
-        let s = if inc > 0 { o.min.unwrap_or(1) } else { o.max.unwrap_or(-1) };
+        let s = if inc > 0 {
+            o.min.unwrap_or(1)
+        } else {
+            o.max.unwrap_or(-1)
+        };
         v.push(format!("SET START WITH {s}"));
     }
     if let Some(c) = o.cache {
@@ -108,18 +112,35 @@ fn deferrable(d: Deferrable) -> &'static str {
 }
 
 fn pk_sql(k: &PrimaryKey) -> String {
-    format!("CONSTRAINT {} PRIMARY KEY ({})", q(&k.name), cols(&k.columns))
+    format!(
+        "CONSTRAINT {} PRIMARY KEY ({})",
+        q(&k.name),
+        cols(&k.columns)
+    )
 }
 
 fn unique_sql(u: &Unique) -> String {
-    let nnd = if u.nulls_not_distinct { " NULLS NOT DISTINCT" } else { "" };
-    format!("CONSTRAINT {} UNIQUE{nnd} ({}){}", q(&u.name), cols(&u.columns), deferrable(u.deferrable))
+    let nnd = if u.nulls_not_distinct {
+        " NULLS NOT DISTINCT"
+    } else {
+        ""
+    };
+    format!(
+        "CONSTRAINT {} UNIQUE{nnd} ({}){}",
+        q(&u.name),
+        cols(&u.columns),
+        deferrable(u.deferrable)
+    )
 }
 
 fn check_sql(c: &Check) -> String {
     let ni = if c.no_inherit { " NO INHERIT" } else { "" };
     let nv = if c.not_valid { " NOT VALID" } else { "" };
-    format!("CONSTRAINT {} CHECK ({}){ni}{nv}", q(&c.name), strip_outer_parens(&c.expr.sql))
+    format!(
+        "CONSTRAINT {} CHECK ({}){ni}{nv}",
+        q(&c.name),
+        strip_outer_parens(&c.expr.sql)
+    )
 }
 
 fn fk_sql(f: &ForeignKey) -> String {
@@ -184,8 +205,11 @@ fn is_plain_ident(s: &str) -> bool {
     let s = s.trim();
     (s.starts_with('"') && s.ends_with('"') && s.len() > 1 && !s[1..s.len() - 1].contains('"'))
         || (!s.is_empty()
-            && s.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
-            && s.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$'))
+            && s.chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$'))
 }
 
 fn index_part_sql(p: &IndexPart) -> String {
@@ -243,7 +267,10 @@ pub fn index_sql(table: &QName, i: &Index) -> String {
 }
 
 fn index_ref(table: &QName, name: &str) -> String {
-    qn(&QName { schema: table.schema.clone(), name: name.to_string() })
+    qn(&QName {
+        schema: table.schema.clone(),
+        name: name.to_string(),
+    })
 }
 
 fn comment(kind: &str, target: &str, c: &Option<String>) -> String {
@@ -293,7 +320,11 @@ fn create_table(t: &Table) -> Vec<String> {
     }
     for c in &t.columns {
         if c.comment.is_some() {
-            out.push(comment("COLUMN", &format!("{}.{}", qn(&t.name), q(&c.name)), &c.comment));
+            out.push(comment(
+                "COLUMN",
+                &format!("{}.{}", qn(&t.name), q(&c.name)),
+                &c.comment,
+            ));
         }
     }
     out
@@ -315,12 +346,27 @@ fn alter_column(t: &QName, from: &Column, to: &Column) -> Vec<String> {
         out.push(alter(t, format!("ALTER COLUMN {c} DROP IDENTITY")));
     }
     if retype {
-        let coll = to.collation.as_ref().map(|x| format!(" COLLATE {}", coll_name(x))).unwrap_or_default();
-        let using = if from.ty != to.ty { format!(" USING {c}::{}", to.ty) } else { String::new() };
-        out.push(alter(t, format!("ALTER COLUMN {c} TYPE {}{coll}{using}", to.ty)));
+        let coll = to
+            .collation
+            .as_ref()
+            .map(|x| format!(" COLLATE {}", coll_name(x)))
+            .unwrap_or_default();
+        let using = if from.ty != to.ty {
+            format!(" USING {c}::{}", to.ty)
+        } else {
+            String::new()
+        };
+        out.push(alter(
+            t,
+            format!("ALTER COLUMN {c} TYPE {}{coll}{using}", to.ty),
+        ));
     }
     if from.nullable != to.nullable {
-        let what = if to.nullable { "DROP NOT NULL" } else { "SET NOT NULL" };
+        let what = if to.nullable {
+            "DROP NOT NULL"
+        } else {
+            "SET NOT NULL"
+        };
         out.push(alter(t, format!("ALTER COLUMN {c} {what}")));
     }
     if redefault {
@@ -329,11 +375,17 @@ fn alter_column(t: &QName, from: &Column, to: &Column) -> Vec<String> {
         }
     }
     match (&from.identity, &to.identity) {
-        (None, Some(i)) => out.push(alter(t, format!("ALTER COLUMN {c} ADD {}", identity_sql(i, &to.ty)))),
+        (None, Some(i)) => out.push(alter(
+            t,
+            format!("ALTER COLUMN {c} ADD {}", identity_sql(i, &to.ty)),
+        )),
         (Some(a), Some(b)) if a != b || from.ty != to.ty => {
             let kind = if b.always { "ALWAYS" } else { "BY DEFAULT" };
             let opts = seq_opts(&b.options, &to.ty, true).join(" ");
-            out.push(alter(t, format!("ALTER COLUMN {c} SET GENERATED {kind} {opts}")));
+            out.push(alter(
+                t,
+                format!("ALTER COLUMN {c} SET GENERATED {kind} {opts}"),
+            ));
         }
         _ => {}
     }
@@ -351,7 +403,11 @@ fn seq_def(s: &Sequence) -> String {
 
 fn alter_enum(name: &QName, from: &[String], to: &[String], usages: &[EnumUsage]) -> Vec<String> {
     let kept: Vec<&String> = to.iter().filter(|v| from.contains(v)).collect();
-    let additive = from.iter().all(|v| to.contains(v)) && kept.iter().map(|s| s.as_str()).eq(from.iter().map(|s| s.as_str()));
+    let additive = from.iter().all(|v| to.contains(v))
+        && kept
+            .iter()
+            .map(|s| s.as_str())
+            .eq(from.iter().map(|s| s.as_str()));
     if additive {
         let mut out = vec![];
         for (i, v) in to.iter().enumerate() {
@@ -367,15 +423,29 @@ fn alter_enum(name: &QName, from: &[String], to: &[String], usages: &[EnumUsage]
                     None => String::new(),
                 },
             };
-            out.push(format!("ALTER TYPE {} ADD VALUE {}{pos}", qn(name), quote_literal(v)));
+            out.push(format!(
+                "ALTER TYPE {} ADD VALUE {}{pos}",
+                qn(name),
+                quote_literal(v)
+            ));
         }
         return out;
     }
     // Removal or reorder: swap in a new type.
-    let old = QName { schema: name.schema.clone(), name: format!("{}__autogen_old", name.name) };
+    let old = QName {
+        schema: name.schema.clone(),
+        name: format!("{}__autogen_old", name.name),
+    };
     let mut out = vec![
         format!("ALTER TYPE {} RENAME TO {}", qn(name), q(&old.name)),
-        format!("CREATE TYPE {} AS ENUM ({})", qn(name), to.iter().map(|v| quote_literal(v)).collect::<Vec<_>>().join(", ")),
+        format!(
+            "CREATE TYPE {} AS ENUM ({})",
+            qn(name),
+            to.iter()
+                .map(|v| quote_literal(v))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     ];
     for u in usages {
         for i in &u.indexes {
@@ -393,10 +463,17 @@ fn alter_enum(name: &QName, from: &[String], to: &[String], usages: &[EnumUsage]
         }
         out.push(alter(
             &u.table,
-            format!("ALTER COLUMN {c} TYPE {}{arr} USING {c}::text{arr}::{}{arr}", qn(name), qn(name)),
+            format!(
+                "ALTER COLUMN {c} TYPE {}{arr} USING {c}::text{arr}::{}{arr}",
+                qn(name),
+                qn(name)
+            ),
         ));
         if let Some(d) = &u.default {
-            out.push(alter(&u.table, format!("ALTER COLUMN {c} SET DEFAULT {}", d.sql)));
+            out.push(alter(
+                &u.table,
+                format!("ALTER COLUMN {c} SET DEFAULT {}", d.sql),
+            ));
         }
     }
     for u in usages {
@@ -441,7 +518,10 @@ fn alter_domain(from: &Domain, to: &Domain) -> Vec<String> {
         });
     }
     if from.nullable != to.nullable {
-        out.push(format!("ALTER DOMAIN {n} {} NOT NULL", if to.nullable { "DROP" } else { "SET" }));
+        out.push(format!(
+            "ALTER DOMAIN {n} {} NOT NULL",
+            if to.nullable { "DROP" } else { "SET" }
+        ));
     }
     for c in &from.checks {
         if !to.checks.contains(c) {
@@ -465,20 +545,33 @@ pub fn render(op: &Op) -> Vec<String> {
         CreateNamespace(n) => vec![format!("CREATE SCHEMA {}", q(n))],
         DropNamespace(n) => vec![format!("DROP SCHEMA {}", q(n))],
         CreateExtension(e) => vec![match &e.schema {
-            Some(s) => format!("CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA {}", q(&e.name), q(s)),
+            Some(s) => format!(
+                "CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA {}",
+                q(&e.name),
+                q(s)
+            ),
             None => format!("CREATE EXTENSION IF NOT EXISTS {}", q(&e.name)),
         }],
         DropExtension(e) => vec![format!("DROP EXTENSION {}", q(&e.name))],
         CreateEnum(e) => {
             let vals: Vec<String> = e.values.iter().map(|v| quote_literal(v)).collect();
-            let mut v = vec![format!("CREATE TYPE {} AS ENUM ({})", qn(&e.name), vals.join(", "))];
+            let mut v = vec![format!(
+                "CREATE TYPE {} AS ENUM ({})",
+                qn(&e.name),
+                vals.join(", ")
+            )];
             if e.comment.is_some() {
                 v.push(comment("TYPE", &qn(&e.name), &e.comment));
             }
             v
         }
         DropEnum(e) => vec![format!("DROP TYPE {}", qn(&e.name))],
-        AlterEnum { name, from, to, usages } => alter_enum(name, from, to, usages),
+        AlterEnum {
+            name,
+            from,
+            to,
+            usages,
+        } => alter_enum(name, from, to, usages),
         CreateFunction(f) | ReplaceFunction { to: f, .. } => {
             let mut v = vec![];
             if f.sql.sql.to_ascii_lowercase().contains("language sql") {
@@ -487,7 +580,13 @@ pub fn render(op: &Op) -> Vec<String> {
             }
             let body = f.sql.sql.trim().trim_end_matches(';').trim_end();
             let body = match body.get(..7) {
-                Some(p) if p.eq_ignore_ascii_case("create ") && !body[7..].trim_start().to_ascii_lowercase().starts_with("or replace") => {
+                Some(p)
+                    if p.eq_ignore_ascii_case("create ")
+                        && !body[7..]
+                            .trim_start()
+                            .to_ascii_lowercase()
+                            .starts_with("or replace") =>
+                {
                     format!("CREATE OR REPLACE {}", body[7..].trim_start())
                 }
                 _ => body.to_string(),
@@ -517,7 +616,11 @@ pub fn render(op: &Op) -> Vec<String> {
             let mut v = vec![];
             if from.ty != to.ty || from.options != to.options {
                 let mut parts = vec![format!("ALTER SEQUENCE {} AS {}", qn(&to.name), to.ty)];
-                parts.extend(seq_opts(&to.options, &to.ty, true).into_iter().map(|o| o.strip_prefix("SET ").map(str::to_string).unwrap_or(o)));
+                parts.extend(
+                    seq_opts(&to.options, &to.ty, true)
+                        .into_iter()
+                        .map(|o| o.strip_prefix("SET ").map(str::to_string).unwrap_or(o)),
+                );
                 v.push(parts.join(" "));
             }
             if from.comment != to.comment {
@@ -536,29 +639,58 @@ pub fn render(op: &Op) -> Vec<String> {
         AddColumn { table, column } => {
             let mut v = vec![alter(table, format!("ADD COLUMN {}", column_def(column)))];
             if column.comment.is_some() {
-                v.push(comment("COLUMN", &format!("{}.{}", qn(table), q(&column.name)), &column.comment));
+                v.push(comment(
+                    "COLUMN",
+                    &format!("{}.{}", qn(table), q(&column.name)),
+                    &column.comment,
+                ));
             }
             v
         }
-        DropColumn { table, column } => vec![alter(table, format!("DROP COLUMN {}", q(&column.name)))],
-        RenameColumn { table, from, to } => vec![alter(table, format!("RENAME COLUMN {} TO {}", q(from), q(to)))],
+        DropColumn { table, column } => {
+            vec![alter(table, format!("DROP COLUMN {}", q(&column.name)))]
+        }
+        RenameColumn { table, from, to } => vec![alter(
+            table,
+            format!("RENAME COLUMN {} TO {}", q(from), q(to)),
+        )],
         AlterColumn { table, from, to } => alter_column(table, from, to),
         AddPrimaryKey { table, key } => vec![alter(table, format!("ADD {}", pk_sql(key)))],
-        DropPrimaryKey { table, key } => vec![alter(table, format!("DROP CONSTRAINT {}", q(&key.name)))],
+        DropPrimaryKey { table, key } => {
+            vec![alter(table, format!("DROP CONSTRAINT {}", q(&key.name)))]
+        }
         AddUnique { table, unique } => vec![alter(table, format!("ADD {}", unique_sql(unique)))],
-        DropUnique { table, unique } => vec![alter(table, format!("DROP CONSTRAINT {}", q(&unique.name)))],
+        DropUnique { table, unique } => {
+            vec![alter(table, format!("DROP CONSTRAINT {}", q(&unique.name)))]
+        }
         AddCheck { table, check } => vec![alter(table, format!("ADD {}", check_sql(check)))],
-        DropCheck { table, check } => vec![alter(table, format!("DROP CONSTRAINT {}", q(&check.name)))],
-        AddOther { table, constraint } => vec![alter(table, format!("ADD {}", other_sql(constraint)))],
-        DropOther { table, constraint } => vec![alter(table, format!("DROP CONSTRAINT {}", q(&constraint.name)))],
+        DropCheck { table, check } => {
+            vec![alter(table, format!("DROP CONSTRAINT {}", q(&check.name)))]
+        }
+        AddOther { table, constraint } => {
+            vec![alter(table, format!("ADD {}", other_sql(constraint)))]
+        }
+        DropOther { table, constraint } => vec![alter(
+            table,
+            format!("DROP CONSTRAINT {}", q(&constraint.name)),
+        )],
         AddForeignKey { table, fk } => vec![alter(table, format!("ADD {}", fk_sql(fk)))],
-        DropForeignKey { table, fk } => vec![alter(table, format!("DROP CONSTRAINT {}", q(&fk.name)))],
+        DropForeignKey { table, fk } => {
+            vec![alter(table, format!("DROP CONSTRAINT {}", q(&fk.name)))]
+        }
         RenameConstraint { table, from, to } => {
-            vec![alter(table, format!("RENAME CONSTRAINT {} TO {}", q(from), q(to)))]
+            vec![alter(
+                table,
+                format!("RENAME CONSTRAINT {} TO {}", q(from), q(to)),
+            )]
         }
         CreateIndex { table, index } => vec![index_sql(table, index)],
         DropIndex { table, index } => vec![format!("DROP INDEX {}", index_ref(table, &index.name))],
-        RenameIndex { table, from, to } => vec![format!("ALTER INDEX {} RENAME TO {}", index_ref(table, from), q(to))],
+        RenameIndex { table, from, to } => vec![format!(
+            "ALTER INDEX {} RENAME TO {}",
+            index_ref(table, from),
+            q(to)
+        )],
         RebuildTable { .. } => vec![],
     }
 }

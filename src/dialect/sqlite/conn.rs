@@ -43,19 +43,31 @@ impl SqliteConn {
                     if !d.is_dir() {
                         return Err(DbError::Connect {
                             url: url.into(),
-                            reason: format!("directory {} does not exist (create it first: mkdir -p {})", d.display(), d.display()),
+                            reason: format!(
+                                "directory {} does not exist (create it first: mkdir -p {})",
+                                d.display(),
+                                d.display()
+                            ),
                         });
                     }
                 }
                 rusqlite::Connection::open(&p)
             }
         }
-        .map_err(|e| DbError::Connect { url: url.into(), reason: e.to_string() })?;
+        .map_err(|e| DbError::Connect {
+            url: url.into(),
+            reason: e.to_string(),
+        })?;
         // Foreign keys stay off while migrating so a table rebuild cannot cascade;
         // `PRAGMA foreign_key_check` in each rebuild verifies them before commit.
-        conn.execute_batch("PRAGMA foreign_keys = OFF").map_err(sql_err)?;
-        conn.busy_timeout(Duration::from_secs(60)).map_err(sql_err)?;
-        Ok(SqliteConn { conn, locked: false })
+        conn.execute_batch("PRAGMA foreign_keys = OFF")
+            .map_err(sql_err)?;
+        conn.busy_timeout(Duration::from_secs(60))
+            .map_err(sql_err)?;
+        Ok(SqliteConn {
+            conn,
+            locked: false,
+        })
     }
 }
 
@@ -68,7 +80,11 @@ impl Connection for SqliteConn {
     }
     fn execute(&mut self, sql: &str) -> Result<(), DbError> {
         // `PRAGMA foreign_key_check` is an assertion: any row it returns is an error.
-        if sql.trim_start().to_ascii_lowercase().starts_with("pragma foreign_key_check") {
+        if sql
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("pragma foreign_key_check")
+        {
             let rows = self.query(sql)?;
             if let Some(r) = rows.first() {
                 let cell = |i: usize| r.get(i).cloned().flatten().unwrap_or_default();
@@ -107,10 +123,15 @@ impl Connection for SqliteConn {
         // `BEGIN IMMEDIATE` takes the write lock (waiting up to `timeout`) and keeps other runners out
         // until `unlock`; revisions run as savepoints inside it.
         self.conn.busy_timeout(timeout).map_err(sql_err)?;
-        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::DatabaseBusy) => DbError::LockTimeout { secs: timeout.as_secs(), holder: String::new() },
-            _ => sql_err(e),
-        })?;
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::DatabaseBusy) => DbError::LockTimeout {
+                    secs: timeout.as_secs(),
+                    holder: String::new(),
+                },
+                _ => sql_err(e),
+            })?;
         self.locked = true;
         Ok(())
     }

@@ -49,7 +49,10 @@ pub fn parse_index_sql(sql: &str) -> Option<(Vec<String>, Option<String>)> {
         }
     }
     let rest = sql[close? + 1..].trim();
-    let pred = rest.get(..5).filter(|w| w.eq_ignore_ascii_case("where")).map(|_| rest[5..].trim().to_string());
+    let pred = rest
+        .get(..5)
+        .filter(|w| w.eq_ignore_ascii_case("where"))
+        .map(|_| rest[5..].trim().to_string());
     Some((parts, pred))
 }
 
@@ -72,7 +75,14 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
          WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
     )?;
     let mut sqls: BTreeMap<String, String> = BTreeMap::new();
-    for r in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?)))? {
+    for r in st.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<String>>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+        ))
+    })? {
         let (name, sql, strict, wr) = r?;
         if OWN_TABLES.contains(&name.as_str()) || name.starts_with("_autogen_new_") {
             continue;
@@ -98,10 +108,20 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
     )?;
     let mut pks: BTreeMap<String, Vec<(i64, String)>> = BTreeMap::new();
     for r in st.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?, r.get::<_, Option<String>>(4)?, r.get::<_, i64>(5)?, r.get::<_, i64>(6)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, i64>(5)?,
+            r.get::<_, i64>(6)?,
+        ))
     })? {
         let (t, name, ty, notnull, dflt, pk, hidden) = r?;
-        let Some(table) = tables.get_mut(&t) else { continue };
+        let Some(table) = tables.get_mut(&t) else {
+            continue;
+        };
         let mut col = Column::new(&name, &ty);
         col.nullable = notnull == 0;
         col.default = dflt.map(Expr::new);
@@ -116,7 +136,10 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
     for (t, mut cols) in pks {
         cols.sort();
         if let Some(table) = tables.get_mut(&t) {
-            table.primary_key = Some(PrimaryKey { name: String::new(), columns: cols.into_iter().map(|c| c.1).collect() });
+            table.primary_key = Some(PrimaryKey {
+                name: String::new(),
+                columns: cols.into_iter().map(|c| c.1).collect(),
+            });
         }
     }
     // Foreign keys (grouped by id; columns in seq order).
@@ -126,7 +149,15 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
     )?;
     let mut fks: BTreeMap<(String, i64), ForeignKey> = BTreeMap::new();
     for r in st.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?, r.get::<_, Option<String>>(5)?, r.get::<_, String>(6)?, r.get::<_, String>(7)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, Option<String>>(5)?,
+            r.get::<_, String>(6)?,
+            r.get::<_, String>(7)?,
+        ))
     })? {
         let (t, id, reft, from, to, upd, del) = r?;
         let fk = fks.entry((t, id)).or_insert_with(|| ForeignKey {
@@ -137,7 +168,8 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
             on_delete: action(&del),
             on_update: action(&upd),
             deferrable: Deferrable::No,
-            match_full: false, not_valid: false,
+            match_full: false,
+            not_valid: false,
         });
         fk.columns.push(from);
         if let Some(to) = to {
@@ -157,24 +189,46 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
          FROM sqlite_schema m JOIN pragma_index_list(m.name) il WHERE m.type = 'table' ORDER BY m.name, il.seq DESC",
     )?;
     for r in st.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?, r.get::<_, Option<String>>(4)?, r.get::<_, Option<String>>(5)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, Option<String>>(5)?,
+        ))
     })? {
         let (t, name, unique, origin, sql, cols) = r?;
-        let Some(table) = tables.get_mut(&t) else { continue };
+        let Some(table) = tables.get_mut(&t) else {
+            continue;
+        };
         match origin.as_str() {
             "u" => table.uniques.push(Unique {
                 name: String::new(),
-                columns: cols.unwrap_or_default().split('\u{1f}').map(str::to_string).collect(),
+                columns: cols
+                    .unwrap_or_default()
+                    .split('\u{1f}')
+                    .map(str::to_string)
+                    .collect(),
                 nulls_not_distinct: false,
                 deferrable: Deferrable::No,
             }),
             "c" => {
-                let Some((parts, pred)) = sql.as_deref().and_then(parse_index_sql) else { continue };
+                let Some((parts, pred)) = sql.as_deref().and_then(parse_index_sql) else {
+                    continue;
+                };
                 let parts = parts
                     .iter()
                     .map(|p| {
-                        let (expr, collation, _opclass, desc, _) = crate::models::split_index_part(p);
-                        IndexPart { expr: Expr::new(unquote(&expr)), collation, opclass: None, desc, nulls_first: None }
+                        let (expr, collation, _opclass, desc, _) =
+                            crate::models::split_index_part(p);
+                        IndexPart {
+                            expr: Expr::new(unquote(&expr)),
+                            collation,
+                            opclass: None,
+                            desc,
+                            nulls_first: None,
+                        }
                     })
                     .collect();
                 table.indexes.push(Index {
@@ -192,23 +246,39 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
     }
     // CHECK constraints and generated expressions live only in the table's SQL.
     for (name, sql) in &sqls {
-        let Some(table) = tables.get_mut(name) else { continue };
+        let Some(table) = tables.get_mut(name) else {
+            continue;
+        };
         let Ok(stmts) = Parser::parse_sql(&SQLiteDialect {}, sql) else {
-            s.unmanaged.push(format!("check constraints of table {name} (its SQL could not be parsed)"));
+            s.unmanaged.push(format!(
+                "check constraints of table {name} (its SQL could not be parsed)"
+            ));
             continue;
         };
         if let Some(Statement::CreateTable(ct)) = stmts.into_iter().next() {
             for col in &ct.columns {
                 for o in &col.options {
                     match &o.option {
-                        ColumnOption::Check(chk) => table.checks.push(Check { name: String::new(), expr: Expr::new(chk.expr.to_string()), no_inherit: false , not_valid: false}),
-                        ColumnOption::Generated { generation_expr: Some(e), .. } => {
-                            if let Some(c) = table.columns.iter_mut().find(|c| c.name == col.name.value) {
+                        ColumnOption::Check(chk) => table.checks.push(Check {
+                            name: String::new(),
+                            expr: Expr::new(chk.expr.to_string()),
+                            no_inherit: false,
+                            not_valid: false,
+                        }),
+                        ColumnOption::Generated {
+                            generation_expr: Some(e),
+                            ..
+                        } => {
+                            if let Some(c) =
+                                table.columns.iter_mut().find(|c| c.name == col.name.value)
+                            {
                                 c.generated = Some(Expr::new(e.to_string()));
                             }
                         }
                         ColumnOption::Collation(n) => {
-                            if let Some(c) = table.columns.iter_mut().find(|c| c.name == col.name.value) {
+                            if let Some(c) =
+                                table.columns.iter_mut().find(|c| c.name == col.name.value)
+                            {
                                 c.collation = Some(n.to_string());
                             }
                         }
@@ -218,9 +288,21 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
             }
             for tc in &ct.constraints {
                 if let TableConstraint::Check(chk) = tc {
-                    table.checks.push(Check { name: String::new(), expr: Expr::new(chk.expr.to_string()), no_inherit: false , not_valid: false});
+                    table.checks.push(Check {
+                        name: String::new(),
+                        expr: Expr::new(chk.expr.to_string()),
+                        no_inherit: false,
+                        not_valid: false,
+                    });
                 }
             }
+        }
+    }
+    let mut st = c.prepare("SELECT tbl_name, sql FROM sqlite_schema WHERE type = 'trigger' AND sql IS NOT NULL ORDER BY name")?;
+    for r in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (t, sql) = r?;
+        if let Some(table) = tables.get_mut(&t) {
+            table.triggers.push(sql);
         }
     }
     let mut st = c.prepare("SELECT type || ' ' || name FROM sqlite_schema WHERE type IN ('view', 'trigger') ORDER BY 1")?;

@@ -14,8 +14,16 @@ pub struct Sqlite;
 
 /// SQLite keeps the declared type as written; compare it case- and space-insensitively.
 pub fn canonical_type(ty: &str) -> Result<String, String> {
-    let t = ty.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-    let t = t.replace(" (", "(").replace("( ", "(").replace(" )", ")").replace(", ", ",");
+    let t = ty
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    let t = t
+        .replace(" (", "(")
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace(", ", ",");
     if t.is_empty() {
         return Err("empty type".into());
     }
@@ -81,7 +89,11 @@ impl Dialect for Sqlite {
         // Declared types are kept as written (and rendered so); only their canonical form is compared.
         for t in schema.tables.values_mut() {
             for c in &mut t.columns {
-                let written = c.sql_type().split_whitespace().collect::<Vec<_>>().join(" ");
+                let written = c
+                    .sql_type()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 let canon = canonical_type(&written).unwrap_or_else(|_| written.clone());
                 c.decl = (written != canon).then_some(written);
             }
@@ -116,8 +128,14 @@ impl Dialect for Sqlite {
 mod tests {
     #[test]
     fn declared_types_compare_loosely() {
-        assert_eq!(super::canonical_type("NVARCHAR( 40 )").unwrap(), "nvarchar(40)");
+        assert_eq!(
+            super::canonical_type("NVARCHAR( 40 )").unwrap(),
+            "nvarchar(40)"
+        );
         assert_eq!(super::canonical_type("INTEGER").unwrap(), "integer");
-        assert_eq!(super::canonical_type("numeric(10, 2)").unwrap(), "numeric(10,2)");
+        assert_eq!(
+            super::canonical_type("numeric(10, 2)").unwrap(),
+            "numeric(10,2)"
+        );
     }
 }

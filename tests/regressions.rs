@@ -1,0 +1,188 @@
+//! Regression tests, each named after the bug it pins (found by trying autogen as a new user).
+
+use crate::support::{project, run, PgDb};
+
+fn pg_project(db: &PgDb, body: &str) -> tempfile::TempDir {
+    project(&format!("[database]\nurl = \"{}\"\n{body}", db.url))
+}
+
+fn upgrade_then_check_is_clean(test: &str, body: &str) {
+    let Some(db) = PgDb::new(test) else { return };
+    let p = pg_project(&db, body);
+    run(p.path(), &["revision", "--autogenerate", "-m", "init"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    let out = run(p.path(), &["check"], 0);
+    assert!(out.contains("No differences"), "{out}");
+}
+
+#[test]
+fn function_key_with_argument_names_was_a_different_function() {
+    upgrade_then_check_is_clean(
+        "regressions::function_arg_names",
+        "[functions.\"slugify(text)\"]\nsql = \"CREATE FUNCTION slugify(t text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT lower(t) $$\"\n",
+    );
+}
+
+#[test]
+fn function_clauses_in_another_order_were_reported_as_changed() {
+    upgrade_then_check_is_clean(
+        "regressions::function_clause_order",
+        "[functions.\"add_one(integer)\"]\nsql = \"CREATE FUNCTION add_one(integer) RETURNS integer IMMUTABLE LANGUAGE sql AS $$ SELECT $1 + 1 $$\"\n",
+    );
+}
+
+#[test]
+fn timestamptz_partition_bounds_were_dropped_and_recreated() {
+    upgrade_then_check_is_clean(
+        "regressions::partition_bounds",
+        r#"
+[tables.events]
+columns = [{ name = "id", type = "bigint", identity = true }, { name = "at", type = "timestamptz" }]
+partition_by = "RANGE (at)"
+
+[tables.events_2026]
+partition_of = "events"
+partition_bound = "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"
+"#,
+    );
+}
+
+#[test]
+fn sqlite_table_rename_rebuilt_the_table_for_a_constraint_name() {
+    let a = "[database]\nurl = \"sqlite:app.db\"\n[tables.people]\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }, { name = \"email\", type = \"text\", unique = true }]\n";
+    let p = project(a);
+    run(p.path(), &["revision", "--autogenerate", "-m", "one"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    std::fs::write(
+        p.path().join("models.toml"),
+        a.replace(
+            "[tables.people]",
+            "[tables.persons]\nrenamed_from = \"people\"",
+        ),
+    )
+    .unwrap();
+    let out = run(p.path(), &["diff"], 0);
+    assert_eq!(
+        out.trim(),
+        "ALTER TABLE \"people\" RENAME TO \"persons\";",
+        "{out}"
+    );
+}
+
+#[test]
+fn invalid_rev_id_wrote_a_file_that_broke_every_command() {
+    let p = project("[database]\nurl = \"sqlite:app.db\"\n");
+    let out = run(p.path(), &["revision", "-m", "x", "--rev-id", "Bad Id!"], 2);
+    assert!(out.contains("invalid --rev-id"), "{out}");
+    assert!(
+        !p.path().join("versions").exists()
+            || std::fs::read_dir(p.path().join("versions"))
+                .unwrap()
+                .count()
+                == 0
+    );
+    run(p.path(), &["history"], 0);
+}
+
+#[test]
+fn diagram_into_a_missing_directory_failed() {
+    let p = project("[database]\nurl = \"sqlite:app.db\"\n[tables.t]\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }]\n");
+    run(p.path(), &["diagram", "-o", "docs/er.mmd"], 0);
+    let text = std::fs::read_to_string(p.path().join("docs/er.mmd")).unwrap();
+    assert!(
+        text.starts_with("erDiagram") && text.contains("integer id PK"),
+        "{text}"
+    );
+}
+
+#[test]
+fn upgrade_did_not_print_destructive_warnings() {
+    let a = "[database]\nurl = \"sqlite:app.db\"\n[tables.t]\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }]\n[tables.gone]\ncolumns = [{ name = \"id\", type = \"integer\" }]\n";
+    let p = project(a);
+    run(p.path(), &["revision", "--autogenerate", "-m", "one"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    std::fs::write(
+        p.path().join("models.toml"),
+        a.replace(
+            "[tables.gone]\ncolumns = [{ name = \"id\", type = \"integer\" }]\n",
+            "",
+        ),
+    )
+    .unwrap();
+    let out = run(
+        p.path(),
+        &["revision", "--autogenerate", "-m", "drop gone"],
+        0,
+    );
+    assert!(out.contains("warning: drops table gone"), "{out}");
+    let out = run(p.path(), &["upgrade", "head"], 0);
+    assert!(out.contains("warning: drops table gone"), "{out}");
+}
+
+#[test]
+fn sqlite_path_in_models_was_relative_to_the_working_directory() {
+    let p = project("[database]\nurl = \"sqlite:app.db\"\n[tables.t]\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }]\n");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let models = p.path().join("models.toml");
+    let m = models.to_str().unwrap();
+    run(
+        elsewhere.path(),
+        &["--models", m, "revision", "--autogenerate", "-m", "one"],
+        0,
+    );
+    run(elsewhere.path(), &["--models", m, "upgrade", "head"], 0);
+    assert!(
+        p.path().join("app.db").exists(),
+        "the database belongs beside models.toml"
+    );
+    assert!(!elsewhere.path().join("app.db").exists());
+}
+
+#[test]
+fn connection_refused_was_reported_without_its_cause() {
+    let p = project("");
+    let out = run(
+        p.path(),
+        &["--url", "postgres://u@127.0.0.1:1/db", "current"],
+        2,
+    );
+    assert!(out.to_lowercase().contains("refused"), "{out}");
+}
+
+#[test]
+fn empty_revision_needed_a_database_url() {
+    let p = project("");
+    std::fs::create_dir_all(p.path().join("versions")).unwrap();
+    std::fs::write(
+        p.path().join("versions/aaaa1111_first.sql"),
+        "-- revision: aaaa1111\n-- down_revision:\n-- dialect: postgresql\n\n-- upgrade\nSELECT 1;\n\n-- downgrade\nSELECT 1;\n",
+    )
+    .unwrap();
+    let out = run(p.path(), &["revision", "-m", "by hand"], 0);
+    assert!(out.contains("Generated"), "{out}");
+    let out = run(p.path(), &["heads"], 0);
+    assert!(out.contains("by hand"), "{out}");
+}
+
+#[test]
+fn downgrade_to_a_revision_above_current_passed_silently() {
+    let p = project("[database]\nurl = \"sqlite:app.db\"\n");
+    std::fs::create_dir_all(p.path().join("versions")).unwrap();
+    for (id, down) in [("aaaa1111", ""), ("bbbb2222", "aaaa1111")] {
+        std::fs::write(
+            p.path().join(format!("versions/{id}.sql")),
+            format!("-- revision: {id}\n-- down_revision: {down}\n-- dialect: sqlite\n\n-- upgrade\nSELECT 1;\n\n-- downgrade\nSELECT 1;\n"),
+        )
+        .unwrap();
+    }
+    run(p.path(), &["upgrade", "aaaa1111"], 0);
+    let out = run(p.path(), &["downgrade", "bbbb2222"], 2);
+    assert!(out.contains("not below the current revision"), "{out}");
+}
+
+#[test]
+fn diff_printed_nothing_when_there_was_nothing() {
+    let p = project("[database]\nurl = \"sqlite:app.db\"\n");
+    let out = run(p.path(), &["diff"], 0);
+    assert!(out.contains("No differences"), "{out}");
+}
