@@ -135,6 +135,8 @@ enum Cmd {
 struct Ctx {
     paths: Paths,
     url_flag: Option<String>,
+    /// `[database]` of the models file, read once.
+    database: std::cell::OnceCell<models::DatabaseSection>,
 }
 
 fn w(out: &mut dyn Write, s: impl AsRef<str>) -> Result<(), Error> {
@@ -142,12 +144,20 @@ fn w(out: &mut dyn Write, s: impl AsRef<str>) -> Result<(), Error> {
 }
 
 impl Ctx {
-    fn url(&self) -> Result<String, Error> {
-        let from_models = if self.paths.models.exists() {
-            models::read_url(&self.paths.models)?
+    fn database(&self) -> Result<&models::DatabaseSection, Error> {
+        if let Some(d) = self.database.get() {
+            return Ok(d);
+        }
+        let d = if self.paths.models.exists() {
+            models::read_database(&self.paths.models)?
         } else {
-            None
+            Default::default()
         };
+        Ok(self.database.get_or_init(|| d))
+    }
+
+    fn url(&self) -> Result<String, Error> {
+        let from_models = self.database()?.url.clone();
         Ok(resolve_url(
             self.url_flag.as_deref(),
             from_models.as_deref(),
@@ -183,14 +193,26 @@ impl Ctx {
         self.map(d)
     }
 
-    fn introspect(
+    /// Loads the models on a second thread while this one introspects the database: the model file's
+    /// parsing and the server's catalog queries overlap.
+    fn models_and_live(
         &self,
+        d: &'static dyn Dialect,
         conn: &mut dyn Connection,
-        m: &Models,
-    ) -> Result<crate::schema::Schema, Error> {
-        let mut live = conn.introspect(&m.namespaces)?;
-        conn.dialect().canonicalize(&mut live);
-        Ok(live)
+    ) -> Result<(Models, crate::schema::Schema), Error> {
+        let namespaces = self.database()?.namespaces.clone();
+        let path = self.paths.models.clone();
+        std::thread::scope(|s| {
+            let loading = s.spawn(move || models::load(&path, d));
+            let live = conn.introspect(&namespaces).map(|mut live| {
+                d.canonicalize(&mut live);
+                live
+            });
+            let m = loading
+                .join()
+                .map_err(|_| Error::Usage("loading the models failed".into()))??;
+            Ok((m, live?))
+        })
     }
 }
 
@@ -216,6 +238,7 @@ pub fn main(
     let ctx = Ctx {
         paths: Paths::new(cli.models.as_deref(), cli.versions.as_deref()),
         url_flag: cli.url.clone(),
+        database: Default::default(),
     };
     match cli.cmd {
         Cmd::Init { dialect } => init(&ctx, &dialect, out),
@@ -314,9 +337,8 @@ pub fn main(
         Cmd::Check => check(&ctx, out),
         Cmd::Diff => {
             let d = ctx.dialect()?;
-            let m = ctx.models(d)?;
             let mut conn = ctx.connect()?;
-            let live = ctx.introspect(conn.as_mut(), &m)?;
+            let (m, live) = ctx.models_and_live(d, conn.as_mut())?;
             let p = plan(&live, &m.schema, d);
             if p.is_empty() {
                 w(out, "-- No differences: the database matches the models.")?;
@@ -442,8 +464,14 @@ fn revision(
     }
     let (mut up, mut down, mut warnings) = (vec![], vec![], vec![]);
     if auto {
-        let m = ctx.models(d)?;
+        let t0 = std::time::Instant::now();
+        let trace = |what: &str| {
+            if std::env::var_os("AUTOGEN_TRACE").is_some() {
+                eprintln!("revision: {what} at {:?}", t0.elapsed());
+            }
+        };
         let mut conn = ctx.connect()?;
+        trace("connected");
         let mut r = Runner {
             conn: conn.as_mut(),
             lock_timeout: Duration::from_secs(60),
@@ -463,9 +491,11 @@ fn revision(
                 head: show(&parent),
             });
         }
-        let live = ctx.introspect(conn.as_mut(), &m)?;
+        let (m, live) = ctx.models_and_live(d, conn.as_mut())?;
+        trace("models loaded while introspecting");
         print_unmanaged(out, &live.unmanaged)?;
         let p = plan(&live, &m.schema, d);
+        trace("planned");
         if p.is_empty() {
             w(
                 out,
@@ -695,9 +725,8 @@ fn merge(ctx: &Ctx, message: &str, revs: &[String], out: &mut dyn Write) -> Resu
 
 fn check(ctx: &Ctx, out: &mut dyn Write) -> Result<u8, Error> {
     let d = ctx.dialect()?;
-    let m = ctx.models(d)?;
     let mut conn = ctx.connect()?;
-    let live = ctx.introspect(conn.as_mut(), &m)?;
+    let (m, live) = ctx.models_and_live(d, conn.as_mut())?;
     print_unmanaged(out, &live.unmanaged)?;
     let p = plan(&live, &m.schema, d);
     if p.is_empty() {

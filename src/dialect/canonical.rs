@@ -56,8 +56,21 @@ fn qn<D: Dialect + ?Sized>(d: &D, q: &mut QName) {
     }
 }
 
+thread_local! {
+    /// Expression keys by (dialect, text): real schemas repeat the same defaults and checks a lot.
+    static KEYS: std::cell::RefCell<std::collections::HashMap<(&'static str, String), String>> = Default::default();
+}
+
 fn key<D: Dialect + ?Sized>(d: &D, e: &mut Expr) {
-    e.key = d.expr_key(&e.sql);
+    e.key = KEYS.with(|k| {
+        let mut k = k.borrow_mut();
+        if let Some(v) = k.get(&(d.name(), e.sql.clone())) {
+            return v.clone();
+        }
+        let v = d.expr_key(&e.sql);
+        k.insert((d.name(), e.sql.clone()), v.clone());
+        v
+    });
 }
 
 pub fn canonicalize<D: Dialect + ?Sized>(d: &D, s: &mut Schema) {

@@ -43,11 +43,31 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// Reads the `[database] url` only (for commands that need the URL before the dialect is known).
-pub fn read_url(path: &Path) -> Result<Option<String>, ModelError> {
+/// The `[database]` settings alone: what a command needs before the dialect is known.
+#[derive(Debug, Clone, Default)]
+pub struct DatabaseSection {
+    pub url: Option<String>,
+    pub namespaces: Vec<String>,
+}
+
+/// Reads `[database] url` and `schemas` without building the models (the rest is skipped by serde).
+pub fn read_database(path: &Path) -> Result<DatabaseSection, ModelError> {
+    #[derive(serde::Deserialize)]
+    struct Top {
+        database: Option<Db>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Db {
+        url: Option<String>,
+        schemas: Option<Vec<String>>,
+    }
     let text = read(path)?;
-    match toml::from_str::<file::File>(&text) {
-        Ok(f) => Ok(f.database.and_then(|d| d.url).map(|u| u.into_inner())),
+    match toml::from_str::<Top>(&text) {
+        Ok(Top { database: Some(d) }) => Ok(DatabaseSection {
+            url: d.url,
+            namespaces: d.schemas.unwrap_or_default(),
+        }),
+        Ok(_) => Ok(DatabaseSection::default()),
         Err(e) => Err(toml_error(path, &text, &e)),
     }
 }

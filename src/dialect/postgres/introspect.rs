@@ -51,6 +51,13 @@ fn opt_i64(r: &Row, i: usize) -> Option<i64> {
 }
 
 pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbError> {
+    let trace = std::env::var_os("AUTOGEN_TRACE").is_some();
+    let t0 = std::time::Instant::now();
+    let lap = |what: &str| {
+        if trace {
+            eprintln!("introspect: {what} at {:?}", t0.elapsed());
+        }
+    };
     let version = c.server_version()?;
     let cl = &mut c.client;
     let nsf = ns_filter("n", namespaces);
@@ -77,6 +84,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
         s.extensions.push(Extension { name: r.get(0), schema: Some(schema) });
     }
 
+    lap("before enums");
     // Enums.
     let q = format!(
         "SELECT n.nspname::text, t.typname::text, array_agg(e.enumlabel::text ORDER BY e.enumsortorder), obj_description(t.oid, 'pg_type') \
@@ -96,6 +104,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
         );
     }
 
+    lap("before domains");
     // Domains, with their checks.
     let q = format!(
         "SELECT t.oid, n.nspname::text, t.typname::text, format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault, \
@@ -141,15 +150,17 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
         s.domains.insert(name, d);
     }
 
+    lap("before tables");
     // Tables (ordinary and partitioned).
     let q = format!(
-        "SELECT c.oid, n.nspname::text, c.relname::text, obj_description(c.oid, 'pg_class'), \
+        "SELECT c.oid, n.nspname::text, c.relname::text, ds.description, \
          CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, c.relispartition, \
          pn.nspname::text, pc.relname::text, pg_get_expr(c.relpartbound, c.oid), \
          EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = c.oid) AND NOT c.relispartition \
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
          LEFT JOIN pg_inherits h ON h.inhrelid = c.oid AND c.relispartition \
          LEFT JOIN pg_class pc ON pc.oid = h.inhparent LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace \
+         LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0 \
          WHERE c.relkind IN ('r', 'p') AND {nsf} AND {}",
         not_ext("pg_class", "c.oid")
     );
@@ -181,18 +192,24 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
         by_oid.insert(oid, t);
     }
 
+    lap("before columns");
     // Columns.
     let q = format!(
         "SELECT a.attrelid, a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, \
-         pg_get_expr(ad.adbin, ad.adrelid), a.attidentity::text, a.attgenerated::text, \
-         CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END, col_description(a.attrelid, a.attnum), a.attislocal \
+         pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END), a.attidentity::text, a.attgenerated::text, \
+         CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END, ds.description, a.attnum \
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
          JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
          LEFT JOIN pg_collation co ON co.oid = a.attcollation \
+         LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum \
          WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND {nsf} ORDER BY a.attrelid, a.attnum"
     );
+    // (table oid, attnum) → column name: constraint and index keys are resolved from it.
+    let mut attnames: HashMap<(u32, i16), String> = HashMap::new();
     for r in cl.query(&q, &[]).map_err(err)? {
-        let Some(t) = by_oid.get_mut(&r.get::<_, u32>(0)) else {
+        let relid: u32 = r.get(0);
+        attnames.insert((relid, r.get::<_, i16>(9)), r.get(1));
+        let Some(t) = by_oid.get_mut(&relid) else {
             continue;
         };
         let identity: String = r.get(5);
@@ -216,6 +233,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
         t.columns.push(col);
     }
 
+    lap("before sequences");
     // Sequences: standalone, owned (serial) and identity.
     let q = format!(
         "SELECT n.nspname::text, c.relname::text, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmax, s.seqmin, \
@@ -269,27 +287,59 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
         );
     }
 
+    lap("before constraints");
     // Constraints (local ones: partitions inherit theirs from the parent).
+    // Only exclusion constraints need pg_get_constraintdef (a deparse per row is costly); keys come as
+    // attnums, resolved with the column names read above.
+    let nnd_con = if version >= 150000 {
+        "coalesce((SELECT ix.indnullsnotdistinct FROM pg_index ix WHERE ix.indexrelid = con.conindid), false)"
+    } else {
+        "false"
+    };
     let q = format!(
-        "SELECT con.conrelid, con.conname::text, con.contype::text, pg_get_constraintdef(con.oid, true), \
-         ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.o), \
-         fn.nspname::text, fc.relname::text, \
-         ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.o), \
+        "SELECT con.conrelid, con.conname::text, con.contype::text, \
+         CASE WHEN con.contype = 'x' THEN pg_get_constraintdef(con.oid, true) END, con.conkey, \
+         fn.nspname::text, fc.relname::text, con.confrelid, con.confkey, \
          con.confupdtype::text, con.confdeltype::text, con.confmatchtype::text, con.condeferrable, con.condeferred, \
-         con.connoinherit, pg_get_expr(con.conbin, con.conrelid, true), NOT con.convalidated \
+         con.connoinherit, CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid, true) END, NOT con.convalidated, \
+         CASE WHEN con.contype = 'u' THEN {nnd_con} ELSE false END \
          FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
          LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace \
          WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') AND con.conislocal AND con.conparentid = 0 AND {nsf}"
     );
-    for r in cl.query(&q, &[]).map_err(err)? {
-        let Some(t) = by_oid.get_mut(&r.get::<_, u32>(0)) else {
+    let rows = cl.query(&q, &[]).map_err(err)?;
+    // FKs to tables outside the managed schemas: their column names, in one more query.
+    let missing: Vec<u32> = rows
+        .iter()
+        .filter_map(|r| {
+            r.get::<_, Option<Vec<i16>>>(8)
+                .map(|k| (r.get::<_, u32>(7), k))
+        })
+        .filter(|(rel, k)| k.iter().any(|n| !attnames.contains_key(&(*rel, *n))))
+        .map(|(rel, _)| rel)
+        .collect();
+    if !missing.is_empty() {
+        let q = "SELECT attrelid, attnum, attname::text FROM pg_attribute WHERE attrelid = ANY($1) AND attnum > 0";
+        for r in cl.query(q, &[&missing]).map_err(err)? {
+            attnames.insert((r.get(0), r.get(1)), r.get(2));
+        }
+    }
+    let names = |rel: u32, keys: Option<Vec<i16>>| -> Vec<String> {
+        keys.unwrap_or_default()
+            .iter()
+            .map(|k| attnames.get(&(rel, *k)).cloned().unwrap_or_default())
+            .collect()
+    };
+    for r in rows {
+        let relid: u32 = r.get(0);
+        let columns = names(relid, r.get(4));
+        let Some(t) = by_oid.get_mut(&relid) else {
             continue;
         };
         let name: String = r.get(1);
         let kind: String = r.get(2);
-        let def: String = r.get(3);
-        let columns: Vec<String> = r.get(4);
-        let deferrable = match (r.get::<_, bool>(11), r.get::<_, bool>(12)) {
+        let def: String = r.get::<_, Option<String>>(3).unwrap_or_default();
+        let deferrable = match (r.get::<_, bool>(12), r.get::<_, bool>(13)) {
             (false, _) => Deferrable::No,
             (true, false) => Deferrable::Immediate,
             (true, true) => Deferrable::Deferred,
@@ -299,7 +349,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
             "u" => t.uniques.push(Unique {
                 name,
                 columns,
-                nulls_not_distinct: def.contains("NULLS NOT DISTINCT"),
+                nulls_not_distinct: r.get(17),
                 deferrable,
             }),
             "f" => {
@@ -314,19 +364,19 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
                     name,
                     columns,
                     ref_table: qname(r.get(5), r.get(6)),
-                    ref_columns: r.get(7),
-                    on_update: action(r.get(8)),
-                    on_delete: action(r.get(9)),
+                    ref_columns: names(r.get(7), r.get(8)),
+                    on_update: action(r.get(9)),
+                    on_delete: action(r.get(10)),
                     deferrable,
-                    match_full: r.get::<_, String>(10) == "f",
-                    not_valid: r.get(15),
+                    match_full: r.get::<_, String>(11) == "f",
+                    not_valid: r.get(16),
                 });
             }
             "c" => t.checks.push(Check {
                 name,
-                expr: Expr::new(r.get::<_, Option<String>>(14).unwrap_or_default()),
-                no_inherit: r.get(13),
-                not_valid: r.get(15),
+                expr: Expr::new(r.get::<_, Option<String>>(15).unwrap_or_default()),
+                no_inherit: r.get(14),
+                not_valid: r.get(16),
             }),
             _ => t.others.push(OtherConstraint {
                 name,
@@ -335,6 +385,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
         }
     }
 
+    lap("before indexes");
     // Indexes not backing a constraint and not inherited from a partitioned parent.
     let nnd = if version >= 150000 {
         "i.indnullsnotdistinct"
@@ -344,9 +395,10 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
     let q = format!(
         "SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text, i.indnkeyatts::int, {nnd}, \
          pg_get_expr(i.indpred, i.indrelid, true), \
-         ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnatts) k ORDER BY k), \
+         ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k, true) ELSE '' END FROM generate_series(1, i.indnatts) k ORDER BY k), \
          i.indoption::int2[]::int[], \
-         ARRAY(SELECT CASE WHEN opc.opcdefault THEN '' ELSE opc.opcname::text END FROM unnest(i.indclass) WITH ORDINALITY k(o, ord) JOIN pg_opclass opc ON opc.oid = k.o ORDER BY k.ord) \
+         ARRAY(SELECT CASE WHEN opc.opcdefault THEN '' ELSE opc.opcname::text END FROM unnest(i.indclass) WITH ORDINALITY k(o, ord) JOIN pg_opclass opc ON opc.oid = k.o ORDER BY k.ord), \
+         i.indkey::int2[] \
          FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid \
          JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam \
          WHERE c.relkind IN ('r', 'p') AND {nsf} \
@@ -354,11 +406,26 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
          AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)"
     );
     for r in cl.query(&q, &[]).map_err(err)? {
-        let Some(t) = by_oid.get_mut(&r.get::<_, u32>(0)) else {
+        let relid: u32 = r.get(0);
+        let Some(t) = by_oid.get_mut(&relid) else {
             continue;
         };
         let nkey = r.get::<_, i32>(4) as usize;
-        let defs: Vec<String> = r.get(7);
+        let keys: Vec<i16> = r.get(10);
+        // Column keys by name, quoted as pg_get_indexdef quotes them; expressions as it deparses them.
+        let defs: Vec<String> = r
+            .get::<_, Vec<String>>(7)
+            .into_iter()
+            .zip(keys.iter().chain(std::iter::repeat(&0)))
+            .map(|(d, k)| {
+                if *k == 0 {
+                    d
+                } else {
+                    attnames.get(&(relid, *k)).cloned().unwrap_or_default()
+                }
+            })
+            .collect();
+        let is_col = |k: usize| keys.get(k).copied().unwrap_or(0) != 0;
         let options: Vec<i32> = r.get(8);
         let opclasses: Vec<String> = r.get(9);
         let parts = (0..nkey.min(defs.len()))
@@ -367,7 +434,11 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
                 let desc = o & 1 != 0;
                 let nf = o & 2 != 0;
                 IndexPart {
-                    expr: Expr::new(defs[k].clone()),
+                    expr: Expr::new(if is_col(k) {
+                        crate::dialect::quote_ident(&defs[k])
+                    } else {
+                        defs[k].clone()
+                    }),
                     collation: None,
                     opclass: opclasses.get(k).filter(|s| !s.is_empty()).cloned(),
                     desc,
@@ -380,16 +451,13 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
             unique: r.get(2),
             method: r.get(3),
             parts,
-            include: defs
-                .iter()
-                .skip(nkey)
-                .map(|d| d.trim_matches('"').to_string())
-                .collect(),
+            include: defs.iter().skip(nkey).cloned().collect(),
             predicate: r.get::<_, Option<String>>(6).map(Expr::new),
             nulls_not_distinct: r.get(5),
         });
     }
 
+    lap("before partitions");
     // Partitions do not repeat their parent's columns in models: the parent defines them.
     let parents: BTreeMap<QName, Vec<Column>> = by_oid
         .values()
@@ -413,6 +481,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
         s.tables.insert(t.name.clone(), t);
     }
 
+    lap("before functions");
     // Functions and procedures, as their full definition.
     let q = format!(
         "SELECT n.nspname::text, p.proname::text, pg_catalog.oidvectortypes(p.proargtypes), pg_get_functiondef(p.oid) \
@@ -428,6 +497,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
         s.functions.insert(f.signature(), f);
     }
 
+    lap("before what");
     // What autogen does not manage: listed, never dropped.
     let q = format!(
         "SELECT CASE c.relkind WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view ' ELSE 'foreign table ' END || n.nspname || '.' || c.relname \
@@ -444,5 +514,6 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
     for r in cl.query(&q, &[]).map_err(err)? {
         s.unmanaged.push(r.get(0));
     }
+    lap("done");
     Ok(s)
 }
