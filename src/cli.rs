@@ -38,6 +38,21 @@ struct Cli {
     cmd: Cmd,
 }
 
+#[derive(clap::Args, Debug)]
+struct MigrateArgs {
+    #[arg(allow_hyphen_values = true)]
+    target: String,
+    /// Print the SQL instead of connecting (TARGET may be FROM:TO).
+    #[arg(long)]
+    sql: bool,
+    /// Run even if an applied revision's file changed since (history would drift).
+    #[arg(long)]
+    allow_edited: bool,
+    /// Seconds to wait for another runner's lock.
+    #[arg(long, default_value_t = 60)]
+    lock_timeout: u64,
+}
+
 #[derive(Subcommand, Debug)]
 enum Cmd {
     /// Scaffold models.toml and versions/.
@@ -59,29 +74,9 @@ enum Cmd {
         head: Option<String>,
     },
     /// Apply revisions up to TARGET (head, heads, +N, REV, REV+N).
-    Upgrade {
-        #[arg(allow_hyphen_values = true)]
-        target: String,
-        /// Print the SQL instead of connecting (TARGET may be FROM:TO).
-        #[arg(long)]
-        sql: bool,
-        #[arg(long)]
-        allow_edited: bool,
-        /// Seconds to wait for another runner's lock.
-        #[arg(long, default_value_t = 60)]
-        lock_timeout: u64,
-    },
+    Upgrade(MigrateArgs),
     /// Undo revisions down to TARGET (-N, base, REV, REV-N).
-    Downgrade {
-        #[arg(allow_hyphen_values = true)]
-        target: String,
-        #[arg(long)]
-        sql: bool,
-        #[arg(long)]
-        allow_edited: bool,
-        #[arg(long, default_value_t = 60)]
-        lock_timeout: u64,
-    },
+    Downgrade(MigrateArgs),
     /// Show the database's current revision(s).
     Current {
         #[arg(short, long)]
@@ -121,6 +116,13 @@ enum Cmd {
     Inspect {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+    },
+    /// Replay every revision up, down and up in a scratch database, comparing schemas; exit 1 on the first
+    /// revision whose downgrade does not undo its upgrade.
+    Verify {
+        /// An empty database to use (default: a new one on the same server, or a temp SQLite file).
+        #[arg(long, value_name = "URL")]
+        scratch_url: Option<String>,
     },
     /// The models as an ER diagram.
     Diagram {
@@ -248,34 +250,8 @@ pub fn main(
             rev_id,
             head,
         } => revision(&ctx, &message, autogenerate, rev_id, head, out, err),
-        Cmd::Upgrade {
-            target,
-            sql,
-            allow_edited,
-            lock_timeout,
-        } => migrate(
-            &ctx,
-            &target,
-            Direction::Up,
-            sql,
-            allow_edited,
-            lock_timeout,
-            out,
-        ),
-        Cmd::Downgrade {
-            target,
-            sql,
-            allow_edited,
-            lock_timeout,
-        } => migrate(
-            &ctx,
-            &target,
-            Direction::Down,
-            sql,
-            allow_edited,
-            lock_timeout,
-            out,
-        ),
+        Cmd::Upgrade(a) => migrate(&ctx, &a, Direction::Up, out),
+        Cmd::Downgrade(a) => migrate(&ctx, &a, Direction::Down, out),
         Cmd::Current { verbose } => current(&ctx, verbose, out),
         Cmd::Heads => {
             let map = ctx.offline_map()?;
@@ -348,6 +324,7 @@ pub fn main(
             }
             Ok(0)
         }
+        Cmd::Verify { scratch_url } => verify_cmd(&ctx, scratch_url.as_deref(), out),
         Cmd::Inspect { output } => inspect(&ctx, output.as_deref(), out, err),
         Cmd::Diagram { format, output } => {
             let d = ctx.dialect().unwrap_or(&dialect::postgres::Postgres);
@@ -512,28 +489,12 @@ fn revision(
             .map(|sql| Statement { sql, line: 0 })
             .collect()
     };
-    let slug = rfile::slug(message);
-    let name = if slug.is_empty() {
-        format!("{id}.sql")
-    } else {
-        format!("{id}_{slug}.sql")
-    };
-    let path = ctx.paths.versions.join(name);
-    let rev = Revision {
-        id,
-        down: parent,
-        message: message.to_string(),
-        created: crate::runner::now_utc(),
-        dialect: d.name().into(),
-        transactional: true,
-        depends_on: vec![],
-        branch_labels: vec![],
-        warnings: warnings.clone(),
-        upgrade: stmts(up),
-        downgrade: stmts(down),
-        checksum: String::new(),
-        path: path.clone(),
-    };
+    let path = ctx.paths.versions.join(revision_file_name(&id, message));
+    let mut rev = Revision::new(&id, parent, message, d.name(), path.clone());
+    rev.created = crate::runner::now_utc();
+    rev.warnings = warnings.clone();
+    rev.upgrade = stmts(up);
+    rev.downgrade = stmts(down);
     std::fs::create_dir_all(&ctx.paths.versions).map_err(|e| Error::io(&ctx.paths.versions, e))?;
     rfile::write_atomic(&path, &rfile::render(&rev)).map_err(|e| Error::io(&path, e))?;
     w(out, format!("Generated {}", path.display()))?;
@@ -543,15 +504,8 @@ fn revision(
     Ok(0)
 }
 
-fn migrate(
-    ctx: &Ctx,
-    tgt: &str,
-    dir: Direction,
-    sql: bool,
-    allow_edited: bool,
-    lock: u64,
-    out: &mut dyn Write,
-) -> Result<u8, Error> {
+fn migrate(ctx: &Ctx, a: &MigrateArgs, dir: Direction, out: &mut dyn Write) -> Result<u8, Error> {
+    let (tgt, sql, allow_edited, lock) = (a.target.as_str(), a.sql, a.allow_edited, a.lock_timeout);
     if sql {
         let map = ctx.offline_map()?;
         let (from, to) = match tgt.split_once(':') {
@@ -684,6 +638,44 @@ fn history(
     Ok(0)
 }
 
+fn verify_cmd(ctx: &Ctx, scratch_url: Option<&str>, out: &mut dyn Write) -> Result<u8, Error> {
+    let d = ctx.dialect()?;
+    let map = ctx.map(d)?;
+    let m = ctx.models(d)?;
+    if let Some(u) = scratch_url {
+        let mut c = connect(u)?;
+        return crate::verify::verify(c.as_mut(), &map, &m, out);
+    }
+    let url = ctx.url()?;
+    let name = format!("autogen_verify_{}", rfile::new_id());
+    if d.name() == "postgresql" {
+        let mut admin = connect(&url)?;
+        admin.execute(&format!("CREATE DATABASE {name}")).map_err(|e| {
+            Error::Usage(format!("cannot create the scratch database {name}: {e}\nhint: give an empty database with --scratch-url"))
+        })?;
+        let result = connect(&crate::verify::with_database(&url, &name))
+            .map_err(Error::from)
+            .and_then(|mut c| crate::verify::verify(c.as_mut(), &map, &m, out));
+        let _ = admin.execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        result
+    } else {
+        let path = std::env::temp_dir().join(format!("{name}.db"));
+        let result = connect(&format!("sqlite:{}", path.display()))
+            .map_err(Error::from)
+            .and_then(|mut c| crate::verify::verify(c.as_mut(), &map, &m, out));
+        let _ = std::fs::remove_file(&path);
+        result
+    }
+}
+
+/// `<rev>_<slug>.sql`, or `<rev>.sql` for a message with no ASCII words.
+fn revision_file_name(id: &str, message: &str) -> String {
+    match rfile::slug(message) {
+        s if s.is_empty() => format!("{id}.sql"),
+        s => format!("{id}_{s}.sql"),
+    }
+}
+
 fn merge(ctx: &Ctx, message: &str, revs: &[String], out: &mut dyn Write) -> Result<u8, Error> {
     let d = ctx.dialect().unwrap_or(&dialect::postgres::Postgres);
     let map = ctx.map(d)?;
@@ -701,23 +693,9 @@ fn merge(ctx: &Ctx, message: &str, revs: &[String], out: &mut dyn Write) -> Resu
         )));
     }
     let id = rfile::new_id();
-    let slug = rfile::slug(message);
-    let path = ctx.paths.versions.join(format!("{id}_{slug}.sql"));
-    let rev = Revision {
-        id,
-        down: parents,
-        message: message.into(),
-        created: crate::runner::now_utc(),
-        dialect: d.name().into(),
-        transactional: true,
-        depends_on: vec![],
-        branch_labels: vec![],
-        warnings: vec![],
-        upgrade: vec![],
-        downgrade: vec![],
-        checksum: String::new(),
-        path: path.clone(),
-    };
+    let path = ctx.paths.versions.join(revision_file_name(&id, message));
+    let mut rev = Revision::new(&id, parents, message, d.name(), path.clone());
+    rev.created = crate::runner::now_utc();
     rfile::write_atomic(&path, &rfile::render(&rev)).map_err(|e| Error::io(&path, e))?;
     w(out, format!("Generated {}", path.display()))?;
     Ok(0)

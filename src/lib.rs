@@ -16,5 +16,6 @@ pub mod order;
 pub mod revision;
 pub mod runner;
 pub mod schema;
+pub mod verify;
 
 pub use error::Error;

@@ -18,7 +18,7 @@ pub enum RunError {
         stmt: String,
         msg: String,
     },
-    #[error("revision {id} failed at {path}:{line}: {msg}\nstatement: {stmt}\nrevision {id} is not transactional and is HALF-APPLIED: statements before line {line} ran; fix the database by hand, then `autogen stamp` the right revision")]
+    #[error("revision {id} failed at {path}:{line}: {msg}\nstatement: {stmt}\nrevision {id} is not transactional and is HALF-APPLIED: the statements before line {line} ran and are recorded in autogen_progress\nhint: fix the cause and run the same command again to resume at line {line}, or repair by hand and `autogen stamp` the right revision")]
     HalfApplied {
         id: String,
         path: String,
@@ -45,6 +45,9 @@ pub enum RunError {
 
 pub const VERSION_DDL: &str =
     "CREATE TABLE IF NOT EXISTS autogen_version (version_num varchar(32) NOT NULL PRIMARY KEY)";
+/// Statements already run of a non-transactional revision that failed part-way (resumed from there).
+pub const PROGRESS_DDL: &str = "CREATE TABLE IF NOT EXISTS autogen_progress (revision varchar(32) NOT NULL, direction varchar(9) NOT NULL, \
+     statements_done integer NOT NULL, PRIMARY KEY (revision, direction))";
 pub const HISTORY_DDL: &str = "CREATE TABLE IF NOT EXISTS autogen_history (revision varchar(32) NOT NULL, direction varchar(9) NOT NULL, \
      checksum varchar(64) NOT NULL, applied_at varchar(32) NOT NULL, duration_ms bigint NOT NULL)";
 
@@ -91,11 +94,19 @@ pub fn version_updates(before: &[String], after: &[String]) -> Vec<String> {
     v
 }
 
+fn dir_name(dir: Direction) -> &'static str {
+    if dir == Direction::Up {
+        "upgrade"
+    } else {
+        "downgrade"
+    }
+}
+
 fn history_insert(rev: &Revision, dir: Direction, ms: u128) -> String {
     format!(
         "INSERT INTO autogen_history (revision, direction, checksum, applied_at, duration_ms) VALUES ({}, {}, {}, {}, {ms})",
         quote_literal(&rev.id),
-        quote_literal(if dir == Direction::Up { "upgrade" } else { "downgrade" }),
+        quote_literal(dir_name(dir)),
         quote_literal(&rev.checksum),
         quote_literal(&now_utc()),
     )
@@ -105,6 +116,7 @@ impl Runner<'_> {
     pub fn ensure_tables(&mut self) -> Result<(), RunError> {
         self.conn.execute(VERSION_DDL)?;
         self.conn.execute(HISTORY_DDL)?;
+        self.conn.execute(PROGRESS_DDL)?;
         Ok(())
     }
 
@@ -171,6 +183,49 @@ impl Runner<'_> {
     }
 
     /// Runs one revision in one direction, with its version update, in one transaction.
+    /// How many statements of `rev` (in `dir`) ran before a failure, for a non-transactional revision.
+    fn progress(&mut self, rev: &Revision, dir: Direction) -> Result<usize, RunError> {
+        let rows = self.conn.query(&format!(
+            "SELECT statements_done FROM autogen_progress WHERE revision = {} AND direction = {}",
+            quote_literal(&rev.id),
+            quote_literal(dir_name(dir))
+        ))?;
+        Ok(rows
+            .first()
+            .and_then(|r| r.first().cloned().flatten())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
+    fn record_progress(
+        &mut self,
+        rev: &Revision,
+        dir: Direction,
+        done: usize,
+    ) -> Result<(), RunError> {
+        let (id, d) = (quote_literal(&rev.id), quote_literal(dir_name(dir)));
+        self.conn.execute(&format!(
+            "DELETE FROM autogen_progress WHERE revision = {id} AND direction = {d}"
+        ))?;
+        if done > 0 {
+            self.conn.execute(&format!(
+                "INSERT INTO autogen_progress (revision, direction, statements_done) VALUES ({id}, {d}, {done})"
+            ))?;
+        }
+        Ok(())
+    }
+
+    /// Applies one revision in one direction and moves the version table, returning the new heads.
+    pub fn apply(
+        &mut self,
+        map: &RevisionMap,
+        rev: &Revision,
+        dir: Direction,
+        heads: &[String],
+    ) -> Result<Vec<String>, RunError> {
+        self.step(map, rev, dir, heads)
+    }
+
     fn step(
         &mut self,
         map: &RevisionMap,
@@ -188,11 +243,21 @@ impl Runner<'_> {
             &rev.downgrade
         };
         let start = Instant::now();
+        // A non-transactional revision that failed part-way resumes after its last completed statement.
+        let skip = if rev.transactional {
+            0
+        } else {
+            self.progress(rev, dir)?
+        };
         if rev.transactional {
             self.conn.begin()?;
         }
-        for s in stmts {
-            if let Err(e) = self.conn.execute(&s.sql) {
+        for (i, s) in stmts.iter().enumerate().skip(skip) {
+            let result = self.conn.execute(&s.sql);
+            if result.is_ok() && !rev.transactional {
+                self.record_progress(rev, dir, i + 1)?;
+            }
+            if let Err(e) = result {
                 let (id, path, line, stmt, msg) = (
                     rev.id.clone(),
                     rev.path.display().to_string(),
@@ -218,6 +283,9 @@ impl Runner<'_> {
                     msg,
                 });
             }
+        }
+        if !rev.transactional {
+            self.record_progress(rev, dir, 0)?;
         }
         let mut book = version_updates(heads, &after);
         book.push(history_insert(rev, dir, start.elapsed().as_millis()));
@@ -359,6 +427,7 @@ impl Runner<'_> {
             if purge {
                 self.conn.execute("DELETE FROM autogen_version")?;
             }
+            self.conn.execute("DELETE FROM autogen_progress")?;
             for sql in version_updates(&cur, heads) {
                 self.conn.execute(&sql)?;
             }

@@ -234,3 +234,27 @@ fn usage_errors_exit_2_and_help_exits_0() {
         "{out}"
     );
 }
+
+#[test]
+fn errors_in_later_tables_keep_their_exact_line() {
+    let mut body = String::new();
+    for i in 0..30 {
+        body.push_str(&format!(
+            "[tables.t{i}]\ncolumns = [{{ name = \"id\", type = \"integer\" }}]\n\n"
+        ));
+    }
+    body.push_str("[tables.bad]\ncolumns = [\n  { name = \"id\", type = \"integer\" },\n  { name = \"x\", type = \"integer\", defualt = 1 },\n]\n");
+    body.push_str("[enums.late]\nvalues = []\n");
+    let p = project(&sqlite_models(&body));
+    let out = run(p.path(), &["diagram"], 2);
+    // 3 lines of [database] header + 30 tables of 3 lines, then the bad column on the 4th line of its table.
+    assert!(out.contains("models.toml:97:"), "{out}");
+    assert!(out.contains("defualt"), "{out}");
+    let body = body.replace("defualt", "default");
+    let p = project(&sqlite_models(&body.replace("[tables.t3]", "[tables.t2]")));
+    let out = run(p.path(), &["diagram"], 2);
+    assert!(
+        out.contains("tables.t2") && out.contains("defined twice") || out.contains("duplicate"),
+        "{out}"
+    );
+}

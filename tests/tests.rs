@@ -4,6 +4,7 @@ mod support;
 
 mod cli_errors;
 mod golden;
+mod graph;
 mod pg_corpus;
 mod pg_workflow;
 mod props;

@@ -15,9 +15,17 @@ struct Ctx<'a> {
     path: &'a str,
     text: &'a str,
     dialect: &'a dyn Dialect,
+    /// Byte offset of the section being built: its spans are relative to it (see `super::sections`).
+    offset: std::cell::Cell<usize>,
+    offsets: &'a std::collections::HashMap<String, usize>,
 }
 
 impl Ctx<'_> {
+    /// Enters the section `key` (e.g. `tables.users`): its spans get that section's offset.
+    fn at(&self, key: &str) {
+        self.offset.set(self.offsets.get(key).copied().unwrap_or(0));
+    }
+
     fn err(
         &self,
         span: Range<usize>,
@@ -25,7 +33,7 @@ impl Ctx<'_> {
         msg: impl Into<String>,
         hint: Option<String>,
     ) -> ModelError {
-        let (line, col) = line_col(self.text, span.start);
+        let (line, col) = line_col(self.text, span.start + self.offset.get());
         ModelError::Invalid {
             path: self.path.into(),
             line,
@@ -148,13 +156,16 @@ fn seq_type(ctx: &Ctx, ty: &str) -> String {
 pub(super) fn build(
     path: &str,
     text: &str,
-    f: File,
+    mut f: File,
     dialect: &dyn Dialect,
+    offsets: &std::collections::HashMap<String, usize>,
 ) -> Result<Models, ModelError> {
     let ctx = Ctx {
         path,
         text,
         dialect,
+        offset: std::cell::Cell::new(0),
+        offsets,
     };
     let mut s = Schema::default();
     let (url, namespaces, db_ext) = match &f.database {
@@ -200,6 +211,7 @@ pub(super) fn build(
         known.insert(q.to_string());
     }
     for (name, e) in &f.enums {
+        ctx.at(&format!("enums.{name}"));
         if dialect.name() != "postgresql" {
             return Err(ctx.err(
                 e.span(),
@@ -228,6 +240,7 @@ pub(super) fn build(
         );
     }
     for (name, d) in &f.domains {
+        ctx.at(&format!("domains.{name}"));
         let key = format!("domains.{name}");
         let v = d.get_ref();
         let ty = ctx.ty(&v.ty, &format!("{key}.type"), &known, has_ext)?;
@@ -263,6 +276,7 @@ pub(super) fn build(
         );
     }
     for (name, sq) in &f.sequences {
+        ctx.at(&format!("sequences.{name}"));
         let v = sq.get_ref();
         let ty = match &v.ty {
             Some(t) => ctx.ty(t, &format!("sequences.{name}.type"), &known, has_ext)?,
@@ -302,6 +316,7 @@ pub(super) fn build(
         );
     }
     for (sig, fd) in &f.functions {
+        ctx.at(&format!("functions.{sig}"));
         let key = format!("functions.{sig}");
         if dialect.name() != "postgresql" {
             return Err(ctx.err(
@@ -335,11 +350,17 @@ pub(super) fn build(
         };
         s.functions.insert(func.signature(), func);
     }
-    for (name, t) in &f.tables {
-        let table = build_table(&ctx, name, t, &known, has_ext, &mut s)?;
+    // Each parsed table is dropped once built: only the spans the reference checks need are kept.
+    let mut spans = Vec::with_capacity(f.tables.len());
+    let sequences = std::mem::take(&mut f.sequences);
+    for (name, t) in std::mem::take(&mut f.tables) {
+        ctx.at(&format!("tables.{name}"));
+        let table = build_table(&ctx, &name, &t, &known, has_ext, &mut s)?;
+        spans.push(TableSpans::of(&name, &t));
+        drop(t);
         s.tables.insert(table.name.clone(), table);
     }
-    check_references(&ctx, &f, &s)?;
+    check_references(&ctx, &spans, &sequences, &s)?;
     Ok(Models {
         schema: s,
         url,
@@ -856,7 +877,12 @@ fn is_keyword_operator(w: &str) -> bool {
     )
 }
 
-fn check_references(ctx: &Ctx, f: &File, s: &Schema) -> Result<(), ModelError> {
+fn check_references(
+    ctx: &Ctx,
+    spans: &[TableSpans],
+    sequences: &std::collections::BTreeMap<String, Spanned<SequenceDef>>,
+    s: &Schema,
+) -> Result<(), ModelError> {
     let norm = |q: &QName| {
         if q.schema.as_deref() == Some(ctx.dialect.default_namespace()) {
             QName::new(None, &q.name)
@@ -866,15 +892,17 @@ fn check_references(ctx: &Ctx, f: &File, s: &Schema) -> Result<(), ModelError> {
     };
     let tables: std::collections::BTreeMap<QName, &Table> =
         s.tables.values().map(|t| (norm(&t.name), t)).collect();
-    for (name, t) in &f.tables {
+    for t in spans {
+        let name = &t.name;
+        ctx.at(&format!("tables.{name}"));
         let table = &s.tables[&QName::parse(name)];
         for fk in &table.foreign_keys {
             let target = tables.get(&norm(&fk.ref_table));
-            let span = t.span();
+            let span = t.span.clone();
             let key = format!("tables.{name}");
             let Some(target) = target else {
                 // Find the exact location of the reference for a precise error.
-                let span = find_reference_span(t.get_ref(), &fk.ref_table).unwrap_or(span);
+                let span = t.reference(&fk.ref_table).unwrap_or(span.clone());
                 return Err(ctx.err(
                     span,
                     key,
@@ -899,7 +927,7 @@ fn check_references(ctx: &Ctx, f: &File, s: &Schema) -> Result<(), ModelError> {
             }
             for c in &fk.ref_columns {
                 if target.column(c).is_none() {
-                    let span = find_reference_span(t.get_ref(), &fk.ref_table).unwrap_or(span);
+                    let span = t.reference(&fk.ref_table).unwrap_or(span.clone());
                     return Err(ctx.err(
                         span,
                         key,
@@ -914,12 +942,7 @@ fn check_references(ctx: &Ctx, f: &File, s: &Schema) -> Result<(), ModelError> {
         }
         if let Some(p) = &table.partition_of {
             if !tables.contains_key(&norm(&p.parent)) {
-                let span = t
-                    .get_ref()
-                    .partition_of
-                    .as_ref()
-                    .map(|p| p.span())
-                    .unwrap_or(t.span());
+                let span = t.partition_of.clone().unwrap_or(t.span.clone());
                 return Err(ctx.err(
                     span,
                     format!("tables.{name}.partition_of"),
@@ -929,7 +952,8 @@ fn check_references(ctx: &Ctx, f: &File, s: &Schema) -> Result<(), ModelError> {
             }
         }
     }
-    for (name, sq) in &f.sequences {
+    for (name, sq) in sequences {
+        ctx.at(&format!("sequences.{name}"));
         if let Some((t, c)) = &s.sequences[&QName::parse(name)].owned_by {
             if !tables.get(&norm(t)).is_some_and(|t| t.column(c).is_some()) {
                 return Err(ctx.err(
@@ -944,22 +968,48 @@ fn check_references(ctx: &Ctx, f: &File, s: &Schema) -> Result<(), ModelError> {
     Ok(())
 }
 
-fn find_reference_span(t: &TableDef, target: &QName) -> Option<Range<usize>> {
-    let tn = target.to_string();
-    for c in &t.columns {
-        if let Some(r) = &c.get_ref().references {
-            if r.get_ref() == &tn || r.get_ref().starts_with(&format!("{tn}.")) {
-                return Some(r.span());
-            }
+/// What the reference checks need of a parsed table once it is built (the parsed form is dropped then).
+struct TableSpans {
+    name: String,
+    span: Range<usize>,
+    references: Vec<(String, Range<usize>)>,
+    partition_of: Option<Range<usize>>,
+}
+
+impl TableSpans {
+    fn of(name: &str, t: &Spanned<TableDef>) -> TableSpans {
+        let d = t.get_ref();
+        let mut references: Vec<(String, Range<usize>)> = d
+            .columns
+            .iter()
+            .filter_map(|c| {
+                c.get_ref()
+                    .references
+                    .as_ref()
+                    .map(|r| (r.get_ref().clone(), r.span()))
+            })
+            .collect();
+        references.extend(d.foreign_keys.iter().map(|f| {
+            (
+                f.get_ref().references.get_ref().clone(),
+                f.get_ref().references.span(),
+            )
+        }));
+        TableSpans {
+            name: name.to_string(),
+            span: t.span(),
+            references,
+            partition_of: d.partition_of.as_ref().map(|p| p.span()),
         }
     }
-    for fk in &t.foreign_keys {
-        let r = &fk.get_ref().references;
-        if r.get_ref() == &tn || r.get_ref().starts_with(&format!("{tn}.")) {
-            return Some(r.span());
-        }
+
+    fn reference(&self, target: &QName) -> Option<Range<usize>> {
+        let tn = target.to_string();
+        self.references
+            .iter()
+            .find(|(r, _)| *r == tn || r.starts_with(&format!("{tn}.")))
+            .map(|(_, s)| s.clone())
     }
-    None
 }
 
 #[cfg(test)]

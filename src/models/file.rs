@@ -58,17 +58,6 @@ pub struct DomainDef {
     pub comment: Option<String>,
 }
 
-#[derive(Deserialize, Debug, Default)]
-#[serde(deny_unknown_fields)]
-pub struct SeqOptionsDef {
-    pub start: Option<i64>,
-    pub increment: Option<i64>,
-    pub min: Option<i64>,
-    pub max: Option<i64>,
-    pub cache: Option<i64>,
-    pub cycle: Option<bool>,
-}
-
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct SequenceDef {

@@ -61,7 +61,16 @@ pub fn read_database(path: &Path) -> Result<DatabaseSection, ModelError> {
         url: Option<String>,
         schemas: Option<Vec<String>>,
     }
-    let text = read(path)?;
+    let full = read(path)?;
+    // `[database]` is read from the sections before the first table (and, if it comes later, from the
+    // section that holds it) so the large rest of the file is not parsed twice.
+    let secs = sections(&full);
+    let text = secs
+        .iter()
+        .find(|(_, s)| s.contains("[database]"))
+        .map(|(_, s)| *s)
+        .unwrap_or(secs[0].1);
+    let text = text.to_string();
     match toml::from_str::<Top>(&text) {
         Ok(Top { database: Some(d) }) => Ok(DatabaseSection {
             url: d.url,
@@ -103,9 +112,104 @@ pub fn load(path: &Path, dialect: &dyn Dialect) -> Result<Models, ModelError> {
     load_str(&path.display().to_string(), &text, dialect)
 }
 
+/// Splits models.toml at `[tables.…]` headers (outside multi-line strings): each section is parsed
+/// on its own, so memory stays proportional to one table, not to the whole file (the TOML parser keeps
+/// every token of what it parses). Returns (byte offset, text) pairs; the first is everything before the
+/// first table.
+fn sections(text: &str) -> Vec<(usize, &str)> {
+    let mut cuts = vec![0];
+    let mut in_ml: Option<&str> = None;
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if in_ml.is_none() && t.starts_with("[tables.") && pos > 0 {
+            cuts.push(pos);
+        }
+        for q in ["\"\"\"", "'''"] {
+            if in_ml.is_none_or(|m| m == q) && line.matches(q).count() % 2 == 1 {
+                in_ml = if in_ml.is_some() { None } else { Some(q) };
+            }
+        }
+        pos += line.len();
+    }
+    cuts.push(text.len());
+    cuts.windows(2)
+        .map(|w| (w[0], &text[w[0]..w[1]]))
+        .filter(|(_, s)| !s.is_empty() || cuts.len() == 2)
+        .collect()
+}
+
+fn toml_error_at(path: &Path, text: &str, e: &toml::de::Error, offset: usize) -> ModelError {
+    match toml_error(path, &text[offset..], e) {
+        ModelError::Invalid {
+            path,
+            line,
+            col,
+            key,
+            msg,
+            hint,
+        } => {
+            let before = text[..offset].matches('\n').count();
+            ModelError::Invalid {
+                path,
+                line: line + before,
+                col,
+                key,
+                msg,
+                hint,
+            }
+        }
+        other => other,
+    }
+}
+
 pub fn load_str(path: &str, text: &str, dialect: &dyn Dialect) -> Result<Models, ModelError> {
-    let f: file::File = toml::from_str(text).map_err(|e| toml_error(Path::new(path), text, &e))?;
-    let mut m = build::build(path, text, f, dialect)?;
+    let p = Path::new(path);
+    let mut f = file::File::default();
+    let mut offsets: std::collections::HashMap<String, usize> = Default::default();
+    for (off, chunk) in sections(text) {
+        let part: file::File =
+            toml::from_str(chunk).map_err(|e| toml_error_at(p, text, &e, off))?;
+        let dup = |kind: &str, name: &str| {
+            let (line, col) = line_col(text, off);
+            ModelError::Invalid {
+                path: path.into(),
+                line,
+                col,
+                key: format!("{kind}.{name}"),
+                msg: "defined twice".into(),
+                hint: Some(
+                    "each table, enum, domain, sequence and function is defined once".into(),
+                ),
+            }
+        };
+        macro_rules! merge {
+            ($field:ident, $kind:literal) => {
+                for (k, v) in part.$field {
+                    if offsets
+                        .insert(format!(concat!($kind, ".{}"), k), off)
+                        .is_some()
+                        && f.$field.contains_key(&k)
+                    {
+                        return Err(dup($kind, &k));
+                    }
+                    f.$field.insert(k, v);
+                }
+            };
+        }
+        merge!(enums, "enums");
+        merge!(domains, "domains");
+        merge!(sequences, "sequences");
+        merge!(functions, "functions");
+        merge!(tables, "tables");
+        if part.database.is_some() {
+            f.database = part.database;
+        }
+        if part.extensions.is_some() {
+            f.extensions = part.extensions;
+        }
+    }
+    let mut m = build::build(path, text, f, dialect, &offsets)?;
     dialect.canonicalize(&mut m.schema);
     Ok(m)
 }

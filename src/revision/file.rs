@@ -33,6 +33,33 @@ pub struct Revision {
     pub path: PathBuf,
 }
 
+impl Revision {
+    /// A revision with empty sections, written as `path`.
+    pub fn new(
+        id: &str,
+        down: Vec<String>,
+        message: &str,
+        dialect: &str,
+        path: PathBuf,
+    ) -> Revision {
+        Revision {
+            id: id.to_string(),
+            down,
+            message: message.to_string(),
+            created: String::new(),
+            dialect: dialect.to_string(),
+            transactional: true,
+            depends_on: vec![],
+            branch_labels: vec![],
+            warnings: vec![],
+            upgrade: vec![],
+            downgrade: vec![],
+            checksum: String::new(),
+            path,
+        }
+    }
+}
+
 const KEYS: &[&str] = &[
     "revision",
     "down_revision",
@@ -79,21 +106,7 @@ pub fn parse(
         .unwrap_or(text)
         .replace("\r\n", "\n");
     let lines: Vec<&str> = text.split('\n').collect();
-    let mut rev = Revision {
-        id: String::new(),
-        down: vec![],
-        message: String::new(),
-        created: String::new(),
-        dialect: String::new(),
-        transactional: true,
-        depends_on: vec![],
-        branch_labels: vec![],
-        warnings: vec![],
-        upgrade: vec![],
-        downgrade: vec![],
-        checksum: String::new(),
-        path: path.to_path_buf(),
-    };
+    let mut rev = Revision::new("", vec![], "", "", path.to_path_buf());
     let mut seen_rev = false;
     let mut up_start = None;
     let mut down_start = None;

@@ -258,21 +258,13 @@ mod tests {
     use super::*;
 
     pub fn rev(id: &str, down: &[&str]) -> Revision {
-        Revision {
-            id: id.into(),
-            down: down.iter().map(|s| s.to_string()).collect(),
-            message: String::new(),
-            created: String::new(),
-            dialect: "postgresql".into(),
-            transactional: true,
-            depends_on: vec![],
-            branch_labels: vec![],
-            warnings: vec![],
-            upgrade: vec![],
-            downgrade: vec![],
-            checksum: String::new(),
-            path: format!("{id}.sql").into(),
-        }
+        Revision::new(
+            id,
+            down.iter().map(|x| x.to_string()).collect(),
+            "",
+            "postgresql",
+            format!("{id}.sql").into(),
+        )
     }
 
     fn ids(v: Vec<&Revision>) -> Vec<String> {

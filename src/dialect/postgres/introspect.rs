@@ -39,6 +39,21 @@ fn not_ext(classid: &str, oid: &str) -> String {
     )
 }
 
+/// Rows of `q` one at a time (the catalog of a large schema is not held in memory all at once).
+fn rows<'a>(
+    cl: &'a mut postgres::Client,
+    q: &str,
+) -> Result<impl Iterator<Item = Result<Row, DbError>> + 'a, DbError> {
+    use postgres::fallible_iterator::FallibleIterator;
+    let it = cl
+        .query_raw(
+            q,
+            std::iter::empty::<&(dyn postgres::types::ToSql + Sync)>(),
+        )
+        .map_err(err)?;
+    Ok(it.iterator().map(|r| r.map_err(err)))
+}
+
 fn qname(ns: String, name: String) -> QName {
     QName {
         schema: if ns == "public" { None } else { Some(ns) },
@@ -206,7 +221,8 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
     );
     // (table oid, attnum) → column name: constraint and index keys are resolved from it.
     let mut attnames: HashMap<(u32, i16), String> = HashMap::new();
-    for r in cl.query(&q, &[]).map_err(err)? {
+    for r in rows(cl, &q)? {
+        let r = r?;
         let relid: u32 = r.get(0);
         attnames.insert((relid, r.get::<_, i16>(9)), r.get(1));
         let Some(t) = by_oid.get_mut(&relid) else {
@@ -244,7 +260,8 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
          WHERE {nsf} AND {}",
         not_ext("pg_class", "c.oid")
     );
-    for r in cl.query(&q, &[]).map_err(err)? {
+    for r in rows(cl, &q)? {
+        let r = r?;
         let options = SeqOptions {
             start: opt_i64(&r, 3),
             increment: opt_i64(&r, 4),
@@ -307,9 +324,9 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
          LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace \
          WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') AND con.conislocal AND con.conparentid = 0 AND {nsf}"
     );
-    let rows = cl.query(&q, &[]).map_err(err)?;
+    let con_rows = cl.query(&q, &[]).map_err(err)?;
     // FKs to tables outside the managed schemas: their column names, in one more query.
-    let missing: Vec<u32> = rows
+    let missing: Vec<u32> = con_rows
         .iter()
         .filter_map(|r| {
             r.get::<_, Option<Vec<i16>>>(8)
@@ -330,7 +347,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
             .map(|k| attnames.get(&(rel, *k)).cloned().unwrap_or_default())
             .collect()
     };
-    for r in rows {
+    for r in con_rows {
         let relid: u32 = r.get(0);
         let columns = names(relid, r.get(4));
         let Some(t) = by_oid.get_mut(&relid) else {
@@ -405,7 +422,8 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
          AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')) \
          AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)"
     );
-    for r in cl.query(&q, &[]).map_err(err)? {
+    for r in rows(cl, &q)? {
+        let r = r?;
         let relid: u32 = r.get(0);
         let Some(t) = by_oid.get_mut(&relid) else {
             continue;
