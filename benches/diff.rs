@@ -85,9 +85,8 @@ fn main() {
         std::fs::write(dir.path().join(format!("{id}_r{i}.sql")), text).unwrap();
         prev = id;
     }
-    let parser = sqlparser::dialect::PostgreSqlDialect {};
     let t = time(5, || {
-        let revs = load_dir(dir.path(), &parser).unwrap();
+        let revs = load_dir(dir.path(), &Postgres).unwrap();
         let m = RevisionMap::new(revs).unwrap();
         m.heads()
     });

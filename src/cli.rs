@@ -182,7 +182,7 @@ impl Ctx {
     }
 
     fn map(&self, d: &dyn Dialect) -> Result<RevisionMap, Error> {
-        let revs = load_dir(&self.paths.versions, d.parser().as_ref())?;
+        let revs = load_dir(&self.paths.versions, d)?;
         Ok(RevisionMap::new(revs)?)
     }
 

@@ -56,10 +56,11 @@ pub enum RevisionError {
     },
 }
 
-/// Loads every `*.sql` revision in `dir` (a missing directory is an empty history).
+/// Loads every `*.sql` revision in `dir` (a missing directory is an empty history), parsing files on
+/// all cores; the first error in file order is reported.
 pub fn load_dir(
     dir: &Path,
-    parser: &dyn sqlparser::dialect::Dialect,
+    dialect: &dyn crate::dialect::Dialect,
 ) -> Result<Vec<Revision>, RevisionError> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
@@ -81,13 +82,31 @@ pub fn load_dir(
         })
         .collect();
     paths.sort();
-    let mut out = Vec::with_capacity(paths.len());
-    for p in paths {
-        let text = std::fs::read_to_string(&p).map_err(|e| RevisionError::Io {
-            path: p.display().to_string(),
-            reason: e.to_string(),
-        })?;
-        out.push(file::parse(&p, &text, parser)?);
-    }
-    Ok(out)
+    let load = |ps: &[std::path::PathBuf]| -> Vec<Result<Revision, RevisionError>> {
+        let parser = dialect.parser();
+        ps.iter()
+            .map(|p| {
+                let text = std::fs::read_to_string(p).map_err(|e| RevisionError::Io {
+                    path: p.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+                file::parse(p, &text, parser.as_ref())
+            })
+            .collect()
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = paths.len().div_ceil(threads).max(64);
+    let results: Vec<Result<Revision, RevisionError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|c| s.spawn(move || load(c)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    results.into_iter().collect()
 }
