@@ -250,3 +250,56 @@ fn verify_catches_a_downgrade_that_leaves_an_index_behind() {
         .get(0);
     assert_eq!(n, 0, "scratch databases left behind");
 }
+
+#[test]
+fn depends_on_orders_revisions_across_branches() {
+    let p = sqlite_project();
+    let d = p.path();
+    write_rev(
+        d,
+        "dddd0001",
+        "",
+        "",
+        "CREATE TABLE a (id int PRIMARY KEY);",
+        "DROP TABLE a;",
+    );
+    // A second root whose table references one created on the other branch: it depends on it.
+    write_rev(
+        d,
+        "dddd0002",
+        "",
+        "-- depends_on: dddd0003\n",
+        "CREATE TABLE c (b_id int REFERENCES b(id));\nINSERT INTO b VALUES (1);",
+        "DROP TABLE c;",
+    );
+    write_rev(
+        d,
+        "dddd0003",
+        "dddd0001",
+        "",
+        "CREATE TABLE b (id int PRIMARY KEY);",
+        "DROP TABLE b;",
+    );
+    run(d, &["upgrade", "heads"], 0);
+    let c = rusqlite::Connection::open(d.join("app.db")).unwrap();
+    let n: i64 = c
+        .query_row("SELECT count(*) FROM b", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1, "dddd0002 ran before the revision it depends on");
+    // depends_on does not join the branches: both stay heads in the version table.
+    let out = run(d, &["current"], 0);
+    assert!(
+        out.contains("dddd0002") && out.contains("dddd0003"),
+        "{out}"
+    );
+}
+
+#[test]
+fn sqlite_url_forms() {
+    let p = project("");
+    let d = p.path();
+    run(d, &["--url", "sqlite://app2.db", "current"], 0);
+    assert!(d.join("app2.db").exists());
+    let out = run(d, &["--url", "sqlite::memory:", "current"], 0);
+    assert!(out.contains("base"), "{out}");
+}

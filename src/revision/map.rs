@@ -220,11 +220,35 @@ impl RevisionMap {
         undo.into_iter().map(|i| &self.revs[i]).collect()
     }
 
+    /// Whether `anc` is below `of` through down_revision links only: depends_on orders revisions but
+    /// does not join branches (as in Alembic), so it never removes another branch's head.
+    fn is_down_ancestor(&self, anc: &str, of: &str) -> bool {
+        let Some(&target) = self.index.get(anc) else {
+            return false;
+        };
+        let mut stack: Vec<usize> = self.index.get(of).into_iter().copied().collect();
+        let mut seen = HashSet::new();
+        while let Some(i) = stack.pop() {
+            if i == target {
+                return true;
+            }
+            if seen.insert(i) {
+                stack.extend(
+                    self.revs[i]
+                        .down
+                        .iter()
+                        .filter_map(|p| self.index.get(p).copied()),
+                );
+            }
+        }
+        false
+    }
+
     /// Heads after applying `rev` on top of `heads`: its parents are replaced by it.
     pub fn after_upgrade(&self, heads: &[String], rev: &Revision) -> Vec<String> {
         let mut h: Vec<String> = heads
             .iter()
-            .filter(|x| !rev.down.contains(x) && !self.is_ancestor(x, &rev.id))
+            .filter(|x| !rev.down.contains(x) && !self.is_down_ancestor(x, &rev.id))
             .cloned()
             .collect();
         h.push(rev.id.clone());
@@ -236,7 +260,7 @@ impl RevisionMap {
     pub fn after_downgrade(&self, heads: &[String], rev: &Revision) -> Vec<String> {
         let mut h: Vec<String> = heads.iter().filter(|x| **x != rev.id).cloned().collect();
         for p in &rev.down {
-            let covered = h.iter().any(|x| self.is_ancestor(p, x));
+            let covered = h.iter().any(|x| self.is_down_ancestor(p, x));
             if !covered && !h.contains(p) {
                 h.push(p.clone());
             }
