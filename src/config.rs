@@ -51,27 +51,6 @@ fn relative_to_models(url: &str, models: &Path) -> String {
 }
 
 /// `--url`, then `AUTOGEN_DATABASE_URL`, then `[database] url` (which may say `env:VAR`).
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sqlite_paths_in_models_are_relative_to_the_models_file() {
-        let m = Path::new("proj/models.toml");
-        assert_eq!(relative_to_models("sqlite:app.db", m), "sqlite:proj/app.db");
-        assert_eq!(
-            relative_to_models("sqlite:/abs/app.db", m),
-            "sqlite:/abs/app.db"
-        );
-        assert_eq!(relative_to_models("sqlite::memory:", m), "sqlite::memory:");
-        assert_eq!(
-            relative_to_models("sqlite:app.db", Path::new("models.toml")),
-            "sqlite:app.db"
-        );
-        assert_eq!(relative_to_models("postgres://h/db", m), "postgres://h/db");
-    }
-}
-
 pub fn resolve_url(
     flag: Option<&str>,
     from_models: Option<&str>,
@@ -94,5 +73,26 @@ pub fn resolve_url(
             None => Ok(relative_to_models(u, models)),
         },
         None => Err(ConfigError::NoUrl(models.display().to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_paths_in_models_are_relative_to_the_models_file() {
+        let m = Path::new("proj/models.toml");
+        assert_eq!(relative_to_models("sqlite:app.db", m), "sqlite:proj/app.db");
+        assert_eq!(
+            relative_to_models("sqlite:/abs/app.db", m),
+            "sqlite:/abs/app.db"
+        );
+        assert_eq!(relative_to_models("sqlite::memory:", m), "sqlite::memory:");
+        assert_eq!(
+            relative_to_models("sqlite:app.db", Path::new("models.toml")),
+            "sqlite:app.db"
+        );
+        assert_eq!(relative_to_models("postgres://h/db", m), "postgres://h/db");
     }
 }

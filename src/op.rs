@@ -3,6 +3,7 @@
 use crate::schema::*;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)] // a handful per revision; boxing would only add noise
 pub enum Op {
     CreateNamespace(String),
     DropNamespace(String),

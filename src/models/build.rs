@@ -430,9 +430,9 @@ fn build_table(
         };
         let mut col = match serial {
             Some(int) if ctx.dialect.name() == "postgresql" => {
-                let seq = ctx
-                    .dialect
-                    .default_name(&qname.name, &[cname.clone()], "seq");
+                let seq =
+                    ctx.dialect
+                        .default_name(&qname.name, std::slice::from_ref(&cname), "seq");
                 let seq_q = QName {
                     schema: qname.schema.clone(),
                     name: seq,
@@ -571,7 +571,7 @@ fn build_table(
         } else if let Some(a) = cd.on_delete.as_ref().or(cd.on_update.as_ref()) {
             return Err(ctx.err(
                 a.span(),
-                format!("{ckey}"),
+                ckey.clone(),
                 "on_delete/on_update need `references`",
                 None,
             ));
@@ -955,7 +955,7 @@ fn check_references(
     for (name, sq) in sequences {
         ctx.at(&format!("sequences.{name}"));
         if let Some((t, c)) = &s.sequences[&QName::parse(name)].owned_by {
-            if !tables.get(&norm(t)).is_some_and(|t| t.column(c).is_some()) {
+            if tables.get(&norm(t)).is_none_or(|t| t.column(c).is_none()) {
                 return Err(ctx.err(
                     sq.span(),
                     format!("sequences.{name}.owned_by"),

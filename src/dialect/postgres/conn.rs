@@ -10,7 +10,7 @@ use crate::dialect::Dialect;
 use crate::schema::Schema;
 
 /// Key of the advisory lock autogen holds while migrating ("autogen" in ASCII).
-pub const LOCK_KEY: i64 = 0x6175_746f_6765_6e;
+pub const LOCK_KEY: i64 = 0x0061_7574_6f67_656e;
 
 pub struct PgConn {
     pub client: Client,

@@ -455,12 +455,13 @@ fn canon(e: Expr) -> Expr {
             left,
             compare_op,
             right,
-            is_some,
+            is_some: _,
         } => Expr::AnyOp {
             left: wrap(*left),
             compare_op,
             right: wrap(*right),
-            is_some: is_some && false,
+            // SOME is ANY.
+            is_some: false,
         },
         Expr::AllOp {
             left,
