@@ -293,9 +293,9 @@ pub fn main(
                 lock_timeout: Duration::from_secs(60),
                 allow_edited: true,
             };
-            let cur = if purge { vec![] } else { r.current()? };
+            let cur = r.current()?;
             let heads = target::resolve(&map, &cur, &target)?;
-            r.stamp(&heads, purge)?;
+            r.stamp(&map, &heads, purge)?;
             w(
                 out,
                 format!(

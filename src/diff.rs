@@ -101,7 +101,7 @@ fn diff_enums(current: &Schema, desired: &Schema, ops: &mut Vec<Op>) {
 
 /// Columns of `schema` whose type is the enum `name` (or an array of it).
 fn enum_usages(schema: &Schema, name: &QName) -> Vec<EnumUsage> {
-    let tyname = name.to_string();
+    let tyname = crate::dialect::qname_sql(name);
     let mut out = vec![];
     for t in schema.tables.values() {
         for c in &t.columns {

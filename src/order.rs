@@ -48,21 +48,43 @@ fn phase(op: &Op) -> u32 {
     }
 }
 
-/// Whether the header of a `CREATE FUNCTION` (before its body) names one of `tables`.
-fn names_any(sql: &str, tables: &BTreeSet<String>) -> bool {
+/// Whether a function takes or returns the row type of one of `tables` (then it must be created after
+/// them and dropped before them). Only its argument types and its `RETURNS` type count.
+fn uses_row_type(f: &crate::schema::Function, tables: &BTreeSet<String>) -> bool {
     if tables.is_empty() {
         return false;
     }
-    let lower = sql.to_lowercase();
-    let end = lower
+    let base = |t: &str| {
+        let t = t.trim().trim_end_matches("[]").trim_matches('"');
+        t.rsplit('.')
+            .next()
+            .unwrap_or(t)
+            .trim_matches('"')
+            .to_lowercase()
+    };
+    let mut types: Vec<String> = f
+        .args
+        .split(',')
+        .filter(|a| !a.trim().is_empty())
+        .map(base)
+        .collect();
+    let lower = f.sql.sql.to_lowercase();
+    let header_end = lower
         .find('$')
         .into_iter()
         .chain(lower.find(" as '"))
         .min()
         .unwrap_or(lower.len());
-    lower[..end]
-        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .any(|w| tables.contains(w))
+    let header = &lower[..header_end];
+    if let Some(p) = header.find("returns") {
+        let mut words = header[p + 7..].split_whitespace();
+        let mut w = words.next().unwrap_or("");
+        if w == "setof" {
+            w = words.next().unwrap_or("");
+        }
+        types.push(base(w.split('(').next().unwrap_or(w)));
+    }
+    types.iter().any(|t| tables.contains(t))
 }
 
 /// Orders tables so each comes after the tables it depends on (among `tables`); returns the order and the
@@ -137,6 +159,36 @@ fn topo(tables: &[&Table], break_cycles: bool) -> (Vec<QName>, BTreeSet<(QName, 
     (order, cut)
 }
 
+/// `tables` in dependency order (reversed for drops), with the FKs cut to break cycles taken out of
+/// them and returned as separate ops.
+fn in_topo_order(
+    tables: Vec<Table>,
+    break_cycles: bool,
+    reverse: bool,
+    fk_op: impl Fn(QName, crate::schema::ForeignKey) -> Op,
+) -> (Vec<Table>, Vec<Op>) {
+    let refs: Vec<&Table> = tables.iter().collect();
+    let (mut seq, cut) = topo(&refs, break_cycles);
+    if reverse {
+        seq.reverse();
+    }
+    let mut by_name: BTreeMap<QName, Table> =
+        tables.into_iter().map(|t| (t.name.clone(), t)).collect();
+    let mut ordered = vec![];
+    let mut fk_ops = vec![];
+    for n in seq {
+        let mut t = by_name.remove(&n).expect("topo returns each table once");
+        let (keep, moved): (Vec<_>, Vec<_>) = t
+            .foreign_keys
+            .into_iter()
+            .partition(|f| !cut.contains(&(n.clone(), f.name.clone())));
+        t.foreign_keys = keep;
+        fk_ops.extend(moved.into_iter().map(|fk| fk_op(n.clone(), fk)));
+        ordered.push(t);
+    }
+    (ordered, fk_ops)
+}
+
 /// Puts ops in an order the database accepts. Deterministic: ties keep the diff's order.
 /// `break_cycles`: move FKs on cycles into `ALTER TABLE … ADD CONSTRAINT` (not needed where the
 /// database does not check FK targets at creation, as in SQLite).
@@ -152,47 +204,16 @@ pub fn order(ops: Vec<Op>, break_cycles: bool) -> Vec<Op> {
         }
     }
     // Creates: topological; cut FKs become AddForeignKey after every table exists.
-    let refs: Vec<&Table> = creates.iter().collect();
-    let (seq, cut) = topo(&refs, break_cycles);
-    let mut by_name: BTreeMap<QName, Table> =
-        creates.into_iter().map(|t| (t.name.clone(), t)).collect();
-    let mut created = vec![];
-    for n in seq {
-        let mut t = by_name.remove(&n).unwrap();
-        let (keep, moved): (Vec<_>, Vec<_>) = t
-            .foreign_keys
-            .into_iter()
-            .partition(|f| !cut.contains(&(n.clone(), f.name.clone())));
-        t.foreign_keys = keep;
-        for fk in moved {
-            out.push(Op::AddForeignKey {
-                table: n.clone(),
-                fk,
-            });
-        }
-        created.push(Op::CreateTable(t));
-    }
-    // Drops: reverse topological; cut FKs are dropped first.
-    let refs: Vec<&Table> = drops.iter().collect();
-    let (seq, cut) = topo(&refs, break_cycles);
-    let mut by_name: BTreeMap<QName, Table> =
-        drops.into_iter().map(|t| (t.name.clone(), t)).collect();
-    let mut dropped = vec![];
-    for n in seq.into_iter().rev() {
-        let mut t = by_name.remove(&n).unwrap();
-        let (keep, moved): (Vec<_>, Vec<_>) = t
-            .foreign_keys
-            .into_iter()
-            .partition(|f| !cut.contains(&(n.clone(), f.name.clone())));
-        t.foreign_keys = keep;
-        for fk in moved {
-            out.push(Op::DropForeignKey {
-                table: n.clone(),
-                fk,
-            });
-        }
-        dropped.push(Op::DropTable(t));
-    }
+    let (created, add_fks) = in_topo_order(creates, break_cycles, false, |table, fk| {
+        Op::AddForeignKey { table, fk }
+    });
+    let (dropped, drop_fks) = in_topo_order(drops, break_cycles, true, |table, fk| {
+        Op::DropForeignKey { table, fk }
+    });
+    let created: Vec<Op> = created.into_iter().map(Op::CreateTable).collect();
+    let dropped: Vec<Op> = dropped.into_iter().map(Op::DropTable).collect();
+    out.extend(add_fks);
+    out.extend(drop_fks);
     // Functions whose signature names the row type of a table created (dropped) here come after (before) it.
     let new_tables: BTreeSet<String> = created
         .iter()
@@ -218,11 +239,11 @@ pub fn order(ops: Vec<Op>, break_cycles: bool) -> Vec<Op> {
     out.extend(dropped);
     let key = |op: &Op| match op {
         Op::CreateFunction(f) | Op::ReplaceFunction { to: f, .. }
-            if names_any(&f.sql.sql, &new_tables) =>
+            if uses_row_type(f, &new_tables) =>
         {
             68
         }
-        Op::DropFunction(f) if names_any(&f.sql.sql, &old_tables) => 39,
+        Op::DropFunction(f) if uses_row_type(f, &old_tables) => 39,
         _ => phase(op),
     };
     // Stable sort by phase keeps the topological order inside a phase.

@@ -417,12 +417,23 @@ impl Runner<'_> {
         Ok(path.len())
     }
 
-    /// Sets the version table to `heads` without running any SQL.
-    pub fn stamp(&mut self, heads: &[String], purge: bool) -> Result<(), RunError> {
+    /// Sets the version table to `heads` without running any SQL (`purge`: drop every other row first).
+    pub fn stamp(
+        &mut self,
+        map: &RevisionMap,
+        target: &[String],
+        purge: bool,
+    ) -> Result<(), RunError> {
         self.conn.lock(self.lock_timeout)?;
         let r = (|| {
             self.ensure_tables()?;
             let cur = if purge { vec![] } else { self.current()? };
+            let heads = if purge {
+                target.to_vec()
+            } else {
+                map.after_stamp(&cur, target)
+            };
+            let heads = &heads;
             self.conn.begin()?;
             if purge {
                 self.conn.execute("DELETE FROM autogen_version")?;

@@ -186,3 +186,97 @@ fn diff_printed_nothing_when_there_was_nothing() {
     let out = run(p.path(), &["diff"], 0);
     assert!(out.contains("No differences"), "{out}");
 }
+
+#[test]
+fn downgrade_to_a_revision_undid_unrelated_branches() {
+    let p = project("[database]\nurl = \"sqlite:app.db\"\n");
+    std::fs::create_dir_all(p.path().join("versions")).unwrap();
+    for (id, down, t) in [
+        ("main0001", "", "users"),
+        ("feat0001", "", "f1"),
+        ("feat0002", "feat0001", "f2"),
+    ] {
+        std::fs::write(
+            p.path().join(format!("versions/{id}.sql")),
+            format!("-- revision: {id}\n-- down_revision: {down}\n-- dialect: sqlite\n\n-- upgrade\nCREATE TABLE {t} (id int);\n\n-- downgrade\nDROP TABLE {t};\n"),
+        )
+        .unwrap();
+    }
+    run(p.path(), &["upgrade", "heads"], 0);
+    let out = run(p.path(), &["downgrade", "feat0001"], 0);
+    assert!(
+        out.contains("feat0002") && !out.contains("main0001"),
+        "{out}"
+    );
+    let out = run(p.path(), &["current"], 0);
+    assert!(
+        out.contains("main0001") && out.contains("feat0001"),
+        "{out}"
+    );
+    run(p.path(), &["stamp", "feat0002"], 0);
+    let out = run(p.path(), &["current"], 0);
+    assert!(
+        out.contains("main0001") && out.contains("feat0002"),
+        "stamp dropped another branch's head: {out}"
+    );
+}
+
+#[test]
+fn mixed_case_enum_types_written_by_inspect_were_rejected() {
+    let Some(db) = PgDb::new("regressions::mixed_case_types") else {
+        return;
+    };
+    db.exec("CREATE SCHEMA \"Sales\"; CREATE TYPE \"Priority\" AS ENUM ('Low', 'High'); CREATE TYPE \"Sales\".channel AS ENUM ('web', 'shop'); \
+             CREATE TABLE \"Order Items\" (id int PRIMARY KEY, prio \"Priority\" NOT NULL, channels \"Sales\".channel[], \"FullName\" text); \
+             CREATE INDEX ON \"Order Items\" (\"FullName\");");
+    let p = project("");
+    let d = p.path();
+    run(d, &["--url", &db.url, "inspect", "-o", "models.toml"], 0);
+    run(d, &["--url", &db.url, "check"], 0);
+    let Some(b) = PgDb::new("regressions::mixed_case_types") else {
+        return;
+    };
+    run(
+        d,
+        &["--url", &b.url, "revision", "--autogenerate", "-m", "copy"],
+        0,
+    );
+    run(d, &["--url", &b.url, "upgrade", "head"], 0);
+    run(d, &["--url", &b.url, "check"], 0);
+    assert_eq!(db.catalog(), b.catalog());
+}
+
+#[test]
+fn function_was_created_after_tables_whose_names_appear_in_its_header() {
+    upgrade_then_check_is_clean(
+        "regressions::function_header_words",
+        "[functions.\"slugify(text)\"]\nsql = \"CREATE FUNCTION slugify(s text) RETURNS text IMMUTABLE LANGUAGE sql AS $$ select lower(s) $$\"\n\
+         [tables.products]\ncolumns = [{ name = \"name\", type = \"text\" }, { name = \"slug\", type = \"text\", generated = \"slugify(name)\" }]\n\
+         [tables.returns]\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }]\n",
+    );
+}
+
+#[test]
+fn two_unnamed_checks_on_one_column_got_the_same_name() {
+    upgrade_then_check_is_clean(
+        "regressions::check_names",
+        "[tables.t]\ncolumns = [{ name = \"a\", type = \"integer\", check = \"a > 0\" }]\nchecks = [{ expr = \"a < 10\" }]\n",
+    );
+}
+
+#[test]
+fn one_element_in_interval_literals_and_dates_were_false_positives() {
+    upgrade_then_check_is_clean(
+        "regressions::deparse_forms",
+        r#"
+[tables.t]
+columns = [
+  { name = "s", type = "varchar(10)", check = "s IN ('a')" },
+  { name = "w", type = "text", check = "w NOT IN ('x')" },
+  { name = "due", type = "timestamptz", default = "now() + interval '1 day'", check = "due > '2020-01-01'" },
+  { name = "FullName", type = "text" },
+]
+indexes = [{ columns = ["FullName"] }, { columns = ["w"], where = "w NOT IN ('y')" }]
+"#,
+    );
+}

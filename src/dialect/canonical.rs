@@ -195,11 +195,30 @@ fn canonical_table<D: Dialect + ?Sized>(d: &D, t: &mut Table) {
         }
     }
     let cols: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
+    // Names given in the models are taken first; a default name that is already taken gets the number
+    // PostgreSQL appends (`t_a_check`, `t_a_check1`, …).
+    let mut taken: std::collections::BTreeSet<String> = t
+        .checks
+        .iter()
+        .map(|c| c.name.clone())
+        .chain(t.uniques.iter().map(|u| u.name.clone()))
+        .chain(t.foreign_keys.iter().map(|f| f.name.clone()))
+        .chain(t.primary_key.iter().map(|p| p.name.clone()))
+        .filter(|n| !n.is_empty())
+        .collect();
     for c in &mut t.checks {
         key(d, &mut c.expr);
         if c.name.is_empty() {
             let first = first_column(&c.expr.sql, &cols);
-            c.name = d.default_name(&tname, &first.into_iter().collect::<Vec<_>>(), "check");
+            let base = d.default_name(&tname, &first.into_iter().collect::<Vec<_>>(), "check");
+            let mut name = base.clone();
+            let mut n = 0;
+            while d.keeps_constraint_names() && taken.contains(&name) {
+                n += 1;
+                name = format!("{base}{n}");
+            }
+            taken.insert(name.clone());
+            c.name = name;
         }
     }
     for o in &mut t.others {

@@ -183,6 +183,14 @@ pub fn is_reserved(s: &str) -> bool {
     R.binary_search(&s).is_ok()
 }
 
+/// A name as SQL writes it: each part quoted when it needs quoting (`"Sales".channel`).
+pub fn qname_sql(q: &crate::schema::QName) -> String {
+    match &q.schema {
+        Some(s) => format!("{}.{}", quote_ident(s), quote_ident(&q.name)),
+        None => quote_ident(&q.name),
+    }
+}
+
 /// Quotes a string literal.
 pub fn quote_literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))

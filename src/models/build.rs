@@ -208,7 +208,7 @@ pub(super) fn build(
         } else {
             q
         };
-        known.insert(q.to_string());
+        known.insert(crate::dialect::qname_sql(&q));
     }
     for (name, e) in &f.enums {
         ctx.at(&format!("enums.{name}"));
@@ -807,6 +807,12 @@ fn index_part(
             None,
         ));
     }
+    // Index keys name columns the way `columns = [...]` does (exact names): quote them as SQL needs.
+    let parsed = if is_ident && t.column(bare).is_some() {
+        Expr::new(crate::dialect::quote_ident(bare))
+    } else {
+        parsed
+    };
     Ok(IndexPart {
         expr: parsed,
         collation,

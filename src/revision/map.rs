@@ -189,6 +189,50 @@ impl RevisionMap {
         seen
     }
 
+    /// Indices of the revisions above `ids` (through down_revision and depends_on), excluding `ids`.
+    fn descendants(&self, ids: &[String]) -> HashSet<usize> {
+        let mut all_children = vec![vec![]; self.revs.len()];
+        for (i, ps) in self.parents.iter().enumerate() {
+            for &p in ps {
+                all_children[p].push(i);
+            }
+        }
+        let mut seen = HashSet::new();
+        let mut stack: Vec<usize> = ids
+            .iter()
+            .filter_map(|id| self.index.get(id))
+            .flat_map(|&i| all_children[i].clone())
+            .collect();
+        while let Some(i) = stack.pop() {
+            if seen.insert(i) {
+                stack.extend(all_children[i].iter().copied());
+            }
+        }
+        seen
+    }
+
+    /// Heads after stamping `target`: heads on other branches (neither above nor below a target revision)
+    /// stay; the target replaces the rest.
+    pub fn after_stamp(&self, heads: &[String], target: &[String]) -> Vec<String> {
+        if target.is_empty() {
+            return vec![];
+        }
+        let mut h: Vec<String> = heads
+            .iter()
+            .filter(|x| {
+                map_known(self, x)
+                    && !target.iter().any(|t| {
+                        self.is_down_ancestor(t, x) || self.is_down_ancestor(x, t) || *x == t
+                    })
+            })
+            .cloned()
+            .collect();
+        h.extend(target.iter().cloned());
+        h.sort();
+        h.dedup();
+        h
+    }
+
     pub fn is_ancestor(&self, anc: &str, of: &str) -> bool {
         match self.index.get(anc) {
             Some(a) => self.ancestors(&[of.to_string()]).contains(a),
@@ -208,13 +252,16 @@ impl RevisionMap {
         want.into_iter().map(|i| &self.revs[i]).collect()
     }
 
-    /// Revisions to undo, in order, to go from `current` heads down to `target` heads.
+    /// Revisions to undo, in order, to go from `current` heads down to `target` heads. Only the branches
+    /// the target is on move: revisions that do not descend from a target revision stay (as in Alembic);
+    /// `base` (no target) undoes everything.
     pub fn downgrade_path(&self, current: &[String], target: &[String]) -> Vec<&Revision> {
         let keep = self.ancestors(target);
+        let above: Option<HashSet<usize>> = (!target.is_empty()).then(|| self.descendants(target));
         let mut undo: Vec<usize> = self
             .ancestors(current)
             .into_iter()
-            .filter(|i| !keep.contains(i))
+            .filter(|i| !keep.contains(i) && above.as_ref().is_none_or(|a| a.contains(i)))
             .collect();
         undo.sort_by_key(|&i| std::cmp::Reverse(self.rank[i]));
         undo.into_iter().map(|i| &self.revs[i]).collect()
@@ -275,6 +322,10 @@ impl RevisionMap {
         v.sort_by_key(|&i| std::cmp::Reverse(self.rank[i]));
         v.into_iter().map(|i| &self.revs[i]).collect()
     }
+}
+
+fn map_known(m: &RevisionMap, id: &str) -> bool {
+    m.index.contains_key(id)
 }
 
 #[cfg(test)]
@@ -353,6 +404,23 @@ mod tests {
             ids(m.downgrade_path(&["merge".into()], &[])),
             ["merge", "rite1", "left1", "base0"]
         );
+    }
+
+    #[test]
+    fn downgrade_to_a_revision_leaves_other_branches_alone() {
+        let m = RevisionMap::new(vec![
+            rev("main1", &[]),
+            rev("feat1", &[]),
+            rev("feat2", &["feat1"]),
+        ])
+        .unwrap();
+        let cur = vec!["feat2".to_string(), "main1".to_string()];
+        assert_eq!(ids(m.downgrade_path(&cur, &["feat1".into()])), ["feat2"]);
+        assert_eq!(
+            m.after_stamp(&cur, &["feat1".into()]),
+            vec!["feat1", "main1"]
+        );
+        assert_eq!(m.downgrade_path(&cur, &[]).len(), 3);
     }
 
     #[test]

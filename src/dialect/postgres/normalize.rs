@@ -88,6 +88,8 @@ pub fn canonical_type(ty: &str) -> Result<String, String> {
             if other.is_empty() {
                 return Err("empty type".into());
             }
+            // A user type: each name part folded as PostgreSQL folds identifiers, quoted as format_type does.
+            let other = type_name(&name);
             format!(
                 "{other}{}",
                 typmod
@@ -98,6 +100,46 @@ pub fn canonical_type(ty: &str) -> Result<String, String> {
         }
     };
     Ok(format!("{canon}{}", "[]".repeat(dims)))
+}
+
+/// `Sales.Channel` → `sales.channel`; `"Sales".channel` → `"Sales".channel`; `public.mood` → `mood`.
+pub fn type_name(name: &str) -> String {
+    let mut parts: Vec<String> = vec![];
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut was_quoted = false;
+    for ch in name.trim().chars() {
+        match ch {
+            '"' => {
+                quoted = !quoted;
+                was_quoted = true;
+            }
+            '.' if !quoted => {
+                parts.push(if was_quoted {
+                    std::mem::take(&mut cur)
+                } else {
+                    std::mem::take(&mut cur).to_lowercase()
+                });
+                was_quoted = false;
+            }
+            c => cur.push(c),
+        }
+    }
+    parts.push(if was_quoted { cur } else { cur.to_lowercase() });
+    if parts.len() > 1 && (parts[0] == "public" || parts[0] == "pg_catalog") {
+        parts.remove(0);
+    }
+    parts
+        .iter()
+        .map(|p| {
+            if p == "char" {
+                "\"char\"".to_string()
+            } else {
+                crate::dialect::quote_ident(p)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// Names PostgreSQL itself defines (anything else must be an enum, domain or extension type).
@@ -517,6 +559,16 @@ fn canon(e: Expr) -> Expr {
         Expr::IsDistinctFrom(a, b) => Expr::IsDistinctFrom(wrap(*a), wrap(*b)),
         Expr::IsNotDistinctFrom(a, b) => Expr::IsNotDistinctFrom(wrap(*a), wrap(*b)),
         Expr::Identifier(i) => Expr::Identifier(ident(i)),
+        // `interval '1 day'` is stored as `'1 day'::interval`, whose cast the key drops.
+        Expr::Interval(iv) if iv.leading_field.is_none() && iv.last_field.is_none() => {
+            canon(*iv.value)
+        }
+        Expr::Value(v) => match v.value {
+            Value::SingleQuotedString(s) => {
+                Expr::Value(Value::SingleQuotedString(datetime_literal(&s)).into())
+            }
+            other => Expr::Value(other.into()),
+        },
         Expr::CompoundIdentifier(v) => {
             let mut v: Vec<Ident> = v.into_iter().map(ident).collect();
             if v.len() > 1 && v[0].value == "public" && v[0].quote_style.is_none() {
@@ -607,13 +659,48 @@ fn canon(e: Expr) -> Expr {
     }
 }
 
-fn in_list(expr: Box<Expr>, list: Vec<Expr>, negated: bool) -> Expr {
+fn in_list(expr: Box<Expr>, mut list: Vec<Expr>, negated: bool) -> Expr {
+    // PostgreSQL stores `x IN ('a')` as `x = 'a'` (and NOT IN as `<>`).
+    if list.len() == 1 {
+        let op = if negated {
+            BinaryOperator::NotEq
+        } else {
+            BinaryOperator::Eq
+        };
+        return Expr::BinaryOp {
+            left: expr,
+            op,
+            right: wrap(list.remove(0)),
+        };
+    }
     Expr::In {
         expr,
         target: InTarget::List(list),
         negated,
         global: false,
     }
+}
+
+/// `'2026-01-01 00:00:00+00'` → `'2026-01-01'`, `'2026-01-01 12:00:00'` → `'2026-01-01 12:00'`: date/time
+/// literals as PostgreSQL prints them (in UTC, autogen's session time zone) equal to how people write them.
+pub fn datetime_literal(v: &str) -> String {
+    let b = v.as_bytes();
+    let looks =
+        v.len() >= 10 && b[4] == b'-' && b[7] == b'-' && v[..4].chars().all(|c| c.is_ascii_digit());
+    if !looks {
+        return v.to_string();
+    }
+    let mut s = v.to_string();
+    if s.ends_with("+00") {
+        s.truncate(s.len() - 3);
+    }
+    if s.len() == 19 && s.ends_with(":00") {
+        s.truncate(16);
+    }
+    if s.ends_with(" 00:00") {
+        s.truncate(10);
+    }
+    s
 }
 
 fn is_empty_args(a: &FunctionArguments) -> bool {
@@ -669,6 +756,9 @@ mod tests {
             ("public.mood", "mood"),
             ("billing.mood", "billing.mood"),
             ("bool", "boolean"),
+            ("\"Priority\"", "\"Priority\""),
+            ("\"Sales\".channel[]", "\"Sales\".channel[]"),
+            ("Sales.Channel", "sales.channel"),
         ] {
             assert_eq!(canonical_type(a).unwrap(), b, "{a}");
         }
@@ -688,6 +778,10 @@ mod tests {
             ("name LIKE 'a%'", "((name)::text ~~ 'a%'::text)"),
             ("a > 0 AND b > 0 OR c", "(((a > 0) AND (b > 0)) OR c)"),
             ("\"Weird\" IS NOT NULL", "(\"Weird\" IS NOT NULL)"),
+            ("s IN ('a')", "((s)::text = 'a'::text)"),
+            ("w NOT IN ('x')", "((w)::text <> 'x'::text)"),
+            ("now() + interval '1 day'", "(now() + '1 day'::interval)"),
+            ("y > '2020-01-01'", "(y > '2020-01-01 00:00:00+00'::timestamp with time zone)"),
         ] {
             assert_eq!(expr_key(written), expr_key(deparsed), "{written} vs {deparsed}");
         }

@@ -217,13 +217,21 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
                 let Some((parts, pred)) = sql.as_deref().and_then(parse_index_sql) else {
                     continue;
                 };
+                let cols: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
                 let parts = parts
                     .iter()
                     .map(|p| {
                         let (expr, collation, _opclass, desc, _) =
                             crate::models::split_index_part(p);
+                        // A column key (any quoting, any case) is written as the column's own name, quoted
+                        // when SQL needs it, as the models loader writes it.
+                        let bare = unquote(&expr);
+                        let text = match cols.iter().find(|c| c.eq_ignore_ascii_case(&bare)) {
+                            Some(c) => crate::dialect::quote_ident(c),
+                            None => bare,
+                        };
                         IndexPart {
-                            expr: Expr::new(unquote(&expr)),
+                            expr: Expr::new(text),
                             collation,
                             opclass: None,
                             desc,
