@@ -40,6 +40,7 @@ struct Cli {
 
 #[derive(clap::Args, Debug)]
 struct MigrateArgs {
+    /// Where to go: head, heads, base, +N, -N, REV, REV+N, REV-N, LABEL@head.
     #[arg(allow_hyphen_values = true)]
     target: String,
     /// Print the SQL instead of connecting (TARGET may be FROM:TO).
@@ -63,13 +64,16 @@ enum Cmd {
     },
     /// Write a new revision file (with --autogenerate: the SQL that brings the database to the models).
     Revision {
+        /// What the revision does; also names the file.
         #[arg(short, long)]
         message: String,
+        /// Compare the database with the models and write the SQL between them.
         #[arg(long)]
         autogenerate: bool,
+        /// Use this id instead of 12 random hex digits (letters, digits, _).
         #[arg(long, value_name = "ID")]
         rev_id: Option<String>,
-        /// Parent revision (to start a branch).
+        /// Parent revision, label or LABEL@head (to start or extend a branch); `base` for a new root.
         #[arg(long, value_name = "REV")]
         head: Option<String>,
     },
@@ -79,6 +83,7 @@ enum Cmd {
     Downgrade(MigrateArgs),
     /// Show the database's current revision(s).
     Current {
+        /// Also name the database (password hidden).
         #[arg(short, long)]
         verbose: bool,
     },
@@ -90,22 +95,28 @@ enum Cmd {
     Show { rev: String },
     /// List revisions, newest first.
     History {
+        /// Only revisions from A to B (ids, labels or LABEL@head; empty A = base, empty B = heads).
         #[arg(short = 'r', long, value_name = "A:B")]
         range: Option<String>,
+        /// Also show path, creation time, statement counts and warnings.
         #[arg(short, long)]
         verbose: bool,
     },
     /// Set the version table to TARGET without running SQL.
     Stamp {
+        /// Revision (or head, heads, base, +N, -N) to record as current.
         #[arg(allow_hyphen_values = true)]
         target: String,
+        /// Empty the version table first (it may hold revisions that no longer exist).
         #[arg(long)]
         purge: bool,
     },
     /// Write a revision joining several heads.
     Merge {
+        /// What the merge is for; also names the file.
         #[arg(short, long)]
         message: String,
+        /// The revisions to join (default: all heads).
         revs: Vec<String>,
     },
     /// Exit 1 and list the differences when the database differs from the models.
@@ -114,6 +125,7 @@ enum Cmd {
     Diff,
     /// Write models.toml from the live database.
     Inspect {
+        /// Write here instead of standard output (atomically).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -129,6 +141,7 @@ enum Cmd {
         /// mermaid, dot or svg (svg needs Graphviz `dot`).
         #[arg(long, default_value = "mermaid")]
         format: String,
+        /// Write here instead of standard output (directories are created).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -427,7 +440,7 @@ fn revision(
     let map = ctx.map(d)?;
     let parent: Vec<String> = match &head {
         Some(h) if h == "base" => vec![],
-        Some(h) => vec![map.resolve(h)?],
+        Some(h) => target::resolve(&map, &[], h)?,
         None => target::single_head(&map)?,
     };
     let id = rev_id.unwrap_or_else(rfile::new_id);
@@ -589,15 +602,15 @@ fn history(
             let (a, b) = r
                 .split_once(':')
                 .ok_or_else(|| Error::Usage(format!("range `{r}`: expected A:B")))?;
-            let from = if a.is_empty() || a == "base" {
+            let from = if a.is_empty() {
                 vec![]
             } else {
-                vec![map.resolve(a)?]
+                target::resolve(&map, &[], a)?
             };
             let to = if b.is_empty() || b == "head" || b == "heads" {
                 heads.clone()
             } else {
-                vec![map.resolve(b)?]
+                target::resolve(&map, &[], b)?
             };
             let mut v = map.upgrade_path(&from, &to);
             // A:B includes A itself, as in Alembic.

@@ -381,10 +381,39 @@ impl Op {
             RenameIndex { table, from, to } => {
                 format!("table {table}: index {from} should be named {to}")
             }
-            RebuildTable { to, .. } => format!(
-                "table {} differs (rebuilt: SQLite cannot ALTER it in place)",
-                to.name
-            ),
+            RebuildTable { from, to } => {
+                let mut what: Vec<String> = vec![];
+                for c in &to.columns {
+                    match from.column(&c.name) {
+                        None => what.push(format!("column {} is missing", c.name)),
+                        Some(f) if !f.same_definition(c) => {
+                            what.push(format!("column {} differs", c.name))
+                        }
+                        _ => {}
+                    }
+                }
+                for c in &from.columns {
+                    if to.column(&c.name).is_none() {
+                        what.push(format!("column {} is not in the models", c.name));
+                    }
+                }
+                for (differs, part) in [
+                    (from.primary_key != to.primary_key, "primary key"),
+                    (from.uniques != to.uniques, "unique constraints"),
+                    (from.checks != to.checks, "checks"),
+                    (from.foreign_keys != to.foreign_keys, "foreign keys"),
+                    (from.indexes != to.indexes, "indexes"),
+                ] {
+                    if differs {
+                        what.push(format!("{part} differ"));
+                    }
+                }
+                format!(
+                    "table {}: {} (SQLite rebuilds the table)",
+                    to.name,
+                    what.join(", ")
+                )
+            }
         }
     }
 }

@@ -153,6 +153,8 @@ pub fn canonicalize<D: Dialect + ?Sized>(d: &D, s: &mut Schema) {
     namespaces.sort();
     namespaces.dedup();
     s.namespaces = namespaces;
+    // plpgsql comes with every PostgreSQL database: never created, dropped or compared.
+    s.extensions.retain(|e| e.name != "plpgsql");
     s.extensions.sort_by(|a, b| a.name.cmp(&b.name));
     for e in &mut s.extensions {
         if e.schema.as_deref() == Some(d.default_namespace()) {
