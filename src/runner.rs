@@ -223,16 +223,6 @@ impl Runner<'_> {
         dir: Direction,
         heads: &[String],
     ) -> Result<Vec<String>, RunError> {
-        self.step(map, rev, dir, heads)
-    }
-
-    fn step(
-        &mut self,
-        map: &RevisionMap,
-        rev: &Revision,
-        dir: Direction,
-        heads: &[String],
-    ) -> Result<Vec<String>, RunError> {
         let after = match dir {
             Direction::Up => map.after_upgrade(heads, rev),
             Direction::Down => map.after_downgrade(heads, rev),
@@ -363,7 +353,7 @@ impl Runner<'_> {
         self.check_dialect(&path)?;
         for rev in &path {
             let start = Instant::now();
-            heads = self.step(map, rev, dir, &heads)?;
+            heads = self.apply(map, rev, dir, &heads)?;
             let verb = if dir == Direction::Up {
                 "upgrade"
             } else {

@@ -168,14 +168,14 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
     lap("before tables");
     // Tables (ordinary and partitioned).
     let q = format!(
-        "SELECT c.oid, n.nspname::text, c.relname::text, ds.description, \
+        "SELECT c.oid, n.nspname::text, c.relname::text, \
+         (SELECT ds.description FROM pg_description ds WHERE ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0), \
          CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, c.relispartition, \
          pn.nspname::text, pc.relname::text, pg_get_expr(c.relpartbound, c.oid), \
          EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = c.oid) AND NOT c.relispartition \
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
          LEFT JOIN pg_inherits h ON h.inhrelid = c.oid AND c.relispartition \
          LEFT JOIN pg_class pc ON pc.oid = h.inhparent LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace \
-         LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0 \
          WHERE c.relkind IN ('r', 'p') AND {nsf} AND {}",
         not_ext("pg_class", "c.oid")
     );
