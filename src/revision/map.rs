@@ -11,6 +11,8 @@ pub struct RevisionMap {
     parents: Vec<Vec<usize>>,
     /// Children through down_revision only.
     children: Vec<Vec<usize>>,
+    /// Children through down_revision and depends_on (the inverse of `parents`).
+    all_children: Vec<Vec<usize>>,
     /// Position of each revision in a topological order (parents first).
     rank: Vec<usize>,
     sorted_ids: Vec<String>,
@@ -84,6 +86,7 @@ impl RevisionMap {
             index,
             parents,
             children,
+            all_children,
             rank,
             sorted_ids,
         })
@@ -191,12 +194,7 @@ impl RevisionMap {
 
     /// Indices of the revisions above `ids` (through down_revision and depends_on), excluding `ids`.
     fn descendants(&self, ids: &[String]) -> HashSet<usize> {
-        let mut all_children = vec![vec![]; self.revs.len()];
-        for (i, ps) in self.parents.iter().enumerate() {
-            for &p in ps {
-                all_children[p].push(i);
-            }
-        }
+        let all_children = &self.all_children;
         let mut seen = HashSet::new();
         let mut stack: Vec<usize> = ids
             .iter()
@@ -220,7 +218,7 @@ impl RevisionMap {
         let mut h: Vec<String> = heads
             .iter()
             .filter(|x| {
-                map_known(self, x)
+                self.index.contains_key(x.as_str())
                     && !target.iter().any(|t| {
                         self.is_down_ancestor(t, x) || self.is_down_ancestor(x, t) || *x == t
                     })
@@ -324,23 +322,22 @@ impl RevisionMap {
     }
 }
 
-fn map_known(m: &RevisionMap, id: &str) -> bool {
-    m.index.contains_key(id)
+/// A revision with empty sections, for the graph's and the targets' unit tests.
+#[cfg(test)]
+pub(crate) fn test_rev(id: &str, down: &[&str]) -> Revision {
+    Revision::new(
+        id,
+        down.iter().map(|x| x.to_string()).collect(),
+        "",
+        "postgresql",
+        format!("{id}.sql").into(),
+    )
 }
 
 #[cfg(test)]
 mod tests {
+    use super::test_rev as rev;
     use super::*;
-
-    pub fn rev(id: &str, down: &[&str]) -> Revision {
-        Revision::new(
-            id,
-            down.iter().map(|x| x.to_string()).collect(),
-            "",
-            "postgresql",
-            format!("{id}.sql").into(),
-        )
-    }
 
     fn ids(v: Vec<&Revision>) -> Vec<String> {
         v.into_iter().map(|r| r.id.clone()).collect()

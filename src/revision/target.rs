@@ -109,17 +109,7 @@ pub fn resolve(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::revision::Revision;
-
-    fn rev(id: &str, down: &[&str]) -> Revision {
-        Revision::new(
-            id,
-            down.iter().map(|x| x.to_string()).collect(),
-            "",
-            "postgresql",
-            format!("{id}.sql").into(),
-        )
-    }
+    use crate::revision::map::test_rev as rev;
 
     #[test]
     fn relative_and_named_targets() {
