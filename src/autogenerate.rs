@@ -4,14 +4,17 @@ use crate::dialect::Dialect;
 use crate::diff::diff;
 use crate::op::Op;
 use crate::order::order;
-use crate::schema::Schema;
+use crate::schema::{QName, Schema};
 
 pub struct Plan {
     pub ops: Vec<Op>,
     pub upgrade: Vec<String>,
     pub downgrade: Vec<String>,
-    /// What the upgrade destroys (drops, narrowing type changes).
+    /// What the upgrade destroys or may change (drops, narrowing type changes), or where it fails on
+    /// existing rows (a NOT NULL column without a default).
     pub warnings: Vec<String>,
+    /// Suggestions printed when the revision is generated (a drop and an add that look like a rename).
+    pub hints: Vec<String>,
 }
 
 impl Plan {
@@ -23,21 +26,101 @@ impl Plan {
 /// The ops from `current` to `desired` (both canonical), and their SQL both ways.
 /// Downgrade = render(inverse(op)) in reverse order: one renderer, no hand-written down path.
 pub fn plan(current: &Schema, desired: &Schema, d: &dyn Dialect) -> Plan {
-    let ops = order(
-        d.lower(diff(current, desired), current, desired),
-        d.fk_cycles_need_alter(),
-    );
+    let matched = d.match_names(current, desired);
+    let (current, desired) = match &matched {
+        Some((c, m)) => (c, m),
+        None => (current, desired),
+    };
+    let raw = diff(current, desired);
+    let hints = rename_hints(&raw);
+    let ops = order(d.lower(raw, current, desired), d.fk_cycles_need_alter());
+    render(ops, hints, d)
+}
+
+fn render(ops: Vec<Op>, hints: Vec<String>, d: &dyn Dialect) -> Plan {
     let upgrade = ops.iter().flat_map(|o| d.render(o)).collect();
     let downgrade = ops
         .iter()
         .rev()
         .flat_map(|o| d.render(&o.inverse()))
         .collect();
-    let warnings = ops.iter().filter_map(Op::destroys).collect();
+    let warnings = ops.iter().filter_map(|o| d.warning(o)).collect();
     Plan {
         ops,
         upgrade,
         downgrade,
         warnings,
+        hints,
     }
+}
+
+/// The plan as the revisions that must be committed one after the other: an enum value added and used
+/// in the same change (as a default, in a check …) cannot be used before the `ADD VALUE` is committed,
+/// so those `ADD VALUE`s become a revision of their own, ahead of the rest. Mostly one plan.
+pub fn plans(current: &Schema, desired: &Schema, d: &dyn Dialect) -> Vec<Plan> {
+    let p = plan(current, desired, d);
+    let (first, rest): (Vec<Op>, Vec<Op>) = p.ops.iter().cloned().partition(|op| {
+        let Op::AlterEnum { from, to, .. } = op else {
+            return false;
+        };
+        let added: Vec<&String> = to.iter().filter(|v| !from.contains(v)).collect();
+        let additive = from.iter().all(|v| to.contains(v));
+        additive
+            && added.iter().any(|v| {
+                let needle = d.literal(v);
+                p.ops
+                    .iter()
+                    .filter(|o| !matches!(o, Op::AlterEnum { .. }))
+                    .flat_map(|o| d.render(o))
+                    .any(|sql| sql.contains(&needle))
+            })
+    });
+    if first.is_empty() || rest.is_empty() {
+        return vec![p];
+    }
+    vec![render(first, vec![], d), render(rest, p.hints, d)]
+}
+
+/// A column dropped and another of the same type added in one table (or a table dropped and one with
+/// the same columns created) is often a rename that lost its `renamed_from`: say so, since the drop
+/// loses the data.
+fn rename_hints(ops: &[Op]) -> Vec<String> {
+    let mut hints = vec![];
+    for op in ops {
+        if let Op::DropColumn { table, column } = op {
+            for other in ops {
+                if let Op::AddColumn { table: t2, column: c2 } = other {
+                    if t2 == table && c2.ty == column.ty {
+                        hints.push(format!(
+                            "table {table}: column {} is dropped and {} (also {}) is added; if it is a rename, write `renamed_from = \"{}\"` on {} to keep the data",
+                            column.name, c2.name, c2.ty, column.name, c2.name
+                        ));
+                    }
+                }
+            }
+        }
+        if let Op::DropTable(t) = op {
+            let cols = |x: &crate::schema::Table| {
+                x.columns
+                    .iter()
+                    .map(|c| (c.name.clone(), c.ty.clone()))
+                    .collect::<Vec<_>>()
+            };
+            for other in ops {
+                if let Op::CreateTable(n) = other {
+                    if !n.columns.is_empty() && cols(n) == cols(t) {
+                        hints.push(format!(
+                            "table {} is dropped and {} (with the same columns) is created; if it is a rename, write `renamed_from = \"{}\"` under [tables.{}] to keep the rows",
+                            t.name, n.name, qname_key(&t.name), qname_key(&n.name)
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    hints
+}
+
+fn qname_key(q: &QName) -> String {
+    q.to_string()
 }

@@ -125,9 +125,12 @@ enum Cmd {
     Diff,
     /// Write models.toml from the live database.
     Inspect {
-        /// Write here instead of standard output (atomically).
+        /// Write here instead of standard output (atomically; an existing file needs --force).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Overwrite FILE if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Replay every revision up, down and up in a scratch database, comparing schemas; exit 1 on the first
     /// revision whose downgrade does not undo its upgrade.
@@ -206,6 +209,17 @@ impl Ctx {
             Err(_) => &dialect::postgres::Postgres,
         };
         self.map(d)
+    }
+
+    /// The dialect of an offline script: the URL's, else the one the revisions' headers name.
+    fn offline_dialect(&self, map: &RevisionMap) -> &'static dyn Dialect {
+        if let Ok(d) = self.dialect() {
+            return d;
+        }
+        map.history()
+            .iter()
+            .find_map(|r| dialect::by_name(&r.dialect))
+            .unwrap_or(&dialect::postgres::Postgres)
     }
 
     /// Loads the models on a second thread while this one introspects the database: the model file's
@@ -328,17 +342,25 @@ pub fn main(
             let d = ctx.dialect()?;
             let mut conn = ctx.connect()?;
             let (m, live) = ctx.models_and_live(d, conn.as_mut())?;
-            let p = plan(&live, &m.schema, d);
-            if p.is_empty() {
+            let ps = crate::autogenerate::plans(&live, &m.schema, d);
+            if ps.iter().all(|p| p.is_empty()) {
                 w(out, "-- No differences: the database matches the models.")?;
             }
-            for s in &p.upgrade {
-                w(out, format!("{s};"))?;
+            for (i, p) in ps.iter().enumerate() {
+                if ps.len() > 1 {
+                    w(out, format!("-- revision {} of {} (each commits before the next)", i + 1, ps.len()))?;
+                }
+                for s in &p.upgrade {
+                    w(out, crate::runner::terminated(s))?;
+                }
+                for h in &p.hints {
+                    let _ = writeln!(err, "hint: {}", rfile::comment_text(h));
+                }
             }
             Ok(0)
         }
         Cmd::Verify { scratch_url } => verify_cmd(&ctx, scratch_url.as_deref(), out),
-        Cmd::Inspect { output } => inspect(&ctx, output.as_deref(), out, err),
+        Cmd::Inspect { output, force } => inspect(&ctx, output.as_deref(), force, out, err),
         Cmd::Diagram { format, output } => {
             let d = ctx.dialect().unwrap_or(&dialect::postgres::Postgres);
             let m = ctx.models(d)?;
@@ -452,7 +474,9 @@ fn revision(
         }
         .into());
     }
-    let (mut up, mut down, mut warnings) = (vec![], vec![], vec![]);
+    // The plans to write: one revision, or (an enum value added and used at once) two, the first
+    // committing the new values.
+    let mut plans: Vec<crate::autogenerate::Plan> = vec![];
     if auto {
         let t0 = std::time::Instant::now();
         let trace = |what: &str| {
@@ -484,35 +508,56 @@ fn revision(
         let (m, live) = ctx.models_and_live(d, conn.as_mut())?;
         trace("models loaded while introspecting");
         print_unmanaged(out, &live.unmanaged)?;
-        let p = plan(&live, &m.schema, d);
+        plans = crate::autogenerate::plans(&live, &m.schema, d);
         trace("planned");
-        if p.is_empty() {
+        if plans.iter().all(|p| p.is_empty()) {
             w(
                 out,
                 "No changes detected: the database matches the models; no revision written.",
             )?;
             return Ok(0);
         }
-        up = p.upgrade;
-        down = p.downgrade;
-        warnings = p.warnings;
     }
-    let stmts = |v: Vec<String>| {
-        v.into_iter()
-            .map(|sql| Statement { sql, line: 0 })
+    let stmts = |v: &[String]| {
+        v.iter()
+            .map(|sql| Statement {
+                sql: sql.clone(),
+                line: 0,
+            })
             .collect()
     };
-    let path = ctx.paths.versions.join(revision_file_name(&id, message));
-    let mut rev = Revision::new(&id, parent, message, d.name(), path.clone());
-    rev.created = crate::runner::now_utc();
-    rev.warnings = warnings.clone();
-    rev.upgrade = stmts(up);
-    rev.downgrade = stmts(down);
     std::fs::create_dir_all(&ctx.paths.versions).map_err(|e| Error::io(&ctx.paths.versions, e))?;
-    rfile::write_atomic(&path, &rfile::render(&rev)).map_err(|e| Error::io(&path, e))?;
-    w(out, format!("Generated {}", path.display()))?;
-    for wn in &warnings {
-        let _ = writeln!(err, "warning: {wn}");
+    let n = plans.len().max(1);
+    let mut down_rev = parent;
+    for i in 0..n {
+        let last = i + 1 == n;
+        let (rid, msg) = if last {
+            (id.clone(), message.to_string())
+        } else {
+            (rfile::new_id(), format!("{message} (new enum values, committed first)"))
+        };
+        let path = ctx.paths.versions.join(revision_file_name(&rid, &msg));
+        let mut rev = Revision::new(&rid, down_rev.clone(), &msg, d.name(), path.clone());
+        rev.created = crate::runner::now_utc();
+        if let Some(p) = plans.get(i) {
+            rev.warnings = p.warnings.clone();
+            rev.upgrade = stmts(&p.upgrade);
+            rev.downgrade = stmts(&p.downgrade);
+        }
+        rfile::write_atomic(&path, &rfile::render(&rev)).map_err(|e| Error::io(&path, e))?;
+        w(out, format!("Generated {}", path.display()))?;
+        for wn in &rev.warnings {
+            let _ = writeln!(err, "warning: {}", rfile::comment_text(wn));
+        }
+        down_rev = vec![rid];
+    }
+    if n > 1 {
+        let _ = writeln!(err, "note: an enum value is added and used in this change; PostgreSQL cannot use a new value before its ALTER TYPE … ADD VALUE commits, so the new values are a revision of their own");
+    }
+    for p in &plans {
+        for h in &p.hints {
+            let _ = writeln!(err, "hint: {}", rfile::comment_text(h));
+        }
     }
     Ok(0)
 }
@@ -541,7 +586,8 @@ fn migrate(ctx: &Ctx, a: &MigrateArgs, dir: Direction, out: &mut dyn Write) -> R
             Direction::Up => map.upgrade_path(&from, &to),
             Direction::Down => map.downgrade_path(&from, &to),
         };
-        write!(out, "{}", offline_script(&map, &from, &path, dir))
+        let d = ctx.offline_dialect(&map);
+        write!(out, "{}", offline_script(d, &map, &from, &path, dir))
             .map_err(|e| Error::Usage(e.to_string()))?;
         return Ok(0);
     }
@@ -744,9 +790,16 @@ fn check(ctx: &Ctx, out: &mut dyn Write) -> Result<u8, Error> {
 fn inspect(
     ctx: &Ctx,
     output: Option<&Path>,
+    force: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<u8, Error> {
+    if let Some(p) = output.filter(|p| p.exists() && !force) {
+        return Err(Error::Usage(format!(
+            "{} already exists; inspect will not overwrite it\nhint: pass --force to replace it, or -o another file",
+            p.display()
+        )));
+    }
     let url = ctx.url()?;
     let d = dialect::for_url(&url)
         .ok_or_else(|| crate::dialect::conn::DbError::UnsupportedUrl(redact(&url)))?;

@@ -35,7 +35,8 @@ pub fn diff(current: &Schema, desired: &Schema) -> Vec<Op> {
         Op::DropDomain,
         |from, to| Op::AlterDomain { from, to },
     );
-    diff_sequences(current, desired, &mut ops);
+    let renamed = table_renames(current, desired);
+    let seq_renames = diff_sequences(current, desired, &renamed, &mut ops);
     for (sig, f) in &desired.functions {
         match current.functions.get(sig) {
             None => ops.push(Op::CreateFunction(f.clone())),
@@ -51,7 +52,7 @@ pub fn diff(current: &Schema, desired: &Schema) -> Vec<Op> {
             ops.push(Op::DropFunction(f.clone()));
         }
     }
-    diff_tables(current, desired, &mut ops);
+    diff_tables(current, desired, &renamed, &seq_renames, &mut ops);
     ops
 }
 
@@ -135,12 +136,66 @@ fn enum_usages(schema: &Schema, name: &QName) -> Vec<EnumUsage> {
     out
 }
 
-fn diff_sequences(current: &Schema, desired: &Schema, ops: &mut Vec<Op>) {
+/// Sequences; returns those renamed with their owning table or column (old → new name).
+fn diff_sequences(
+    current: &Schema,
+    desired: &Schema,
+    renamed: &BTreeMap<QName, QName>,
+    ops: &mut Vec<Op>,
+) -> Vec<(QName, QName)> {
     let unowned = |s: &Sequence| Sequence {
         owned_by: None,
         ..s.clone()
     };
+    // A sequence owned by a column of a renamed table (or a renamed column) that the models own under
+    // the new name is the same sequence renamed: recreating it would restart the ids at 1.
+    let follows = |c: &Sequence, d: &Sequence| -> bool {
+        let (Some((ct, cc)), Some((dt, dc))) = (&c.owned_by, &d.owned_by) else {
+            return false;
+        };
+        let same_table = renamed.get(ct) == Some(dt) || ct == dt;
+        let same_column = cc == dc
+            || desired
+                .tables
+                .get(dt)
+                .and_then(|t| t.column(dc))
+                .is_some_and(|col| col.renamed_from.as_deref() == Some(cc.as_str()));
+        same_table && same_column && (ct != dt || cc != dc)
+    };
+    let mut seq_renames: Vec<(QName, QName)> = vec![];
     for (name, d) in &desired.sequences {
+        if current.sequences.contains_key(name) {
+            continue;
+        }
+        let from = current.sequences.values().find(|c| {
+            !desired.sequences.contains_key(&c.name)
+                && !seq_renames.iter().any(|(o, _)| *o == c.name)
+                && follows(c, d)
+        });
+        if let Some(c) = from {
+            ops.push(Op::RenameSequence {
+                from: c.name.clone(),
+                to: name.clone(),
+            });
+            let before = Sequence {
+                name: name.clone(),
+                ..unowned(c)
+            };
+            if before != unowned(d) {
+                ops.push(Op::AlterSequence {
+                    from: before,
+                    to: unowned(d),
+                });
+            }
+            seq_renames.push((c.name.clone(), name.clone()));
+        }
+    }
+    let renamed_to = |n: &QName| seq_renames.iter().any(|(_, t)| t == n);
+    let renamed_from = |n: &QName| seq_renames.iter().any(|(o, _)| o == n);
+    for (name, d) in &desired.sequences {
+        if renamed_to(name) {
+            continue;
+        }
         match current.sequences.get(name) {
             None => {
                 ops.push(Op::CreateSequence(unowned(d)));
@@ -170,7 +225,7 @@ fn diff_sequences(current: &Schema, desired: &Schema, ops: &mut Vec<Op>) {
         }
     }
     for (name, c) in &current.sequences {
-        if !desired.sequences.contains_key(name) {
+        if !desired.sequences.contains_key(name) && !renamed_from(name) {
             if c.owned_by.is_some() {
                 ops.push(Op::SetSequenceOwner {
                     seq: name.clone(),
@@ -181,11 +236,12 @@ fn diff_sequences(current: &Schema, desired: &Schema, ops: &mut Vec<Op>) {
             ops.push(Op::DropSequence(unowned(c)));
         }
     }
+    seq_renames
 }
 
-fn diff_tables(current: &Schema, desired: &Schema, ops: &mut Vec<Op>) {
-    // Renames first: a desired table whose `renamed_from` exists (and whose own name does not).
-    let mut renamed: BTreeMap<QName, QName> = BTreeMap::new(); // old -> new
+/// Table renames (old → new): a desired table whose `renamed_from` exists and whose own name does not.
+fn table_renames(current: &Schema, desired: &Schema) -> BTreeMap<QName, QName> {
+    let mut renamed = BTreeMap::new();
     for (name, d) in &desired.tables {
         if let Some(old) = &d.renamed_from {
             if !current.tables.contains_key(name) && current.tables.contains_key(old) {
@@ -193,6 +249,16 @@ fn diff_tables(current: &Schema, desired: &Schema, ops: &mut Vec<Op>) {
             }
         }
     }
+    renamed
+}
+
+fn diff_tables(
+    current: &Schema,
+    desired: &Schema,
+    renamed: &BTreeMap<QName, QName>,
+    seq_renames: &[(QName, QName)],
+    ops: &mut Vec<Op>,
+) {
     for (name, d) in &desired.tables {
         let old = renamed
             .iter()
@@ -225,7 +291,7 @@ fn diff_tables(current: &Schema, desired: &Schema, ops: &mut Vec<Op>) {
                         ..d.clone()
                     }));
                 } else {
-                    diff_table(old.as_ref().unwrap_or(name), &c, d, ops);
+                    diff_table(old.as_ref().unwrap_or(name), &c, d, seq_renames, ops);
                 }
             }
         }
@@ -238,8 +304,16 @@ fn diff_tables(current: &Schema, desired: &Schema, ops: &mut Vec<Op>) {
 }
 
 /// `old`: the table's name before this revision (drops run before renames, so they use it).
-fn diff_table(old: &QName, cur: &Table, des: &Table, ops: &mut Vec<Op>) {
+/// `seq_renames`: sequences renamed with their table, whose `nextval` defaults follow them.
+fn diff_table(
+    old: &QName,
+    cur: &Table,
+    des: &Table,
+    seq_renames: &[(QName, QName)],
+    ops: &mut Vec<Op>,
+) {
     let t = &des.name;
+    let table_renamed = old != t;
     // Columns, with renames.
     let mut matched: BTreeSet<&str> = BTreeSet::new();
     for d in &des.columns {
@@ -271,11 +345,34 @@ fn diff_table(old: &QName, cur: &Table, des: &Table, ops: &mut Vec<Op>) {
                 column: d,
             }),
             Some(c) => {
+                let column_renamed = cur.column(&d.name).is_none();
                 matched.insert(cur.column(&c.name).map(|x| x.name.as_str()).unwrap_or(""));
-                let c = Column {
+                let mut c = Column {
                     renamed_from: None,
                     ..c
                 };
+                // A serial's sequence renamed with its table: PostgreSQL's default follows it.
+                if let (Some(cd), Some(dd)) = (&c.default, &d.default) {
+                    if cd != dd
+                        && seq_renames
+                            .iter()
+                            .any(|(o, n)| cd.key.replace(&o.name, &n.name) == dd.key)
+                    {
+                        c.default = d.default.clone();
+                    }
+                }
+                // An identity's sequence is renamed with its table (or column) so ids continue and the
+                // database matches one built from the models.
+                if let (Some(ci), Some(di)) = (&c.identity, &d.identity) {
+                    if let (Some(cs), Some(ds)) = (&ci.sequence, &di.sequence) {
+                        if cs != ds && (table_renamed || column_renamed) {
+                            ops.push(Op::RenameSequence {
+                                from: cs.clone(),
+                                to: ds.clone(),
+                            });
+                        }
+                    }
+                }
                 if c.generated != d.generated {
                     ops.push(Op::DropColumn {
                         table: t.clone(),

@@ -41,6 +41,11 @@ pub enum Op {
         from: Option<(QName, String)>,
         to: Option<(QName, String)>,
     },
+    /// A sequence renamed with the table or column that owns it (its values are kept).
+    RenameSequence {
+        from: QName,
+        to: QName,
+    },
     CreateTable(Table),
     DropTable(Table),
     RenameTable {
@@ -182,6 +187,7 @@ impl Op {
                 from: to,
                 to: from,
             },
+            RenameSequence { from, to } => RenameSequence { from: to, to: from },
             CreateTable(t) => DropTable(t),
             DropTable(t) => CreateTable(t),
             RenameTable { from, to } => RenameTable { from: to, to: from },
@@ -228,12 +234,25 @@ impl Op {
         }
     }
 
-    /// A description of the data this op destroys, for the `-- warning:` header; `None` if it keeps data.
-    pub fn destroys(&self) -> Option<String> {
+    /// The `-- warning:` header line for this op: the data it destroys, or a step that fails on existing
+    /// rows; `None` if it keeps every row as it is. Dialects add what they know of type changes.
+    pub fn warning(&self) -> Option<String> {
         use Op::*;
         match self {
             DropTable(t) => Some(format!("drops table {}", t.name)),
             DropColumn { table, column } => Some(format!("drops column {table}.{}", column.name)),
+            AddColumn { table, column }
+                if !column.nullable
+                    && column.default.is_none()
+                    && column.identity.is_none()
+                    && column.generated.is_none() =>
+            {
+                Some(format!(
+                    "adds NOT NULL column {table}.{} without a default: the upgrade fails if {table} has rows \
+                     (give it a default, make it nullable = true, or backfill it in this revision before SET NOT NULL)",
+                    column.name
+                ))
+            }
             AlterColumn { table, from, to } if from.ty != to.ty => Some(format!(
                 "changes type of {table}.{} from {} to {}",
                 to.name, from.ty, to.ty
@@ -249,13 +268,38 @@ impl Op {
                     .filter(|c| to.column(&c.name).is_none())
                     .map(|c| c.name.as_str())
                     .collect();
-                (!gone.is_empty()).then(|| {
-                    format!(
+                let unfilled: Vec<&str> = to
+                    .columns
+                    .iter()
+                    .filter(|c| {
+                        from.column(&c.name).is_none()
+                            && !c.nullable
+                            && c.default.is_none()
+                            && c.generated.is_none()
+                            && !to
+                                .primary_key
+                                .as_ref()
+                                .is_some_and(|p| p.columns == [c.name.clone()])
+                    })
+                    .map(|c| c.name.as_str())
+                    .collect();
+                let mut parts = vec![];
+                if !gone.is_empty() {
+                    parts.push(format!(
                         "rebuilds table {} without column(s) {}",
                         to.name,
                         gone.join(", ")
-                    )
-                })
+                    ));
+                }
+                if !unfilled.is_empty() {
+                    parts.push(format!(
+                        "adds NOT NULL column(s) {} to {} without a default: the upgrade fails if it has rows \
+                         (give them a default, make them nullable = true, or backfill them in this revision)",
+                        unfilled.join(", "),
+                        to.name
+                    ));
+                }
+                (!parts.is_empty()).then(|| parts.join("; "))
             }
             _ => None,
         }
@@ -291,6 +335,7 @@ impl Op {
                 Some((t, c)) => format!("sequence {seq} should be owned by {t}.{c}"),
                 None => format!("sequence {seq} should not be owned by a column"),
             },
+            RenameSequence { from, to } => format!("sequence {from} should be renamed to {to}"),
             CreateTable(t) => format!("table {} is missing", t.name),
             DropTable(t) => format!("table {} is not in the models", t.name),
             RenameTable { from, to } => format!("table {from} should be renamed to {to}"),

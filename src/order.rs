@@ -24,7 +24,7 @@ fn phase(op: &Op) -> u32 {
         DropIndex { .. } => 32,
         DropCheck { .. } | DropUnique { .. } | DropOther { .. } => 33,
         DropPrimaryKey { .. } => 34,
-        RenameTable { .. } => 35,
+        RenameTable { .. } | RenameSequence { .. } => 35,
         RenameColumn { .. } => 36,
         RenameConstraint { .. } | RenameIndex { .. } => 37,
         DropTable(_) => 40,

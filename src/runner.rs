@@ -10,22 +10,26 @@ use crate::revision::{Revision, RevisionError, RevisionMap};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error("revision {id} failed at {path}:{line}: {msg}\nstatement: {stmt}\nthe database is still at the revision before {id} (its transaction was rolled back)")]
+    #[error("{direction} of revision {id} failed at {path}:{line}: {msg}\nstatement: {stmt}\n{}", rolled_back(direction, id))]
     StatementFailed {
         id: String,
         path: String,
         line: usize,
         stmt: String,
         msg: String,
+        direction: &'static str,
     },
-    #[error("revision {id} failed at {path}:{line}: {msg}\nstatement: {stmt}\nrevision {id} is not transactional and is HALF-APPLIED: the statements before line {line} ran and are recorded in autogen_progress\nhint: fix the cause and run the same command again to resume at line {line}, or repair by hand and `autogen stamp` the right revision")]
+    #[error("{direction} of revision {id} failed at {path}:{line}: {msg}\nstatement: {stmt}\nrevision {id} is not transactional and is HALF-APPLIED: the statements before line {line} ran and are recorded in autogen_progress\nhint: fix the cause and run the same command again to resume at line {line}, or repair by hand and `autogen stamp` the right revision")]
     HalfApplied {
         id: String,
         path: String,
         line: usize,
         stmt: String,
         msg: String,
+        direction: &'static str,
     },
+    #[error("revision {id} ({path}) leaves rows that break a foreign key:\n{rows}\nits transaction was rolled back\nhint: fix or delete those rows (PRAGMA foreign_key_check lists them), or change the revision, then run it again")]
+    Violations { id: String, path: String, rows: String },
     #[error("{path}: revision {id} was edited after it was applied (history has checksum {recorded}, the file now has {found})\nhint: restore the file (history must not drift), or pass --allow-edited if the edit is harmless")]
     EditedRevision {
         id: String,
@@ -41,6 +45,15 @@ pub enum RunError {
     Revision(#[from] RevisionError),
     #[error("cannot write output: {0}")]
     Output(String),
+}
+
+/// Where a failed, rolled-back revision leaves the database, in the words of its direction.
+fn rolled_back(direction: &str, id: &str) -> String {
+    if direction == "upgrade" {
+        format!("its transaction was rolled back: the database is still below {id}, where it was before the upgrade")
+    } else {
+        format!("its transaction was rolled back: the database is still at {id}, where it was before the downgrade")
+    }
 }
 
 pub const VERSION_DDL: &str =
@@ -100,6 +113,15 @@ fn dir_name(dir: Direction) -> &'static str {
     } else {
         "downgrade"
     }
+}
+
+/// The progress upsert: one statement, so no moment exists without a progress row.
+fn progress_sql(rev: &Revision, dir: Direction, done: usize) -> String {
+    let (id, d) = (quote_literal(&rev.id), quote_literal(dir_name(dir)));
+    format!(
+        "INSERT INTO autogen_progress (revision, direction, statements_done) VALUES ({id}, {d}, {done}) \
+         ON CONFLICT (revision, direction) DO UPDATE SET statements_done = excluded.statements_done"
+    )
 }
 
 fn history_insert(rev: &Revision, dir: Direction, ms: u128) -> String {
@@ -182,7 +204,6 @@ impl Runner<'_> {
         Ok(())
     }
 
-    /// Runs one revision in one direction, with its version update, in one transaction.
     /// How many statements of `rev` (in `dir`) ran before a failure, for a non-transactional revision.
     fn progress(&mut self, rev: &Revision, dir: Direction) -> Result<usize, RunError> {
         let rows = self.conn.query(&format!(
@@ -197,25 +218,56 @@ impl Runner<'_> {
             .unwrap_or(0))
     }
 
+    /// Records that `done` statements ran.
     fn record_progress(
         &mut self,
         rev: &Revision,
         dir: Direction,
         done: usize,
-    ) -> Result<(), RunError> {
-        let (id, d) = (quote_literal(&rev.id), quote_literal(dir_name(dir)));
-        self.conn.execute(&format!(
-            "DELETE FROM autogen_progress WHERE revision = {id} AND direction = {d}"
-        ))?;
-        if done > 0 {
-            self.conn.execute(&format!(
-                "INSERT INTO autogen_progress (revision, direction, statements_done) VALUES ({id}, {d}, {done})"
-            ))?;
+    ) -> Result<(), DbError> {
+        self.conn.execute(&progress_sql(rev, dir, done))
+    }
+
+    /// Runs `sql` inside the open transaction; on failure rolls it back.
+    fn in_tx(&mut self, sql: &str) -> Result<(), DbError> {
+        self.conn.execute(sql).inspect_err(|_| {
+            let _ = self.conn.rollback();
+        })
+    }
+
+    /// Fails (rolling back) when the revision left rows breaking a constraint the database does not
+    /// enforce while migrating (SQLite's foreign keys): only rows that were fine before it count.
+    fn check_violations(&mut self, rev: &Revision, before: &[String]) -> Result<(), RunError> {
+        let after = self.conn.violations().inspect_err(|_| {
+            let _ = self.conn.rollback();
+        })?;
+        let new: Vec<&String> = after.iter().filter(|v| !before.contains(v)).collect();
+        if new.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        let _ = self.conn.rollback();
+        let shown: Vec<String> = new.iter().take(5).map(|v| format!("  {v}")).collect();
+        Err(RunError::Violations {
+            id: rev.id.clone(),
+            path: rev.path.display().to_string(),
+            rows: format!(
+                "{}{}",
+                shown.join("\n"),
+                if new.len() > 5 {
+                    format!("\n  … and {} more", new.len() - 5)
+                } else {
+                    String::new()
+                }
+            ),
+        })
     }
 
     /// Applies one revision in one direction and moves the version table, returning the new heads.
+    /// A transactional revision runs with its bookkeeping in one transaction. A non-transactional one
+    /// runs each statement in a transaction of its own together with its progress row (a statement
+    /// that cannot run in a transaction runs alone, then its progress is recorded), and closes with one
+    /// transaction for the progress, version and history rows: killed at any point, a rerun resumes
+    /// after the last statement recorded.
     pub fn apply(
         &mut self,
         map: &RevisionMap,
@@ -233,63 +285,78 @@ impl Runner<'_> {
             &rev.downgrade
         };
         let start = Instant::now();
-        // A non-transactional revision that failed part-way resumes after its last completed statement.
-        let skip = if rev.transactional {
-            0
-        } else {
-            self.progress(rev, dir)?
-        };
-        if rev.transactional {
-            self.conn.begin()?;
-        }
-        for (i, s) in stmts.iter().enumerate().skip(skip) {
-            let result = self.conn.execute(&s.sql);
-            if result.is_ok() && !rev.transactional {
-                self.record_progress(rev, dir, i + 1)?;
-            }
-            if let Err(e) = result {
-                let (id, path, line, stmt, msg) = (
-                    rev.id.clone(),
-                    rev.path.display().to_string(),
-                    s.line,
-                    s.sql.clone(),
-                    e.to_string(),
-                );
-                if rev.transactional {
-                    let _ = self.conn.rollback();
-                    return Err(RunError::StatementFailed {
-                        id,
-                        path,
-                        line,
-                        stmt,
-                        msg,
-                    });
-                }
-                return Err(RunError::HalfApplied {
+        let failed = |s: &Statement, e: DbError, half: bool| {
+            let (id, path, line, stmt, msg) = (
+                rev.id.clone(),
+                rev.path.display().to_string(),
+                s.line,
+                s.sql.clone(),
+                e.to_string(),
+            );
+            if half {
+                RunError::HalfApplied {
                     id,
                     path,
                     line,
                     stmt,
                     msg,
-                });
+                    direction: dir_name(dir),
+                }
+            } else {
+                RunError::StatementFailed {
+                    id,
+                    path,
+                    line,
+                    stmt,
+                    msg,
+                    direction: dir_name(dir),
+                }
             }
-        }
-        if !rev.transactional {
-            self.record_progress(rev, dir, 0)?;
+        };
+        if rev.transactional {
+            self.conn.begin()?;
+            let before = self.conn.violations().inspect_err(|_| {
+                let _ = self.conn.rollback();
+            })?;
+            for s in stmts {
+                self.in_tx(&s.sql).map_err(|e| failed(s, e, false))?;
+            }
+            self.check_violations(rev, &before)?;
+        } else {
+            let skip = self.progress(rev, dir)?;
+            for (i, s) in stmts.iter().enumerate().skip(skip) {
+                self.conn.begin()?;
+                match self.conn.execute(&s.sql) {
+                    Ok(()) => {
+                        self.in_tx(&progress_sql(rev, dir, i + 1))?;
+                        self.conn.commit()?;
+                    }
+                    Err(DbError::NotInTransaction(_)) => {
+                        self.conn.rollback()?;
+                        self.conn
+                            .execute(&s.sql)
+                            .map_err(|e| failed(s, e, i > 0))?;
+                        self.record_progress(rev, dir, i + 1)?;
+                    }
+                    Err(e) => {
+                        let _ = self.conn.rollback();
+                        return Err(failed(s, e, i > 0));
+                    }
+                }
+            }
+            self.conn.begin()?;
+            self.in_tx(&format!(
+                "DELETE FROM autogen_progress WHERE revision = {} AND direction = {}",
+                quote_literal(&rev.id),
+                quote_literal(dir_name(dir))
+            ))?;
         }
         let mut book = version_updates(heads, &after);
         book.push(history_insert(rev, dir, start.elapsed().as_millis()));
         for sql in &book {
-            if let Err(e) = self.conn.execute(sql) {
-                if rev.transactional {
-                    let _ = self.conn.rollback();
-                }
-                return Err(e.into());
-            }
+            self.in_tx(sql)?;
         }
-        if rev.transactional {
-            self.conn.commit()?;
-        }
+        self.conn.commit()?;
         Ok(after)
     }
 
@@ -440,21 +507,27 @@ impl Runner<'_> {
     }
 }
 
+pub use crate::revision::file::terminated;
+
 /// The script `upgrade --sql` / `downgrade --sql` prints: what the runner would run, without connecting.
+/// It starts with the session settings the SQL relies on (`standard_conforming_strings` …) and lets the
+/// dialect wrap each revision (SQLite: foreign keys off around rebuilds, checked before COMMIT).
 pub fn offline_script(
+    d: &dyn crate::dialect::Dialect,
     map: &RevisionMap,
     from: &[String],
     path: &[&Revision],
     dir: Direction,
 ) -> String {
-    let mut out = format!(
-        "-- autogen offline script ({})\n{VERSION_DDL};\n{HISTORY_DDL};\n\n",
-        if dir == Direction::Up {
-            "upgrade"
-        } else {
-            "downgrade"
-        }
-    );
+    let mut out = format!("-- autogen offline script ({})\n", dir_name(dir));
+    for line in d.script_notes() {
+        out.push_str(&format!("-- {}\n", crate::revision::file::comment_text(&line)));
+    }
+    for s in d.script_preamble() {
+        out.push_str(&terminated(&s));
+        out.push('\n');
+    }
+    out.push_str(&format!("{VERSION_DDL};\n{HISTORY_DDL};\n\n"));
     let mut heads = from.to_vec();
     for rev in path {
         let after = match dir {
@@ -463,24 +536,28 @@ pub fn offline_script(
         };
         out.push_str(&format!(
             "-- {} {} ({})\n",
-            if dir == Direction::Up {
-                "upgrade"
-            } else {
-                "downgrade"
-            },
+            dir_name(dir),
             rev.id,
-            rev.message
+            crate::revision::file::comment_text(&rev.message)
         ));
+        let (before, after_rev) = d.script_around_revision();
+        for s in &before {
+            out.push_str(&terminated(s));
+            out.push('\n');
+        }
         if rev.transactional {
             out.push_str("BEGIN;\n");
         }
-        for s in if dir == Direction::Up {
+        let stmts = if dir == Direction::Up {
             &rev.upgrade
         } else {
             &rev.downgrade
-        } {
-            out.push_str(&s.sql);
-            out.push_str(";\n");
+        };
+        for s in stmts {
+            for x in d.script_statement(&s.sql) {
+                out.push_str(&terminated(&x));
+                out.push('\n');
+            }
         }
         for v in version_updates(&heads, &after) {
             out.push_str(&v);
@@ -490,6 +567,10 @@ pub fn offline_script(
         out.push_str(";\n");
         if rev.transactional {
             out.push_str("COMMIT;\n");
+        }
+        for s in &after_rev {
+            out.push_str(&terminated(s));
+            out.push('\n');
         }
         out.push('\n');
         heads = after;

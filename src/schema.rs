@@ -143,10 +143,29 @@ pub struct Sequence {
     pub comment: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Eq)]
 pub struct Identity {
     pub always: bool,
     pub options: SeqOptions,
+    /// The identity's own sequence, as the database named it (the models get the default name). Not
+    /// compared: used to rename it with its table, so a renamed table's ids continue.
+    pub sequence: Option<QName>,
+}
+
+impl Identity {
+    pub fn new(always: bool, options: SeqOptions) -> Identity {
+        Identity {
+            always,
+            options,
+            sequence: None,
+        }
+    }
+}
+
+impl PartialEq for Identity {
+    fn eq(&self, o: &Identity) -> bool {
+        self.always == o.always && self.options == o.options
+    }
 }
 
 #[derive(Clone, Debug, Eq)]

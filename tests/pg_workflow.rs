@@ -294,7 +294,7 @@ fn unmanaged_objects_are_listed_and_never_dropped() {
     db.exec("CREATE TABLE t (id int PRIMARY KEY); CREATE VIEW v AS SELECT id FROM t; CREATE FUNCTION tg() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$; CREATE TRIGGER trg BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION tg();");
     let p = project(&models(&db, ""));
     let d = p.path();
-    let out = run(d, &["inspect", "-o", "models.toml"], 0);
+    let out = run(d, &["inspect", "-o", "models.toml", "--force"], 0);
     assert!(
         out.contains("not managed (left alone): view public.v")
             && out.contains("trigger trg on public.t"),

@@ -177,6 +177,15 @@ fn canonical_table<D: Dialect + ?Sized>(d: &D, t: &mut Table) {
         }
         if let Some(i) = &mut c.identity {
             canonical_seq_options(&mut i.options, &c.ty);
+            match &mut i.sequence {
+                Some(q) => qn(d, q),
+                None => {
+                    i.sequence = Some(QName {
+                        schema: t.name.schema.clone(),
+                        name: d.default_name(&tname, std::slice::from_ref(&c.name), "seq"),
+                    })
+                }
+            }
         }
         c.comment = c.comment.take().filter(|x| !x.is_empty());
     }

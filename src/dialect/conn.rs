@@ -11,6 +11,9 @@ pub enum DbError {
     Connect { url: String, reason: String },
     #[error("{0}")]
     Sql(String),
+    /// The statement cannot run inside a transaction block (`CREATE INDEX CONCURRENTLY`, `VACUUM` …).
+    #[error("{0}")]
+    NotInTransaction(String),
     #[error("unsupported database URL `{0}`\nhint: use postgres://USER@HOST:PORT/DB, sqlite:PATH or sqlite::memory:")]
     UnsupportedUrl(String),
     #[error("timed out after {secs}s waiting for the migration lock{holder}\nhint: another autogen is migrating this database; wait for it or raise --lock-timeout")]
@@ -43,6 +46,11 @@ pub trait Connection {
     /// Undoes it.
     fn rollback(&mut self) -> Result<(), DbError> {
         self.execute("ROLLBACK")
+    }
+    /// Rows that break a constraint the database does not enforce while migrating (SQLite's foreign
+    /// keys, off during table rebuilds), one description each. Default: none (the server enforces).
+    fn violations(&mut self) -> Result<Vec<String>, DbError> {
+        Ok(vec![])
     }
 }
 

@@ -41,6 +41,12 @@ pub trait Dialect: Sync {
         ops
     }
 
+    /// `(current, desired)` with the names the database treats as equal made to match (SQLite: names
+    /// differing only in case are one object, renamed); `None` when there is nothing to match.
+    fn match_names(&self, _current: &Schema, _desired: &Schema) -> Option<(Schema, Schema)> {
+        None
+    }
+
     /// Whether the database keeps constraint names (then constraints compare as sets sorted by name;
     /// otherwise their declaration order is kept, as SQLite's pragmas report it).
     fn keeps_constraint_names(&self) -> bool {
@@ -50,6 +56,43 @@ pub trait Dialect: Sync {
     /// Whether FK cycles must be broken with `ALTER TABLE … ADD CONSTRAINT` after the tables exist.
     fn fk_cycles_need_alter(&self) -> bool {
         true
+    }
+
+    /// A string literal that means the same under every session setting of the server.
+    fn literal(&self, s: &str) -> String {
+        quote_literal(s)
+    }
+
+    /// The longest identifier the database keeps, in bytes (`None`: no limit).
+    fn max_identifier_len(&self) -> Option<usize> {
+        None
+    }
+
+    /// Statements an offline (`--sql`) script starts with: the session settings the rendered SQL
+    /// relies on, so the script means the same whatever the server's defaults are.
+    fn script_preamble(&self) -> Vec<String> {
+        vec![]
+    }
+
+    /// Comment lines at the top of an offline script (how to run it).
+    fn script_notes(&self) -> Vec<String> {
+        vec![]
+    }
+
+    /// Statements an offline script runs before and after each revision (outside its transaction).
+    fn script_around_revision(&self) -> (Vec<String>, Vec<String>) {
+        (vec![], vec![])
+    }
+
+    /// A revision statement as an offline script runs it (where the runner does more than send it).
+    fn script_statement(&self, sql: &str) -> Vec<String> {
+        vec![sql.to_string()]
+    }
+
+    /// The `-- warning:` line for an op: data it destroys or may change, or a step that fails on
+    /// existing rows. Default: what the op itself knows (`Op::warning`).
+    fn warning(&self, op: &Op) -> Option<String> {
+        op.warning()
     }
 
     /// Brings a schema (from models or from introspection) to canonical form, in place.

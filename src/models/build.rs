@@ -438,9 +438,10 @@ fn build_table(
                     name: seq,
                 };
                 let mut col = Column::new(&cname, int);
+                // The sequence as PostgreSQL prints a regclass: each part quoted where it needs it.
                 col.default = Some(Expr::new(format!(
-                    "nextval('{}'::regclass)",
-                    seq_q.to_string().replace('\'', "''")
+                    "nextval({}::regclass)",
+                    ctx.dialect.literal(&crate::dialect::qname_sql(&seq_q))
                 )));
                 s.sequences.insert(
                     seq_q.clone(),
@@ -480,19 +481,10 @@ fn build_table(
             };
             let ident = match idt.get_ref() {
                 IdentityDef::Flag(false) => None,
-                IdentityDef::Flag(true) => Some(Identity {
-                    always: false,
-                    options: SeqOptions::default(),
-                }),
+                IdentityDef::Flag(true) => Some(Identity::new(false, SeqOptions::default())),
                 IdentityDef::Kind(k) => match k.to_ascii_lowercase().as_str() {
-                    "always" => Some(Identity {
-                        always: true,
-                        options: SeqOptions::default(),
-                    }),
-                    "by default" | "by_default" => Some(Identity {
-                        always: false,
-                        options: SeqOptions::default(),
-                    }),
+                    "always" => Some(Identity::new(true, SeqOptions::default())),
+                    "by default" | "by_default" => Some(Identity::new(false, SeqOptions::default())),
                     _ => return Err(bad(&format!("unknown identity kind `{k}`"))),
                 },
                 IdentityDef::Options {
@@ -503,9 +495,9 @@ fn build_table(
                     max,
                     cache,
                     cycle,
-                } => Some(Identity {
-                    always: always.unwrap_or(false),
-                    options: SeqOptions {
+                } => Some(Identity::new(
+                    always.unwrap_or(false),
+                    SeqOptions {
                         start: *start,
                         increment: *increment,
                         min: *min,
@@ -513,7 +505,7 @@ fn build_table(
                         cache: *cache,
                         cycle: cycle.unwrap_or(false),
                     },
-                }),
+                )),
             };
             if ident.is_some() && ctx.dialect.name() != "postgresql" {
                 return Err(bad("identity columns are PostgreSQL; in SQLite use `integer` with primary_key = true (and autoincrement = true)"));

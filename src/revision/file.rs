@@ -150,7 +150,7 @@ pub fn parse(
                 seen_rev = true;
             }
             "down_revision" => rev.down = list(v),
-            "message" => rev.message = v.to_string(),
+            "message" => rev.message = unescape_comment(v),
             "created" => rev.created = v.to_string(),
             "dialect" => rev.dialect = v.to_string(),
             "transactional" => {
@@ -167,7 +167,7 @@ pub fn parse(
             }
             "depends_on" => rev.depends_on = list(v),
             "branch_labels" => rev.branch_labels = list(v),
-            "warning" => rev.warnings.push(v.to_string()),
+            "warning" => rev.warnings.push(unescape_comment(v)),
             _ => unreachable!(),
         }
     }
@@ -209,22 +209,30 @@ pub fn split(
             line: first_line + e.location.line.saturating_sub(1) as usize,
             msg: e.message.clone(),
         })?;
+    // Token locations only move forward: a cursor turns (line, column) into a byte offset in linear
+    // time, however long a line is (a 160,000-statement one-liner loads in milliseconds).
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(sql.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
-    let offset = |l: u64, c: u64| -> usize {
-        let ls = line_starts
-            .get(l.saturating_sub(1) as usize)
-            .copied()
-            .unwrap_or(sql.len());
-        // Columns count characters.
-        let rest = &sql[ls..];
-        let byte = rest
-            .char_indices()
-            .nth(c.saturating_sub(1) as usize)
-            .map(|(b, _)| b)
-            .unwrap_or(rest.len());
-        ls + byte
+    let mut cursor = (1u64, 1u64, 0usize); // (line, column, byte)
+    let mut offset = |l: u64, c: u64| -> usize {
+        if l != cursor.0 || c < cursor.1 {
+            let ls = line_starts
+                .get(l.saturating_sub(1) as usize)
+                .copied()
+                .unwrap_or(sql.len());
+            cursor = (l, 1, ls);
+        }
+        while cursor.1 < c {
+            match sql[cursor.2..].chars().next() {
+                Some(ch) if ch != '\n' => {
+                    cursor.2 += ch.len_utf8();
+                    cursor.1 += 1;
+                }
+                _ => break,
+            }
+        }
+        cursor.2
     };
     let mut out = vec![];
     let mut start: Option<(usize, usize)> = None; // (byte offset, line)
@@ -286,6 +294,76 @@ pub fn split(
     Ok(out)
 }
 
+/// Text made safe for a `-- ` line comment: a line break would end the comment for the SQL lexer (CR
+/// does for PostgreSQL's), so CR, LF and every other control or line-separator character is written
+/// as an escape (`\r`, `\n`, `\t`, `\u{85}`); backslashes are doubled so `unescape_comment` restores
+/// the text exactly.
+pub fn comment_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The inverse of `comment_text`; text that is not a valid escape is kept as written.
+pub fn unescape_comment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars().peekable();
+    while let Some(ch) = it.next() {
+        if ch != '\\' {
+            out.push(ch);
+            continue;
+        }
+        match it.peek().copied() {
+            Some('\\') => {
+                it.next();
+                out.push('\\');
+            }
+            Some('n') => {
+                it.next();
+                out.push('\n');
+            }
+            Some('r') => {
+                it.next();
+                out.push('\r');
+            }
+            Some('t') => {
+                it.next();
+                out.push('\t');
+            }
+            Some('u') => {
+                let rest: String = it.clone().collect();
+                let parsed = rest
+                    .strip_prefix("u{")
+                    .and_then(|r| r.split_once('}'))
+                    .and_then(|(hex, _)| u32::from_str_radix(hex, 16).ok().map(|n| (hex.len(), n)))
+                    .and_then(|(len, n)| char::from_u32(n).map(|c| (len, c)));
+                match parsed {
+                    Some((len, c)) => {
+                        for _ in 0..len + 3 {
+                            it.next();
+                        }
+                        out.push(c);
+                    }
+                    None => out.push('\\'),
+                }
+            }
+            _ => out.push('\\'),
+        }
+    }
+    out
+}
+
 /// Lowercase ASCII words joined by `_`, at most 40 characters.
 pub fn slug(message: &str) -> String {
     let mut s = String::new();
@@ -309,6 +387,16 @@ pub fn slug(message: &str) -> String {
     s
 }
 
+/// `sql;` — with the `;` on a line of its own where the statement ends in a line comment, which
+/// would swallow it.
+pub fn terminated(sql: &str) -> String {
+    if sql.lines().last().is_some_and(|l| l.contains("--")) {
+        format!("{sql}\n;")
+    } else {
+        format!("{sql};")
+    }
+}
+
 /// The text of a revision file.
 pub fn render(rev: &Revision) -> String {
     let mut out = format!(
@@ -316,7 +404,7 @@ pub fn render(rev: &Revision) -> String {
         rev.id,
         rev.down.join(", ")
     );
-    out.push_str(&format!("-- message: {}\n", rev.message.replace('\n', " ")));
+    out.push_str(&format!("-- message: {}\n", comment_text(&rev.message)));
     out.push_str(&format!(
         "-- created: {}\n-- dialect: {}\n",
         rev.created, rev.dialect
@@ -334,24 +422,26 @@ pub fn render(rev: &Revision) -> String {
         ));
     }
     for w in &rev.warnings {
-        out.push_str(&format!("-- warning: {w}\n"));
+        out.push_str(&format!("-- warning: {}\n", comment_text(w)));
     }
     out.push_str("\n-- upgrade\n");
     for s in &rev.upgrade {
-        out.push_str(&s.sql);
-        out.push_str(";\n");
+        out.push_str(&terminated(&s.sql));
+        out.push('\n');
     }
     out.push_str("\n-- downgrade\n");
     for s in &rev.downgrade {
-        out.push_str(&s.sql);
-        out.push_str(";\n");
+        out.push_str(&terminated(&s.sql));
+        out.push('\n');
     }
     out
 }
 
-/// Writes `text` to `path` atomically: a temp file in the same directory, then rename.
+/// Writes `text` to `path` atomically: a temp file in the same directory, flushed, then renamed over
+/// `path`. On any failure the temp file is removed, so a failed write leaves nothing behind.
 pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    use std::io::Write;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let tmp = dir.join(format!(
         ".{}.tmp{}",
         path.file_name()
@@ -359,10 +449,16 @@ pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
             .unwrap_or("revision"),
         std::process::id()
     ));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
+    let result = std::fs::File::create(&tmp).and_then(|mut f| {
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)
+    });
+    if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
-    })
+    }
+    result
 }
 
 /// A new 12-hex-digit revision id.

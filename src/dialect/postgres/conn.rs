@@ -12,6 +12,16 @@ use crate::schema::Schema;
 /// Key of the advisory lock autogen holds while migrating ("autogen" in ASCII).
 pub const LOCK_KEY: i64 = 0x0061_7574_6f67_656e;
 
+/// Session settings the rendered SQL relies on, set on every connection and at the top of every
+/// offline script: literals are read the same way (`standard_conforming_strings`), text is UTF-8,
+/// unqualified names mean `public`, and times are UTC.
+pub const SESSION_SETTINGS: &[&str] = &[
+    "SET standard_conforming_strings = on",
+    "SET client_encoding = 'UTF8'",
+    "SET search_path = public",
+    "SET TimeZone = 'UTC'",
+];
+
 pub struct PgConn {
     pub client: Client,
 }
@@ -46,6 +56,9 @@ pub fn pg_error(e: &postgres::Error) -> String {
 }
 
 fn sql_err(e: postgres::Error) -> DbError {
+    if e.code() == Some(&postgres::error::SqlState::ACTIVE_SQL_TRANSACTION) {
+        return DbError::NotInTransaction(pg_error(&e));
+    }
     DbError::Sql(pg_error(&e))
 }
 
@@ -143,7 +156,7 @@ impl PgConn {
         }
         .map_err(|e| err(pg_error(&e)))?;
         let mut c = PgConn { client };
-        c.execute("SET search_path = public; SET TimeZone = 'UTC'")?;
+        c.execute(&SESSION_SETTINGS.join("; "))?;
         Ok(c)
     }
 

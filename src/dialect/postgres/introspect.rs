@@ -26,7 +26,7 @@ fn ns_filter(n: &str, namespaces: &[String]) -> String {
     } else {
         let list: Vec<String> = namespaces
             .iter()
-            .map(|s| crate::dialect::quote_literal(s))
+            .map(|s| super::render::lit(s))
             .collect();
         format!("{n}.nspname IN ({})", list.join(", "))
     }
@@ -239,10 +239,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
             col.default = expr.map(Expr::new);
         }
         if !identity.is_empty() {
-            col.identity = Some(Identity {
-                always: identity == "a",
-                options: SeqOptions::default(),
-            });
+            col.identity = Some(Identity::new(identity == "a", SeqOptions::default()));
         }
         col.collation = r.get(7);
         col.comment = r.get(8);
@@ -278,6 +275,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
                 if let Some(c) = t.columns.iter_mut().find(|c| c.name == col) {
                     if let Some(i) = &mut c.identity {
                         i.options = options;
+                        i.sequence = Some(qname(r.get(0), r.get(1)));
                     }
                 }
             }

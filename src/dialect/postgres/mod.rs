@@ -1,5 +1,6 @@
 //! PostgreSQL: the dialect (names, types, expressions, rendering) and its live connection.
 
+pub mod casts;
 pub mod conn;
 pub mod introspect;
 pub mod normalize;
@@ -69,6 +70,28 @@ impl Dialect for Postgres {
     }
     fn ident(&self, s: &str) -> String {
         render::q(s)
+    }
+    fn literal(&self, s: &str) -> String {
+        render::lit(s)
+    }
+    fn max_identifier_len(&self) -> Option<usize> {
+        Some(63)
+    }
+    fn script_preamble(&self) -> Vec<String> {
+        conn::SESSION_SETTINGS.iter().map(|s| s.to_string()).collect()
+    }
+    fn warning(&self, op: &Op) -> Option<String> {
+        match op {
+            Op::AlterColumn { table, from, to } if from.ty != to.ty => {
+                casts::change_note(&from.ty, &to.ty).map(|note| {
+                    format!(
+                        "changes type of {table}.{} from {} to {}: {note}",
+                        to.name, from.ty, to.ty
+                    )
+                })
+            }
+            _ => op.warning(),
+        }
     }
 }
 

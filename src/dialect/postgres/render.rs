@@ -1,9 +1,18 @@
 //! PostgreSQL SQL for each op. Downgrades are rendered from `op.inverse()` by this same code.
 
 use crate::dialect::canonical::{int_max, int_min};
-use crate::dialect::quote_literal;
 use crate::op::{EnumUsage, Op};
 use crate::schema::*;
+
+/// A string literal that reads the same whatever `standard_conforming_strings` says: text with a
+/// backslash is written as an escape string (`E'a\\b'`), which every setting reads alike.
+pub fn lit(s: &str) -> String {
+    if s.contains('\\') {
+        format!("E'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
+    } else {
+        format!("'{}'", s.replace('\'', "''"))
+    }
+}
 
 /// Always-quoted identifier.
 pub fn q(s: &str) -> String {
@@ -275,7 +284,7 @@ fn index_ref(table: &QName, name: &str) -> String {
 
 fn comment(kind: &str, target: &str, c: &Option<String>) -> String {
     match c {
-        Some(c) => format!("COMMENT ON {kind} {target} IS {}", quote_literal(c)),
+        Some(c) => format!("COMMENT ON {kind} {target} IS {}", lit(c)),
         None => format!("COMMENT ON {kind} {target} IS NULL"),
     }
 }
@@ -351,10 +360,11 @@ fn alter_column(t: &QName, from: &Column, to: &Column) -> Vec<String> {
             .as_ref()
             .map(|x| format!(" COLLATE {}", coll_name(x)))
             .unwrap_or_default();
-        let using = if from.ty != to.ty {
-            format!(" USING {c}::{}", to.ty)
-        } else {
-            String::new()
+        // No USING where an assignment cast exists: it fails on a value that does not fit, where an
+        // explicit cast would truncate `varchar` and round silently.
+        let using = match super::casts::using(&c, &from.ty, &to.ty) {
+            Some(u) if from.ty != to.ty => format!(" USING {u}"),
+            _ => String::new(),
         };
         out.push(alter(
             t,
@@ -417,16 +427,16 @@ fn alter_enum(name: &QName, from: &[String], to: &[String], usages: &[EnumUsage]
             // Place relative to the next value that already exists, else after the previous one.
             let next = to[i + 1..].iter().find(|x| from.contains(x));
             let pos = match next {
-                Some(n) => format!(" BEFORE {}", quote_literal(n)),
+                Some(n) => format!(" BEFORE {}", lit(n)),
                 None => match i.checked_sub(1).map(|p| &to[p]) {
-                    Some(p) => format!(" AFTER {}", quote_literal(p)),
+                    Some(p) => format!(" AFTER {}", lit(p)),
                     None => String::new(),
                 },
             };
             out.push(format!(
                 "ALTER TYPE {} ADD VALUE {}{pos}",
                 qn(name),
-                quote_literal(v)
+                lit(v)
             ));
         }
         return out;
@@ -442,7 +452,7 @@ fn alter_enum(name: &QName, from: &[String], to: &[String], usages: &[EnumUsage]
             "CREATE TYPE {} AS ENUM ({})",
             qn(name),
             to.iter()
-                .map(|v| quote_literal(v))
+                .map(|v| lit(v))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -554,7 +564,7 @@ pub fn render(op: &Op) -> Vec<String> {
         }],
         DropExtension(e) => vec![format!("DROP EXTENSION {}", q(&e.name))],
         CreateEnum(e) => {
-            let vals: Vec<String> = e.values.iter().map(|v| quote_literal(v)).collect();
+            let vals: Vec<String> = e.values.iter().map(|v| lit(v)).collect();
             let mut v = vec![format!(
                 "CREATE TYPE {} AS ENUM ({})",
                 qn(&e.name),
@@ -632,6 +642,11 @@ pub fn render(op: &Op) -> Vec<String> {
             Some((t, c)) => format!("ALTER SEQUENCE {} OWNED BY {}.{}", qn(seq), qn(t), q(c)),
             None => format!("ALTER SEQUENCE {} OWNED BY NONE", qn(seq)),
         }],
+        RenameSequence { from, to } => vec![format!(
+            "ALTER SEQUENCE {} RENAME TO {}",
+            qn(from),
+            q(&to.name)
+        )],
         CreateTable(t) => create_table(t),
         DropTable(t) => vec![format!("DROP TABLE {}", qn(&t.name))],
         RenameTable { from, to } => vec![alter(from, format!("RENAME TO {}", q(&to.name)))],

@@ -1,4 +1,6 @@
-//! SQLite connection: `sqlite:PATH`, `sqlite://PATH`, `sqlite::memory:`; `BEGIN IMMEDIATE` serialises runners.
+//! SQLite connection: `sqlite:PATH`, `sqlite://PATH`, `sqlite::memory:`. Runners are serialised by a
+//! lock on a file beside the database (`DB-autogen.lock`) held for the whole run, while each revision
+//! commits on its own (`BEGIN IMMEDIATE` … `COMMIT`), so what was reported applied stays applied.
 
 use std::path::Path;
 use std::time::Duration;
@@ -11,9 +13,10 @@ use crate::schema::Schema;
 
 pub struct SqliteConn {
     pub conn: rusqlite::Connection,
-    /// Inside `lock()`: the write lock is held by one `BEGIN IMMEDIATE` for the whole run, and each
-    /// revision is a savepoint in it.
-    locked: bool,
+    /// The database file (`None` in memory): the run lock is a file beside it.
+    path: Option<std::path::PathBuf>,
+    /// The run lock, held from `lock()` to `unlock()`.
+    lock: Option<std::fs::File>,
 }
 
 fn sql_err(e: rusqlite::Error) -> DbError {
@@ -64,9 +67,11 @@ impl SqliteConn {
             .map_err(sql_err)?;
         conn.busy_timeout(Duration::from_secs(60))
             .map_err(sql_err)?;
+        let path = path_of(url).map(std::path::PathBuf::from);
         Ok(SqliteConn {
             conn,
-            locked: false,
+            path,
+            lock: None,
         })
     }
 }
@@ -120,48 +125,74 @@ impl Connection for SqliteConn {
         Ok(out)
     }
     fn lock(&mut self, timeout: Duration) -> Result<(), DbError> {
-        // `BEGIN IMMEDIATE` takes the write lock (waiting up to `timeout`) and keeps other runners out
-        // until `unlock`; revisions run as savepoints inside it.
         self.conn.busy_timeout(timeout).map_err(sql_err)?;
-        self.conn
-            .execute_batch("BEGIN IMMEDIATE")
-            .map_err(|e| match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::DatabaseBusy) => DbError::LockTimeout {
-                    secs: timeout.as_secs(),
-                    holder: String::new(),
-                },
-                _ => sql_err(e),
+        let Some(db) = &self.path else {
+            return Ok(()); // an in-memory database has one connection: nobody to keep out
+        };
+        // The lock file of the database's real path, so `app.db` and `./app.db` share one lock.
+        let real = std::fs::canonicalize(db).unwrap_or_else(|_| db.clone());
+        let mut name = real.as_os_str().to_owned();
+        name.push("-autogen.lock");
+        let lock_path = std::path::PathBuf::from(name);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| {
+                DbError::Sql(format!(
+                    "cannot create the migration lock file {}: {e}",
+                    lock_path.display()
+                ))
             })?;
-        self.locked = true;
+        let start = std::time::Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < timeout => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(DbError::LockTimeout {
+                        secs: timeout.as_secs(),
+                        holder: format!(" (held on {})", lock_path.display()),
+                    })
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(DbError::Sql(format!(
+                        "cannot lock {}: {e}",
+                        lock_path.display()
+                    )))
+                }
+            }
+        }
+        self.lock = Some(file);
         Ok(())
     }
     fn unlock(&mut self) -> Result<(), DbError> {
-        if self.locked {
-            self.locked = false;
-            self.conn.execute_batch("COMMIT").map_err(sql_err)?;
+        if let Some(f) = self.lock.take() {
+            let _ = f.unlock();
         }
         Ok(())
     }
     fn begin(&mut self) -> Result<(), DbError> {
-        if self.locked {
-            self.execute("SAVEPOINT autogen_revision")
-        } else {
-            self.execute("BEGIN IMMEDIATE")
-        }
+        self.execute("BEGIN IMMEDIATE")
     }
-    fn commit(&mut self) -> Result<(), DbError> {
-        if self.locked {
-            self.execute("RELEASE autogen_revision")
-        } else {
-            self.execute("COMMIT")
-        }
-    }
-    fn rollback(&mut self) -> Result<(), DbError> {
-        if self.locked {
-            self.execute("ROLLBACK TO autogen_revision")?;
-            self.execute("RELEASE autogen_revision")
-        } else {
-            self.execute("ROLLBACK")
-        }
+    fn violations(&mut self) -> Result<Vec<String>, DbError> {
+        let rows = self.query(
+            "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check ORDER BY 1, 2",
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let cell = |i: usize| r.get(i).cloned().flatten().unwrap_or_default();
+                format!(
+                    "a row of {} (rowid {}) references a missing row of {}",
+                    cell(0),
+                    cell(1),
+                    cell(2)
+                )
+            })
+            .collect())
     }
 }

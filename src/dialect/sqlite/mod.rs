@@ -4,6 +4,7 @@
 pub mod conn;
 pub mod introspect;
 pub mod lower;
+pub mod names;
 pub mod render;
 
 use super::Dialect;
@@ -115,6 +116,25 @@ impl Dialect for Sqlite {
     }
     fn keeps_constraint_names(&self) -> bool {
         false
+    }
+    fn script_notes(&self) -> Vec<String> {
+        vec![
+            "run it with `sqlite3 -bail DB < FILE`: -bail stops at the first error, so a failed revision is never committed".into(),
+        ]
+    }
+    fn script_around_revision(&self) -> (Vec<String>, Vec<String>) {
+        // PRAGMA foreign_keys has no effect inside a transaction: set it around each revision, so a
+        // table rebuild's DROP TABLE cannot cascade into the rows that reference it.
+        (
+            vec!["PRAGMA foreign_keys = OFF".into()],
+            vec!["PRAGMA foreign_keys = ON".into()],
+        )
+    }
+    fn script_statement(&self, sql: &str) -> Vec<String> {
+        render::script_statement(sql)
+    }
+    fn match_names(&self, current: &Schema, desired: &Schema) -> Option<(Schema, Schema)> {
+        names::match_names(current, desired)
     }
     fn lower(&self, ops: Vec<Op>, current: &Schema, desired: &Schema) -> Vec<Op> {
         lower::lower(ops, current, desired)

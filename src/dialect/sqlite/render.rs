@@ -1,6 +1,7 @@
 //! SQLite SQL for each op; changes ALTER TABLE cannot make arrive here as `RebuildTable`.
 
 use crate::dialect::postgres::render::{q, strip_outer_parens};
+use crate::dialect::quote_literal;
 use crate::op::Op;
 use crate::schema::*;
 
@@ -189,6 +190,16 @@ fn rebuild(from: &Table, to: &Table) -> Vec<String> {
             qn(&from.name)
         ));
     }
+    // AUTOINCREMENT: the new table continues from the old one's high-water mark (copying the rows
+    // would set it to the largest id left, and ids of deleted rows would be handed out again).
+    let autoinc = |t: &Table| t.options.iter().any(|o| o == "autoincrement");
+    if autoinc(from) && autoinc(to) {
+        let (old, new) = (quote_literal(&from.name.name), quote_literal(&tmp.name));
+        v.push(format!("DELETE FROM sqlite_sequence WHERE name = {new}"));
+        v.push(format!(
+            "UPDATE sqlite_sequence SET name = {new} WHERE name = {old}"
+        ));
+    }
     v.push(format!("DROP TABLE {}", qn(&from.name)));
     // Legacy rename: views naming the table must not be re-checked while it is briefly missing.
     v.push("PRAGMA legacy_alter_table = ON".into());
@@ -208,11 +219,55 @@ fn rebuild(from: &Table, to: &Table) -> Vec<String> {
     v
 }
 
+/// In an offline script, `PRAGMA foreign_key_check(t)` only prints rows: the runner fails on them, and so
+/// must the script. Each violation becomes a row that breaks a CHECK, failing the statement (and, with
+/// `sqlite3 -bail`, the script) before COMMIT.
+pub fn script_statement(sql: &str) -> Vec<String> {
+    let t = sql.trim();
+    if !t.to_ascii_lowercase().starts_with("pragma foreign_key_check") {
+        return vec![sql.to_string()];
+    }
+    let inner = match (t.find('('), t.rfind(')')) {
+        (Some(a), Some(b)) if a < b => Some(t[a + 1..b].trim()),
+        _ => None,
+    };
+    let source = match inner {
+        Some(n) => {
+            let name = match n.strip_prefix('"').and_then(|x| x.strip_suffix('"')) {
+                Some(x) => x.replace("\"\"", "\""),
+                None => n.to_string(),
+            };
+            format!("pragma_foreign_key_check({})", quote_literal(&name))
+        }
+        None => "pragma_foreign_key_check".to_string(),
+    };
+    vec![
+        "CREATE TEMP TABLE IF NOT EXISTS _autogen_fk_check (violation TEXT, CONSTRAINT \"a foreign key is violated (PRAGMA foreign_key_check lists the rows)\" CHECK (violation IS NULL))".into(),
+        format!("INSERT INTO _autogen_fk_check SELECT \"table\" || ' rowid ' || rowid || ' references a missing row of ' || parent FROM {source}"),
+    ]
+}
+
 pub fn render(op: &Op) -> Vec<String> {
     use Op::*;
     match op {
         CreateTable(t) => create_table(t),
         DropTable(t) => vec![format!("DROP TABLE {}", qn(&t.name))],
+        // SQLite refuses a rename to a name that differs only in case ("already another table"):
+        // go through a temporary name.
+        RenameTable { from, to } if from.name.eq_ignore_ascii_case(&to.name) => {
+            let tmp = format!("_autogen_rename_{}", to.name);
+            vec![
+                format!("ALTER TABLE {} RENAME TO {}", qn(from), q(&tmp)),
+                format!(
+                    "ALTER TABLE {} RENAME TO {}",
+                    qn(&QName {
+                        schema: from.schema.clone(),
+                        name: tmp
+                    }),
+                    q(&to.name)
+                ),
+            ]
+        }
         RenameTable { from, to } => vec![format!(
             "ALTER TABLE {} RENAME TO {}",
             qn(from),

@@ -1,0 +1,76 @@
+//! SQLite names are case-insensitive: a table or column whose name changes only in case is the same
+//! object renamed (never dropped and re-created), and a foreign key naming `Users` references `users`.
+
+use crate::schema::{QName, Schema};
+
+fn same(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+/// `(current, desired)` with case-only renames made explicit (`renamed_from`) and foreign keys of
+/// `current` spelled as the models spell the tables they reference; `None` when nothing differs in case.
+pub fn match_names(current: &Schema, desired: &Schema) -> Option<(Schema, Schema)> {
+    let mut cur = current.clone();
+    let mut des = desired.clone();
+    let mut changed = false;
+    // Tables.
+    let des_names: Vec<QName> = des.tables.keys().cloned().collect();
+    for name in &des_names {
+        if cur.tables.contains_key(name) {
+            continue;
+        }
+        let old = cur
+            .tables
+            .keys()
+            .find(|c| {
+                c.schema == name.schema && same(&c.name, &name.name) && !des.tables.contains_key(*c)
+            })
+            .cloned();
+        if let (Some(old), Some(t)) = (old, des.tables.get_mut(name)) {
+            if t.renamed_from.is_none() {
+                t.renamed_from = Some(old);
+                changed = true;
+            }
+        }
+    }
+    // Columns of the tables that correspond.
+    for (name, t) in des.tables.iter_mut() {
+        let old = t.renamed_from.clone().unwrap_or_else(|| name.clone());
+        let Some(c) = cur.tables.get(&old) else {
+            continue;
+        };
+        for col in t.columns.iter_mut() {
+            if col.renamed_from.is_some() || c.column(&col.name).is_some() {
+                continue;
+            }
+            let was = c.columns.iter().find(|x| {
+                same(&x.name, &col.name)
+                    && !desired
+                        .tables
+                        .get(name)
+                        .is_some_and(|d| d.column(&x.name).is_some())
+            });
+            if let Some(was) = was {
+                col.renamed_from = Some(was.name.clone());
+                changed = true;
+            }
+        }
+    }
+    // Foreign keys of the database, spelled as the models spell their target tables.
+    for t in cur.tables.values_mut() {
+        for fk in t.foreign_keys.iter_mut() {
+            if des.tables.contains_key(&fk.ref_table) {
+                continue;
+            }
+            if let Some(n) = des
+                .tables
+                .keys()
+                .find(|n| n.schema == fk.ref_table.schema && same(&n.name, &fk.ref_table.name))
+            {
+                fk.ref_table = n.clone();
+                changed = true;
+            }
+        }
+    }
+    changed.then_some((cur, des))
+}
