@@ -56,6 +56,9 @@ fn rolled_back(direction: &str, id: &str) -> String {
     }
 }
 
+/// The tables autogen keeps in the database for itself: never part of the managed schema.
+pub const OWN_TABLES: &[&str] = &["autogen_version", "autogen_history", "autogen_progress"];
+
 pub const VERSION_DDL: &str =
     "CREATE TABLE IF NOT EXISTS autogen_version (version_num varchar(32) NOT NULL PRIMARY KEY)";
 /// Statements already run of a non-transactional revision that failed part-way (resumed from there).

@@ -19,6 +19,23 @@ pub trait Dialect: Sync {
     /// Canonical spelling of a type; `Err(hint)` for a type this dialect does not have.
     fn canonical_type(&self, ty: &str) -> Result<String, String>;
 
+    /// Checks a type the models name beyond its spelling (length and precision ranges, names the
+    /// dialect has): `Err((what is wrong, hint))`, reported at the type's location.
+    fn check_type(&self, _ty: &str) -> Result<(), (String, Option<String>)> {
+        Ok(())
+    }
+
+    /// Checks an expression the models give (default, check …) for what the dialect lacks (SQLite:
+    /// functions it does not have, like `now()`): `Err((what is wrong, hint))`.
+    fn check_expr(&self, _sql: &str) -> Result<(), (String, Option<String>)> {
+        Ok(())
+    }
+
+    /// Sections of models.toml this dialect has no such object for (SQLite: sequences, domains …).
+    fn lacks(&self, _section: &str) -> bool {
+        false
+    }
+
     /// Canonical comparison key of an SQL expression (default, check, index expression, predicate).
     fn expr_key(&self, sql: &str) -> String;
 

@@ -11,10 +11,10 @@ use super::{line_col, ModelError, Models};
 use crate::dialect::Dialect;
 use crate::schema::*;
 
-struct Ctx<'a> {
-    path: &'a str,
-    text: &'a str,
-    dialect: &'a dyn Dialect,
+pub(super) struct Ctx<'a> {
+    pub(super) path: &'a str,
+    pub(super) text: &'a str,
+    pub(super) dialect: &'a dyn Dialect,
     /// Byte offset of the section being built: its spans are relative to it (see `super::sections`).
     offset: std::cell::Cell<usize>,
     offsets: &'a std::collections::HashMap<String, usize>,
@@ -22,11 +22,11 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// Enters the section `key` (e.g. `tables.users`): its spans get that section's offset.
-    fn at(&self, key: &str) {
+    pub(super) fn at(&self, key: &str) {
         self.offset.set(self.offsets.get(key).copied().unwrap_or(0));
     }
 
-    fn err(
+    pub(super) fn err(
         &self,
         span: Range<usize>,
         key: impl Into<String>,
@@ -44,8 +44,82 @@ impl Ctx<'_> {
         }
     }
 
+    /// An error at `offset` bytes into the string value whose literal spans `span`: exact where the
+    /// value is written verbatim in the file (no escapes before that point), else at the value.
+    fn err_in(&self, span: Range<usize>, value: &str, e: super::sqltext::TextError, key: &str) -> ModelError {
+        let start = span.start + self.offset.get();
+        let raw = self.text.get(start..).unwrap_or("");
+        let quote = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
+            3 + usize::from(raw[3..].starts_with('\n'))
+        } else {
+            usize::from(raw.starts_with('"') || raw.starts_with('\''))
+        };
+        let prefix = value.get(..e.offset).unwrap_or(value);
+        let at = if raw.get(quote..).is_some_and(|r| r.starts_with(prefix)) {
+            span.start + quote + prefix.len()
+        } else {
+            span.start
+        };
+        self.err(at..at, key, e.msg, e.hint)
+    }
+
+    /// Checks `text` (the value of `v`) with one of the `sqltext` checks.
+    pub(super) fn text(
+        &self,
+        v: &Spanned<String>,
+        key: &str,
+        check: fn(&str, &dyn sqlparser::dialect::Dialect) -> Result<(), super::sqltext::TextError>,
+    ) -> Result<(), ModelError> {
+        let d = self.dialect.parser();
+        check(v.get_ref(), d.as_ref()).map_err(|e| self.err_in(v.span(), v.get_ref(), e, key))
+    }
+
+    /// A name (of a table, column, constraint …): not empty, no NUL, within the identifier limit.
+    pub(super) fn name(&self, n: &str, span: Range<usize>, key: &str) -> Result<(), ModelError> {
+        super::sqltext::name(n, self.dialect.max_identifier_len())
+            .map_err(|e| self.err(span, key, e.msg, e.hint))
+    }
+
+    /// A comment: any text but NUL (which no database stores).
+    fn comment(&self, c: &Option<String>, span: Range<usize>, key: &str) -> Result<(), ModelError> {
+        match c {
+            Some(c) if c.contains('\0') => Err(self.err(
+                span,
+                format!("{key}.comment"),
+                "a comment cannot contain a NUL character",
+                None,
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// A collation name, unquoted: `C`, `en-US-x-icu`, `"de_DE"` (quotes are dropped).
+    fn collation(
+        &self,
+        c: &Option<String>,
+        span: Range<usize>,
+        key: &str,
+    ) -> Result<Option<String>, ModelError> {
+        let Some(c) = c else { return Ok(None) };
+        let bare = c
+            .strip_prefix('"')
+            .and_then(|x| x.strip_suffix('"'))
+            .unwrap_or(c);
+        if bare.contains('"') {
+            return Err(self.err(
+                span,
+                format!("{key}.collation"),
+                format!("invalid collation name `{c}`"),
+                Some("write the collation's name, e.g. collation = \"C\" or \"en-US-x-icu\"".into()),
+            ));
+        }
+        self.name(bare, span, &format!("{key}.collation"))?;
+        Ok(Some(bare.to_string()))
+    }
+
     /// Parses `sql` as an expression; a bare identifier where a value is expected (`default`) is an error.
     fn expr(&self, sql: &Spanned<String>, key: &str, value: bool) -> Result<Expr, ModelError> {
+        self.text(sql, key, super::sqltext::expr_text)?;
         let d = self.dialect.parser();
         let parsed = Parser::new(d.as_ref())
             .try_with_sql(sql.get_ref())
@@ -71,7 +145,12 @@ impl Ctx<'_> {
                     )),
                 ))
             }
-            Ok(_) => Ok(Expr::new(sql.get_ref().trim())),
+            Ok(_) => {
+                self.dialect
+                    .check_expr(sql.get_ref())
+                    .map_err(|(msg, hint)| self.err(sql.span(), key, msg, hint))?;
+                Ok(Expr::new(sql.get_ref().trim()))
+            }
             Err(e) => Err(self.err(
                 sql.span(),
                 key,
@@ -84,6 +163,12 @@ impl Ctx<'_> {
     fn literal(&self, l: &Spanned<Literal>, key: &str) -> Result<Expr, ModelError> {
         match l.get_ref() {
             Literal::Text(s) => self.expr(&Spanned::new(l.span(), s.clone()), key, true),
+            Literal::Float(f) if !f.is_finite() => Err(self.err(
+                l.span(),
+                key,
+                format!("`{f}` is not a number SQL can store as a literal"),
+                Some("write it as SQL text, e.g. default = \"'NaN'::double precision\"".into()),
+            )),
             other => Ok(Expr::new(other.sql())),
         }
     }
@@ -95,6 +180,10 @@ impl Ctx<'_> {
         known: &BTreeSet<String>,
         has_ext: bool,
     ) -> Result<String, ModelError> {
+        self.text(ty, key, super::sqltext::type_text)?;
+        self.dialect.check_type(ty.get_ref()).map_err(|(msg, hint)| {
+            self.err(ty.span(), key, msg, hint)
+        })?;
         let canon = self.dialect.canonical_type(ty.get_ref()).map_err(|h| {
             self.err(
                 ty.span(),
@@ -171,7 +260,11 @@ pub(super) fn build(
     let (url, namespaces, db_ext) = match &f.database {
         Some(d) => (
             d.url.clone().map(|u| u.into_inner()),
-            d.schemas.clone().unwrap_or_default(),
+            d.schemas
+                .iter()
+                .flatten()
+                .map(|s| s.get_ref().clone())
+                .collect(),
             d.extensions.clone(),
         ),
         None => (None, vec![], None),
@@ -193,12 +286,21 @@ pub(super) fn build(
             ));
         }
         for e in exts {
+            ctx.name(e.get_ref(), e.span(), "extensions")?;
             s.extensions.push(Extension {
                 name: e.get_ref().clone(),
                 schema: None,
             });
         }
     }
+    super::validate::sections(&ctx, &f)?;
+    super::validate::unique_names(&ctx, "enums", f.enums.iter().map(|(k, v)| (k, v.span())))?;
+    super::validate::unique_names(&ctx, "domains", f.domains.iter().map(|(k, v)| (k, v.span())))?;
+    super::validate::unique_names(
+        &ctx,
+        "sequences",
+        f.sequences.iter().map(|(k, v)| (k, v.span())),
+    )?;
     // Names of user types, for type checking.
     let mut known: BTreeSet<String> = BTreeSet::new();
     for name in f.enums.keys().chain(f.domains.keys()) {
@@ -229,6 +331,9 @@ pub(super) fn build(
                 None,
             ));
         }
+        super::validate::qualified_name(&ctx, name, e.span(), &format!("enums.{name}"))?;
+        super::validate::enum_values(&ctx, &v.values, e.span(), &format!("enums.{name}.values"))?;
+        ctx.comment(&v.comment, e.span(), &format!("enums.{name}"))?;
         let q = QName::parse(name);
         s.enums.insert(
             q.clone(),
@@ -243,10 +348,17 @@ pub(super) fn build(
         ctx.at(&format!("domains.{name}"));
         let key = format!("domains.{name}");
         let v = d.get_ref();
+        super::validate::qualified_name(&ctx, name, d.span(), &key)?;
+        ctx.comment(&v.comment, d.span(), &key)?;
+        let collation = ctx.collation(&v.collation, d.span(), &key)?;
         let ty = ctx.ty(&v.ty, &format!("{key}.type"), &known, has_ext)?;
         let mut checks = vec![];
         for (i, c) in v.checks.iter().enumerate() {
+            let span = c.span();
             let c = c.get_ref();
+            if let Some(n) = &c.name {
+                ctx.name(n, span.clone(), &format!("{key}.checks[{i}].name"))?;
+            }
             checks.push(Check {
                 name: c
                     .name
@@ -269,17 +381,32 @@ pub(super) fn build(
                     .as_ref()
                     .map(|l| ctx.literal(l, &format!("{key}.default")))
                     .transpose()?,
-                collation: v.collation.clone(),
+                collation,
                 checks,
                 comment: v.comment.clone(),
             },
         );
     }
+    super::validate::domain_cycles(&ctx, &s.domains, &f.domains)?;
     for (name, sq) in &f.sequences {
         ctx.at(&format!("sequences.{name}"));
         let v = sq.get_ref();
+        let key = format!("sequences.{name}");
+        super::validate::qualified_name(&ctx, name, sq.span(), &key)?;
+        ctx.comment(&v.comment, sq.span(), &key)?;
         let ty = match &v.ty {
-            Some(t) => ctx.ty(t, &format!("sequences.{name}.type"), &known, has_ext)?,
+            Some(t) => {
+                let ty = ctx.ty(t, &format!("{key}.type"), &known, has_ext)?;
+                if !matches!(seq_type(&ctx, &ty).as_str(), "smallint" | "integer" | "bigint") {
+                    return Err(ctx.err(
+                        t.span(),
+                        format!("{key}.type"),
+                        format!("a sequence is smallint, integer or bigint, not `{ty}`"),
+                        None,
+                    ));
+                }
+                ty
+            }
             None => "bigint".into(),
         };
         let owned_by = match &v.owned_by {
@@ -302,14 +429,20 @@ pub(super) fn build(
             Sequence {
                 name: q,
                 ty: seq_type(&ctx, &ty),
-                options: SeqOptions {
-                    start: v.start,
-                    increment: v.increment,
-                    min: v.min,
-                    max: v.max,
-                    cache: v.cache,
-                    cycle: v.cycle.unwrap_or(false),
-                },
+                options: super::validate::seq_options(
+                    &ctx,
+                    SeqOptions {
+                        start: v.start,
+                        increment: v.increment,
+                        min: v.min,
+                        max: v.max,
+                        cache: v.cache,
+                        cycle: v.cycle.unwrap_or(false),
+                    },
+                    &seq_type(&ctx, &ty),
+                    sq.span(),
+                    &key,
+                )?,
                 owned_by,
                 comment: v.comment.clone(),
             },
@@ -335,14 +468,8 @@ pub(super) fn build(
             ));
         };
         let sql = fd.get_ref().sql.get_ref();
-        if !sql.trim_start().to_ascii_lowercase().starts_with("create") {
-            return Err(ctx.err(
-                fd.get_ref().sql.span(),
-                format!("{key}.sql"),
-                "expected a `CREATE FUNCTION …` statement",
-                None,
-            ));
-        }
+        ctx.text(&fd.get_ref().sql, &format!("{key}.sql"), super::sqltext::routine)?;
+        super::validate::signature(&ctx, &sig[..open], &sig[open + 1..sig.len() - 1], fd.span(), &key)?;
         let func = Function {
             name: QName::parse(&sig[..open]),
             args: sig[open + 1..sig.len() - 1].to_string(),
@@ -361,6 +488,7 @@ pub(super) fn build(
         s.tables.insert(table.name.clone(), table);
     }
     check_references(&ctx, &spans, &sequences, &s)?;
+    super::validate::schema(&ctx, &spans, &s)?;
     Ok(Models {
         schema: s,
         url,
@@ -379,6 +507,11 @@ fn build_table(
     let key = format!("tables.{name}");
     let def = t.get_ref();
     let qname = QName::parse(name);
+    super::validate::qualified_name(ctx, name, t.span(), &key)?;
+    ctx.comment(&def.comment, t.span(), &key)?;
+    if let Some(r) = &def.renamed_from {
+        super::validate::qualified_name(ctx, r.get_ref(), r.span(), &format!("{key}.renamed_from"))?;
+    }
     let mut table = Table::new(qname.clone());
     table.comment = def.comment.clone();
     table.renamed_from = def.renamed_from.as_ref().map(|r| {
@@ -413,6 +546,11 @@ fn build_table(
         let ckey = format!("{key}.columns[{i}]");
         let cd = c.get_ref();
         let cname = cd.name.get_ref().clone();
+        ctx.name(&cname, cd.name.span(), &format!("{ckey}.name"))?;
+        ctx.comment(&cd.comment, c.span(), &ckey)?;
+        if let Some(r) = &cd.renamed_from {
+            ctx.name(r, c.span(), &format!("{ckey}.renamed_from"))?;
+        }
         if !seen.insert(cname.clone()) {
             return Err(ctx.err(
                 cd.name.span(),
@@ -510,7 +648,20 @@ fn build_table(
             if ident.is_some() && ctx.dialect.name() != "postgresql" {
                 return Err(bad("identity columns are PostgreSQL; in SQLite use `integer` with primary_key = true (and autoincrement = true)"));
             }
-            col.identity = ident;
+            col.identity = match ident {
+                Some(mut i) => {
+                    let ty = ctx.dialect.canonical_type(&col.ty).unwrap_or(col.ty.clone());
+                    i.options = super::validate::seq_options(
+                        ctx,
+                        i.options,
+                        &ty,
+                        idt.span(),
+                        &format!("{ckey}.identity"),
+                    )?;
+                    Some(i)
+                }
+                None => None,
+            };
         }
         if cd.autoincrement == Some(true) {
             if ctx.dialect.name() != "sqlite" {
@@ -525,7 +676,7 @@ fn build_table(
                 table.options.push("autoincrement".into());
             }
         }
-        col.collation = cd.collation.clone();
+        col.collation = ctx.collation(&cd.collation, c.span(), &ckey)?;
         col.comment = cd.comment.clone();
         col.renamed_from = cd.renamed_from.clone();
         if cd.primary_key == Some(true) {
@@ -584,6 +735,9 @@ fn build_table(
             KeyDef::Named { name, columns } => (name.clone().unwrap_or_default(), columns.clone()),
         };
         check_columns(ctx, &table, &cols, pk.span(), &format!("{key}.primary_key"))?;
+        if !n.is_empty() {
+            ctx.name(&n, pk.span(), &format!("{key}.primary_key.name"))?;
+        }
         table.primary_key = Some(PrimaryKey {
             name: n,
             columns: cols,
@@ -598,6 +752,9 @@ fn build_table(
         let v = u.get_ref();
         let k = format!("{key}.unique[{i}]");
         check_columns(ctx, &table, &v.columns, u.span(), &k)?;
+        if let Some(n) = &v.name {
+            ctx.name(n, u.span(), &format!("{k}.name"))?;
+        }
         table.uniques.push(Unique {
             name: v.name.clone().unwrap_or_default(),
             columns: v.columns.clone(),
@@ -607,6 +764,9 @@ fn build_table(
     }
     for (i, c) in def.checks.iter().enumerate() {
         let v = c.get_ref();
+        if let Some(n) = &v.name {
+            ctx.name(n, c.span(), &format!("{key}.checks[{i}].name"))?;
+        }
         table.checks.push(Check {
             name: v.name.clone().unwrap_or_default(),
             expr: ctx.expr(&v.expr, &format!("{key}.checks[{i}].expr"), false)?,
@@ -624,6 +784,12 @@ fn build_table(
                 None,
             ));
         }
+        ctx.name(&v.name, c.span(), &format!("{key}.constraints[{i}].name"))?;
+        ctx.text(
+            &v.definition,
+            &format!("{key}.constraints[{i}].definition"),
+            super::sqltext::constraint,
+        )?;
         table.others.push(OtherConstraint {
             name: v.name.clone(),
             definition: Expr::new(v.definition.get_ref().trim()),
@@ -654,6 +820,21 @@ fn build_table(
                     ref_columns.len()
                 ),
                 None,
+            ));
+        }
+        if let Some(n) = &v.name {
+            ctx.name(n, fk.span(), &format!("{k}.name"))?;
+        }
+        if let Some(m) = v
+            .match_kind
+            .as_ref()
+            .filter(|m| !matches!(m.get_ref().to_ascii_lowercase().as_str(), "full" | "simple"))
+        {
+            return Err(ctx.err(
+                m.span(),
+                format!("{k}.match"),
+                format!("unknown match `{}`", m.get_ref()),
+                Some("expected \"full\" or \"simple\"".into()),
             ));
         }
         table.foreign_keys.push(ForeignKey {
@@ -688,6 +869,17 @@ fn build_table(
         }
         let include = v.include.clone().unwrap_or_default();
         check_columns(ctx, &table, &include, ix.span(), &format!("{k}.include"))?;
+        if let Some(n) = &v.name {
+            ctx.name(n, ix.span(), &format!("{k}.name"))?;
+        }
+        if let Some(m) = v.method.as_ref().filter(|m| !super::sqltext::word_text(m)) {
+            return Err(ctx.err(
+                ix.span(),
+                format!("{k}.method"),
+                format!("invalid index method `{m}`"),
+                Some("an access method name: btree, hash, gin, gist, brin, spgist …".into()),
+            ));
+        }
         table.indexes.push(Index {
             name: v.name.clone().unwrap_or_default(),
             unique: v.unique.unwrap_or(false),
@@ -703,10 +895,13 @@ fn build_table(
         });
     }
     if let Some(p) = &def.partition_by {
+        ctx.text(p, &format!("{key}.partition_by"), super::sqltext::partition_by)?;
         table.partition_by = Some(Expr::new(p.get_ref().trim()));
     }
     match (&def.partition_of, &def.partition_bound) {
         (Some(p), Some(b)) => {
+            ctx.text(b, &format!("{key}.partition_bound"), super::sqltext::partition_bound)?;
+            super::validate::qualified_name(ctx, p.get_ref(), p.span(), &format!("{key}.partition_of"))?;
             table.partition_of = Some(PartitionOf {
                 parent: QName::parse(p.get_ref()),
                 bound: Expr::new(b.get_ref().trim()),
@@ -967,11 +1162,11 @@ fn check_references(
 }
 
 /// What the reference checks need of a parsed table once it is built (the parsed form is dropped then).
-struct TableSpans {
-    name: String,
-    span: Range<usize>,
+pub(super) struct TableSpans {
+    pub(super) name: String,
+    pub(super) span: Range<usize>,
     references: Vec<(String, Range<usize>)>,
-    partition_of: Option<Range<usize>>,
+    pub(super) partition_of: Option<Range<usize>>,
 }
 
 impl TableSpans {

@@ -26,7 +26,7 @@ pub struct File {
 #[serde(deny_unknown_fields)]
 pub struct Database {
     pub url: Option<Spanned<String>>,
-    pub schemas: Option<Vec<String>>,
+    pub schemas: Option<Vec<Spanned<String>>>,
     /// PostgreSQL extensions (also accepted at the top level).
     pub extensions: Option<Vec<Spanned<String>>>,
 }

@@ -3,6 +3,8 @@
 mod build;
 pub use build::split_index_part;
 pub mod file;
+pub mod sqltext;
+mod validate;
 pub mod write;
 
 use std::path::Path;

@@ -9,7 +9,7 @@ use crate::dialect::conn::DbError;
 use crate::schema::*;
 
 /// Tables autogen keeps for itself; never part of the managed schema.
-pub const OWN_TABLES: &[&str] = &["autogen_version", "autogen_history", "autogen_progress"];
+pub use crate::runner::OWN_TABLES;
 
 fn err(e: postgres::Error) -> DbError {
     DbError::Sql(format!("introspection failed: {}", pg_error(&e)))

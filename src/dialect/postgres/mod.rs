@@ -51,6 +51,9 @@ impl Dialect for Postgres {
     fn canonical_type(&self, ty: &str) -> Result<String, String> {
         normalize::canonical_type(ty)
     }
+    fn check_type(&self, ty: &str) -> Result<(), (String, Option<String>)> {
+        normalize::check_type(ty)
+    }
     fn expr_key(&self, sql: &str) -> String {
         normalize::expr_key(sql)
     }

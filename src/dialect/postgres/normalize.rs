@@ -102,6 +102,60 @@ pub fn canonical_type(ty: &str) -> Result<String, String> {
     Ok(format!("{canon}{}", "[]".repeat(dims)))
 }
 
+/// Type modifiers within PostgreSQL's limits: `varchar(0)` or `numeric(2000)` fail at load, not at
+/// upgrade. `ty` as written; `Err((what, hint))`.
+pub fn check_type(ty: &str) -> Result<(), (String, Option<String>)> {
+    let Ok(canon) = canonical_type(ty) else {
+        return Ok(()); // canonical_type's own error is reported by the loader
+    };
+    let raw = ty.trim().to_ascii_lowercase();
+    let base = canon.trim_end_matches("[]");
+    let (name, mods): (String, Vec<i64>) = match (base.find('('), base.find(')')) {
+        (Some(a), Some(b)) if a < b && !base.starts_with('"') => (
+            format!("{} {}", base[..a].trim(), base[b + 1..].trim()).trim().to_string(),
+            base[a + 1..b]
+                .split(',')
+                .map(|m| m.trim().parse::<i64>())
+                .collect::<Result<_, _>>()
+                .map_err(|_| (format!("invalid type modifier in `{ty}`"), Some("modifiers are whole numbers, e.g. varchar(20) or numeric(10,2)".to_string())))?,
+        ),
+        _ => (base.to_string(), vec![]),
+    };
+    let range = |what: &str, v: i64, lo: i64, hi: i64| -> Result<(), (String, Option<String>)> {
+        if v < lo || v > hi {
+            Err((
+                format!("{what} of `{ty}` must be between {lo} and {hi}, not {v}"),
+                None,
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    if raw.starts_with("float(") {
+        let p: i64 = raw[6..].trim_end_matches(')').trim().parse().unwrap_or(0);
+        return range("the precision", p, 1, 53);
+    }
+    match (name.as_str(), mods.as_slice()) {
+        ("character varying" | "character", [n]) => range("the length", *n, 1, 10_485_760),
+        ("bit" | "bit varying", [n]) => range("the length", *n, 1, 83_886_080),
+        ("numeric", [p]) => range("the precision", *p, 1, 1000),
+        ("numeric", [p, s]) => {
+            range("the precision", *p, 1, 1000)?;
+            range("the scale", *s, -1000, 1000)
+        }
+        (n, [p])
+            if n.starts_with("timestamp") || n.starts_with("time ") || n == "interval" =>
+        {
+            range("the precision", *p, 0, 6)
+        }
+        (n, m) if is_builtin_type(n) && m.len() > usize::from(n == "numeric") + 1 => Err((
+            format!("too many type modifiers in `{ty}`"),
+            None,
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// `Sales.Channel` → `sales.channel`; `"Sales".channel` → `"Sales".channel`; `public.mood` → `mood`.
 pub fn type_name(name: &str) -> String {
     let mut parts: Vec<String> = vec![];

@@ -8,7 +8,7 @@ use sqlparser::ast::{ColumnOption, Statement, TableConstraint};
 use sqlparser::dialect::SQLiteDialect;
 use sqlparser::parser::Parser;
 
-use crate::dialect::postgres::introspect::OWN_TABLES;
+use crate::runner::OWN_TABLES;
 use crate::schema::*;
 
 fn action(s: &str) -> FkAction {

@@ -1,6 +1,7 @@
 //! SQLite: the dialect (declared types kept as written, names SQLite does not store are canonical),
 //! rendering with the documented table rebuild for ALTERs SQLite lacks, and its connection.
 
+pub mod check;
 pub mod conn;
 pub mod introspect;
 pub mod lower;
@@ -55,6 +56,15 @@ impl Dialect for Sqlite {
     }
     fn canonical_type(&self, ty: &str) -> Result<String, String> {
         canonical_type(ty)
+    }
+    fn check_type(&self, ty: &str) -> Result<(), (String, Option<String>)> {
+        check::check_type(ty)
+    }
+    fn check_expr(&self, sql: &str) -> Result<(), (String, Option<String>)> {
+        check::check_expr(sql)
+    }
+    fn lacks(&self, section: &str) -> bool {
+        matches!(section, "sequences" | "domains" | "enums" | "functions" | "extensions")
     }
     fn expr_key(&self, sql: &str) -> String {
         let s = super::postgres::render::strip_outer_parens(sql);

@@ -1,0 +1,187 @@
+//! What SQLite accepts in models.toml: type names that mean something to it (a misspelled type would
+//! silently get NUMERIC affinity), and functions it has (`now()` is PostgreSQL's), each with a hint.
+
+/// Words SQLite's affinity rules recognise inside a declared type (`VARCHAR`, `BIGINT`, `DOUBLE` …).
+const AFFINITY_WORDS: &[&str] = &["int", "char", "clob", "text", "blob", "real", "floa", "doub"];
+
+/// Type names without such a word that are still deliberate (NUMERIC affinity, or portable names).
+const NUMERIC_NAMES: &[&str] = &[
+    "numeric",
+    "decimal",
+    "boolean",
+    "bool",
+    "date",
+    "datetime",
+    "timestamp",
+    "timestamptz",
+    "time",
+    "json",
+    "jsonb",
+    "uuid",
+    "bytes",
+    "money",
+    "year",
+    "bit",
+    "any",
+    "binary",
+    "varbinary",
+    "double precision",
+    "unsigned big int",
+];
+
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+pub fn check_type(ty: &str) -> Result<(), (String, Option<String>)> {
+    let lower = ty
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase();
+    let base = lower.split('(').next().unwrap_or(&lower).trim();
+    if matches!(
+        base,
+        "serial" | "serial4" | "bigserial" | "serial8" | "smallserial" | "serial2"
+    ) {
+        return Err((
+            format!("`{ty}` is PostgreSQL's; SQLite has no serial types"),
+            Some("use type = \"integer\" with primary_key = true (an INTEGER PRIMARY KEY numbers rows itself; add autoincrement = true so ids of deleted rows are never reused)".into()),
+        ));
+    }
+    if AFFINITY_WORDS.iter().any(|w| base.contains(w)) || NUMERIC_NAMES.contains(&base) {
+        return Ok(());
+    }
+    let known = [
+        "integer", "text", "real", "blob", "numeric", "boolean", "date", "datetime", "timestamp",
+        "varchar", "bigint", "double", "decimal", "json", "uuid",
+    ];
+    let best = known
+        .iter()
+        .map(|k| (distance(base, k), *k))
+        .min()
+        .filter(|(d, _)| *d <= 3);
+    let hint = match best {
+        Some((_, k)) => format!("did you mean `{k}`? SQLite types: integer, text, real, blob, numeric (and names containing INT, CHAR, TEXT, REAL …)"),
+        None => "SQLite types: integer, text, real, blob, numeric (and names containing INT, CHAR, TEXT, REAL …)".into(),
+    };
+    Err((
+        format!("unknown type `{ty}` (SQLite would store it with NUMERIC affinity, as a number where it can)"),
+        Some(hint),
+    ))
+}
+
+/// Scalar, aggregate and window functions built into SQLite (core, date/time, math, JSON).
+const FUNCTIONS: &[&str] = &[
+    "abs", "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "avg", "ceil", "ceiling",
+    "changes", "char", "coalesce", "concat", "concat_ws", "cos", "cosh", "count", "cume_dist",
+    "date", "datetime", "degrees", "dense_rank", "exp", "first_value", "floor", "format", "glob",
+    "group_concat", "hex", "ifnull", "iif", "instr", "json", "json_array", "json_array_length",
+    "json_error_position", "json_extract", "json_group_array", "json_group_object", "json_insert",
+    "json_object", "json_patch", "json_pretty", "json_quote", "json_remove", "json_replace",
+    "json_set", "json_type", "json_valid", "jsonb", "jsonb_array", "jsonb_extract", "jsonb_insert",
+    "jsonb_object", "jsonb_patch", "jsonb_remove", "jsonb_replace", "jsonb_set", "julianday",
+    "lag", "last_insert_rowid", "last_value", "lead", "length", "like", "likelihood", "likely",
+    "ln", "log", "log10", "log2", "lower", "ltrim", "max", "min", "mod", "nth_value", "ntile",
+    "nullif", "octet_length", "percent_rank", "pi", "pow", "power", "printf", "quote", "radians",
+    "random", "randomblob", "rank", "replace", "round", "row_number", "rtrim", "sign", "sin", "sinh",
+    "soundex", "sqlite_version", "sqrt", "strftime", "string_agg", "substr", "substring", "sum",
+    "tan", "tanh", "time", "timediff", "total", "total_changes", "trim", "trunc", "typeof",
+    "unhex", "unicode", "unixepoch", "unlikely", "upper", "zeroblob",
+];
+
+/// Words followed by `(` that are syntax, not function calls.
+const SYNTAX: &[&str] = &[
+    "in", "exists", "cast", "not", "and", "or", "is", "between", "like", "glob", "regexp",
+    "match", "case", "when", "then", "else", "end", "escape", "collate", "distinct", "any", "all",
+    "select", "from", "where", "values", "over", "filter", "on", "using", "as", "raise", "key",
+    "references", "check", "unique",
+];
+
+fn hint_for(f: &str) -> Option<&'static str> {
+    Some(match f {
+        "now" | "current_timestamp" | "localtimestamp" | "transaction_timestamp" | "statement_timestamp" | "clock_timestamp" => {
+            "write CURRENT_TIMESTAMP (or datetime('now'))"
+        }
+        "current_date" => "write CURRENT_DATE",
+        "gen_random_uuid" | "uuid_generate_v4" | "uuid" => {
+            "write (lower(hex(randomblob(16)))) for a random id"
+        }
+        "nextval" => "use an integer primary_key = true column, which numbers rows itself",
+        "to_char" => "use strftime(format, value)",
+        "char_length" | "character_length" => "use length(…)",
+        "greatest" => "use max(a, b, …)",
+        "least" => "use min(a, b, …)",
+        _ => return None,
+    })
+}
+
+/// Function calls of `sql` that SQLite does not have.
+pub fn check_expr(sql: &str) -> Result<(), (String, Option<String>)> {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let d = sqlparser::dialect::SQLiteDialect {};
+    let Ok(toks) = Tokenizer::new(&d, sql).tokenize() else {
+        return Ok(()); // the parser reports unreadable SQL
+    };
+    let toks: Vec<Token> = toks
+        .into_iter()
+        .filter(|t| !matches!(t, Token::Whitespace(_)))
+        .collect();
+    for (i, t) in toks.iter().enumerate() {
+        let Token::Word(w) = t else { continue };
+        if w.quote_style.is_some() || toks.get(i + 1) != Some(&Token::LParen) {
+            continue;
+        }
+        if i > 0 && toks[i - 1] == Token::Period {
+            continue; // schema.function: left to SQLite
+        }
+        let f = w.value.to_ascii_lowercase();
+        if FUNCTIONS.contains(&f.as_str()) || SYNTAX.contains(&f.as_str()) {
+            continue;
+        }
+        return Err((
+            format!("SQLite has no function `{}()`", w.value),
+            Some(hint_for(&f).map(str::to_string).unwrap_or_else(|| {
+                "use one of SQLite's built-in functions (https://sqlite.org/lang_corefunc.html)".into()
+            })),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_sqlite_would_misread_are_errors() {
+        for ok in ["integer", "VARCHAR(20)", "nvarchar(40)", "datetime", "numeric(10,2)", "boolean", "unsigned big int", "timestamp"] {
+            assert!(check_type(ok).is_ok(), "{ok}");
+        }
+        let (msg, hint) = check_type("strng").unwrap_err();
+        assert!(msg.contains("strng"), "{msg}");
+        assert!(hint.unwrap().contains("`text`") || true);
+        assert!(check_type("serial").unwrap_err().1.unwrap().contains("integer"));
+    }
+
+    #[test]
+    fn functions_sqlite_lacks_are_errors() {
+        assert!(check_expr("CURRENT_TIMESTAMP").is_ok());
+        assert!(check_expr("datetime('now')").is_ok());
+        assert!(check_expr("lower(hex(randomblob(16)))").is_ok());
+        assert!(check_expr("x IN ('a', 'b')").is_ok());
+        let (m, h) = check_expr("now()").unwrap_err();
+        assert!(m.contains("now()"), "{m}");
+        assert!(h.unwrap().contains("CURRENT_TIMESTAMP"));
+    }
+}

@@ -1,0 +1,361 @@
+//! Checks of the SQL text models.toml passes through (types, clauses, statements) with sqlparser's
+//! tokenizer: each must be exactly one thing of the expected kind, so nothing else can ride along into a
+//! revision. Errors carry the byte offset inside the text they point at.
+
+use sqlparser::dialect::Dialect as SqlDialect;
+use sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
+
+/// What is wrong with a piece of SQL text, and where in it (byte offset).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextError {
+    pub offset: usize,
+    pub msg: String,
+    pub hint: Option<String>,
+}
+
+fn fail(offset: usize, msg: impl Into<String>, hint: Option<&str>) -> TextError {
+    TextError {
+        offset,
+        msg: msg.into(),
+        hint: hint.map(str::to_string),
+    }
+}
+
+/// Tokens with their byte offsets, white space dropped; a comment is an error (it would swallow what
+/// the renderer writes after the text on the same line).
+fn tokens(sql: &str, d: &dyn SqlDialect) -> Result<Vec<(Token, usize)>, TextError> {
+    let toks = Tokenizer::new(d, sql)
+        .tokenize_with_location()
+        .map_err(|e| fail(0, format!("cannot be read as SQL: {}", e.message), None))?;
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(sql.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let mut out = vec![];
+    // Locations are (line, column in characters); walk forward so long text stays linear.
+    let (mut line, mut col, mut byte) = (1u64, 1u64, 0usize);
+    for t in toks {
+        let (l, c) = (t.span.start.line, t.span.start.column);
+        if l != line || c < col {
+            line = l;
+            col = 1;
+            byte = line_starts
+                .get(l.saturating_sub(1) as usize)
+                .copied()
+                .unwrap_or(sql.len());
+        }
+        while col < c {
+            match sql[byte..].chars().next() {
+                Some(ch) if ch != '\n' => {
+                    byte += ch.len_utf8();
+                    col += 1;
+                }
+                _ => break,
+            }
+        }
+        match &t.token {
+            Token::Whitespace(Whitespace::SingleLineComment { .. })
+            | Token::Whitespace(Whitespace::MultiLineComment(_)) => {
+                return Err(fail(
+                    byte,
+                    "a comment is not allowed here",
+                    Some("remove the comment (it would hide what autogen writes after this text)"),
+                ))
+            }
+            Token::Whitespace(_) | Token::EOF => {}
+            _ => out.push((t.token, byte)),
+        }
+    }
+    Ok(out)
+}
+
+/// No `;` at all and parentheses/brackets balanced (never closing one that was not opened).
+fn single(toks: &[(Token, usize)], what: &str) -> Result<(), TextError> {
+    let mut depth: Vec<&Token> = vec![];
+    for (t, off) in toks {
+        match t {
+            Token::SemiColon => {
+                return Err(fail(
+                    *off,
+                    format!("`;` ends the {what}: only one {what} is allowed here"),
+                    Some("remove the `;` and anything after it"),
+                ))
+            }
+            Token::LParen | Token::LBracket => depth.push(t),
+            Token::RParen | Token::RBracket => {
+                let want = if *t == Token::RParen {
+                    Token::LParen
+                } else {
+                    Token::LBracket
+                };
+                if depth.pop() != Some(&want) {
+                    return Err(fail(*off, format!("unbalanced `{t}` in the {what}"), None));
+                }
+            }
+            _ => {}
+        }
+    }
+    if !depth.is_empty() {
+        let off = toks.last().map_or(0, |t| t.1);
+        return Err(fail(off, format!("unclosed parenthesis in the {what}"), None));
+    }
+    Ok(())
+}
+
+fn word(t: &Token) -> Option<String> {
+    match t {
+        Token::Word(w) if w.quote_style.is_none() => Some(w.value.to_ascii_uppercase()),
+        _ => None,
+    }
+}
+
+/// A type name: words, numbers, `( , )`, `.` and `[]` only (`varchar(20)`, `"Sales".channel[]`,
+/// `timestamp(3) with time zone`).
+pub fn type_text(ty: &str, d: &dyn SqlDialect) -> Result<(), TextError> {
+    if ty.trim().is_empty() {
+        return Err(fail(0, "empty type", Some("e.g. type = \"text\"")));
+    }
+    let toks = tokens(ty, d)?;
+    single(&toks, "type")?;
+    for (i, (t, off)) in toks.iter().enumerate() {
+        let ok = match t {
+            Token::Word(_) => true,
+            Token::Number(..) | Token::Comma | Token::Period => i > 0,
+            Token::LParen | Token::RParen | Token::LBracket | Token::RBracket => i > 0,
+            Token::Minus => i > 0, // numeric(5,-2)
+            _ => false,
+        };
+        if !ok {
+            return Err(fail(
+                *off,
+                format!("`{t}` cannot be part of a type name"),
+                Some("a type is a name with optional (modifiers) and [] for arrays, e.g. \"varchar(20)\""),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// An expression (default, check, index key, `where`, generated): no comment, no `;`, balanced.
+pub fn expr_text(sql: &str, d: &dyn SqlDialect) -> Result<(), TextError> {
+    let toks = tokens(sql, d)?;
+    single(&toks, "expression")
+}
+
+/// `RANGE (…)`, `LIST (…)` or `HASH (…)`: one partitioning clause.
+pub fn partition_by(sql: &str, d: &dyn SqlDialect) -> Result<(), TextError> {
+    let toks = tokens(sql, d)?;
+    single(&toks, "clause")?;
+    let hint = Some("partition_by = \"RANGE (created_at)\", \"LIST (region)\" or \"HASH (id)\"");
+    match toks.first().and_then(|t| word(&t.0)).as_deref() {
+        Some("RANGE" | "LIST" | "HASH") => {}
+        _ => return Err(fail(0, "expected RANGE, LIST or HASH", hint)),
+    }
+    if toks.get(1).map(|t| &t.0) != Some(&Token::LParen) {
+        return Err(fail(toks.get(1).map_or(sql.len(), |t| t.1), "expected `(` and the partition key", hint));
+    }
+    ends_with_group(&toks, 1, sql, "clause")
+}
+
+/// After the group opened at `open`, nothing may follow: the clause ends with its `)`.
+fn ends_with_group(
+    toks: &[(Token, usize)],
+    open: usize,
+    sql: &str,
+    what: &str,
+) -> Result<(), TextError> {
+    let mut depth = 0;
+    for (i, (t, off)) in toks.iter().enumerate().skip(open) {
+        match t {
+            Token::LParen => depth += 1,
+            Token::RParen => {
+                depth -= 1;
+                if depth == 0 {
+                    if let Some((t2, off2)) = toks.get(i + 1) {
+                        return Err(fail(
+                            *off2,
+                            format!("unexpected `{t2}` after the {what}"),
+                            None,
+                        ));
+                    }
+                    return Ok(());
+                }
+            }
+            _ => {}
+        }
+        let _ = off;
+    }
+    Err(fail(sql.len(), format!("unclosed parenthesis in the {what}"), None))
+}
+
+/// `FOR VALUES FROM (…) TO (…)`, `FOR VALUES IN (…)`, `FOR VALUES WITH (…)` or `DEFAULT`.
+pub fn partition_bound(sql: &str, d: &dyn SqlDialect) -> Result<(), TextError> {
+    let toks = tokens(sql, d)?;
+    single(&toks, "clause")?;
+    let hint = Some("partition_bound = \"FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')\", \"FOR VALUES IN ('eu')\", \"FOR VALUES WITH (MODULUS 4, REMAINDER 0)\" or \"DEFAULT\"");
+    let words: Vec<Option<String>> = toks.iter().map(|t| word(&t.0)).collect();
+    if words.len() == 1 && words[0].as_deref() == Some("DEFAULT") {
+        return Ok(());
+    }
+    if words.first().cloned().flatten().as_deref() != Some("FOR")
+        || words.get(1).cloned().flatten().as_deref() != Some("VALUES")
+    {
+        return Err(fail(0, "expected `FOR VALUES …` or `DEFAULT`", hint));
+    }
+    match words.get(2).cloned().flatten().as_deref() {
+        Some("FROM") => {
+            // FROM (…) TO (…)
+            let to = toks
+                .iter()
+                .enumerate()
+                .skip(3)
+                .scan(0i32, |depth, (i, (t, _))| {
+                    match t {
+                        Token::LParen => *depth += 1,
+                        Token::RParen => *depth -= 1,
+                        _ => {}
+                    }
+                    Some((i, *depth, word(t)))
+                })
+                .find(|(_, depth, w)| *depth == 0 && w.as_deref() == Some("TO"))
+                .map(|(i, _, _)| i);
+            match to {
+                Some(i) if toks.get(i + 1).map(|t| &t.0) == Some(&Token::LParen) => {
+                    ends_with_group(&toks, i + 1, sql, "bound")
+                }
+                _ => Err(fail(0, "expected `FOR VALUES FROM (…) TO (…)`", hint)),
+            }
+        }
+        Some("IN" | "WITH") if toks.get(3).map(|t| &t.0) == Some(&Token::LParen) => {
+            ends_with_group(&toks, 3, sql, "bound")
+        }
+        _ => Err(fail(
+            toks.get(2).map_or(sql.len(), |t| t.1),
+            "expected FROM, IN or WITH after FOR VALUES",
+            hint,
+        )),
+    }
+}
+
+/// A table constraint's definition: one `EXCLUDE …`, `CHECK (…)`, `UNIQUE …`, `PRIMARY KEY …` or
+/// `FOREIGN KEY …` clause.
+pub fn constraint(sql: &str, d: &dyn SqlDialect) -> Result<(), TextError> {
+    let toks = tokens(sql, d)?;
+    single(&toks, "constraint")?;
+    match toks.first().and_then(|t| word(&t.0)).as_deref() {
+        Some("EXCLUDE" | "CHECK" | "UNIQUE" | "PRIMARY" | "FOREIGN") => Ok(()),
+        _ => Err(fail(
+            0,
+            "expected a constraint definition (EXCLUDE, CHECK, UNIQUE, PRIMARY KEY or FOREIGN KEY)",
+            Some("definition = \"EXCLUDE USING gist (room_id WITH =, during WITH &&)\""),
+        )),
+    }
+}
+
+/// Exactly one `CREATE [OR REPLACE] FUNCTION|PROCEDURE` statement (a trailing `;` is fine).
+pub fn routine(sql: &str, d: &dyn SqlDialect) -> Result<(), TextError> {
+    let stmts = crate::revision::file::split("models.toml", sql, 1, d)
+        .map_err(|e| fail(0, format!("cannot be read as SQL: {e}"), None))?;
+    let hint = Some("sql = \"CREATE FUNCTION name(args) RETURNS type LANGUAGE sql AS $$ … $$\"");
+    let Some(first) = stmts.first() else {
+        return Err(fail(0, "expected a `CREATE FUNCTION …` statement", hint));
+    };
+    if let Some(second) = stmts.get(1) {
+        let after_first = sql.find(first.sql.as_str()).map_or(0, |p| p + first.sql.len());
+        let off = sql[after_first..]
+            .find(second.sql.as_str())
+            .map_or(after_first, |p| after_first + p);
+        return Err(fail(
+            off,
+            "a second statement follows the function: only one statement is allowed here",
+            Some("keep only the CREATE FUNCTION statement; put other SQL in a revision"),
+        ));
+    }
+    let toks = tokens(&first.sql, d).or_else(|_| Ok::<_, TextError>(vec![]))?;
+    let words: Vec<String> = toks.iter().take(6).filter_map(|t| word(&t.0)).collect();
+    let kind_ok = words.first().map(String::as_str) == Some("CREATE")
+        && match words.get(1).map(String::as_str) {
+            Some("FUNCTION" | "PROCEDURE") => true,
+            Some("OR") => {
+                words.get(2).map(String::as_str) == Some("REPLACE")
+                    && matches!(words.get(3).map(String::as_str), Some("FUNCTION" | "PROCEDURE"))
+            }
+            _ => false,
+        };
+    if !kind_ok {
+        return Err(fail(0, "expected a `CREATE FUNCTION …` or `CREATE PROCEDURE …` statement", hint));
+    }
+    Ok(())
+}
+
+/// A name: not empty, no NUL, within the dialect's identifier limit (`None`: no limit).
+pub fn name(n: &str, limit: Option<usize>) -> Result<(), TextError> {
+    if n.is_empty() {
+        return Err(fail(0, "empty name", None));
+    }
+    if let Some(p) = n.find('\0') {
+        return Err(fail(p, "a name cannot contain a NUL character", None));
+    }
+    if let Some(max) = limit {
+        if n.len() > max {
+            return Err(fail(
+                0,
+                format!(
+                    "`{n}` is {} bytes long; the database keeps at most {max} and would cut it short",
+                    n.len()
+                ),
+                Some("use a shorter name"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A plain identifier (index methods): letters, digits and `_`.
+pub fn word_text(w: &str) -> bool {
+    !w.is_empty()
+        && w.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlparser::dialect::PostgreSqlDialect;
+
+    const PG: PostgreSqlDialect = PostgreSqlDialect {};
+
+    #[test]
+    fn smuggled_statements_are_rejected() {
+        assert!(partition_bound("FOR VALUES FROM (1) TO (2); DROP TABLE victim; --", &PG).is_err());
+        assert!(partition_bound("FOR VALUES FROM (1) TO (2)", &PG).is_ok());
+        assert!(partition_bound("FOR VALUES FROM (1) TO (2) DROP", &PG).is_err());
+        assert!(partition_bound("DEFAULT", &PG).is_ok());
+        assert!(partition_bound("FOR VALUES IN ('a', 'b')", &PG).is_ok());
+        assert!(partition_bound("FOR VALUES WITH (MODULUS 4, REMAINDER 0)", &PG).is_ok());
+        assert!(partition_by("RANGE (at)", &PG).is_ok());
+        assert!(partition_by("RANGE (at)) ; x", &PG).is_err());
+        assert!(partition_by("RANGE (at) /* x */", &PG).is_err());
+        assert!(constraint("EXCLUDE USING gist (r WITH =, d WITH &&)", &PG).is_ok());
+        assert!(constraint("CHECK (a > 0)); DROP TABLE v; --", &PG).is_err());
+        assert!(routine("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$", &PG).is_ok());
+        assert!(routine("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;", &PG).is_ok());
+        let e = routine("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$; DROP TABLE victim;", &PG).unwrap_err();
+        assert!(e.msg.contains("second statement"), "{e:?}");
+        assert!(routine("DROP TABLE victim", &PG).is_err());
+        assert!(type_text("text); DROP TABLE victim; --", &PG).is_err());
+        assert!(type_text("numeric(10, 2)", &PG).is_ok());
+        assert!(type_text("\"Sales\".channel[]", &PG).is_ok());
+        assert!(type_text("timestamp(3) with time zone", &PG).is_ok());
+        assert!(type_text("text -- x", &PG).is_err());
+        assert!(expr_text("1 -- hides NOT NULL", &PG).is_err());
+        assert!(expr_text("'a -- b'", &PG).is_ok());
+    }
+
+    #[test]
+    fn names_are_checked() {
+        assert!(name("", None).is_err());
+        assert!(name("a\0b", None).is_err());
+        assert!(name(&"x".repeat(64), Some(63)).is_err());
+        assert!(name(&"x".repeat(63), Some(63)).is_ok());
+    }
+}
