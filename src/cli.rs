@@ -397,10 +397,17 @@ fn init(ctx: &Ctx, dialect: &str, out: &mut dyn Write) -> Result<u8, Error> {
             )))
         }
     };
+    // The example table works as written on its dialect: SQLite's row ids come from an `integer`
+    // primary key (a `bigint` one is not a rowid alias, and inserts without an id would fail).
+    let id = if url.starts_with("sqlite:") {
+        "{ name = \"id\", type = \"integer\", primary_key = true, autoincrement = true }"
+    } else {
+        "{ name = \"id\", type = \"bigint\", primary_key = true, identity = true }"
+    };
     let text = format!(
         "# The desired schema. `autogen revision --autogenerate -m MSG` writes the SQL that gets the database here.\n\
          [database]\nurl = \"{url}\"\n\n\
-         # [tables.users]\n# columns = [\n#   {{ name = \"id\", type = \"bigint\", primary_key = true }},\n\
+         # [tables.users]\n# columns = [\n#   {id},\n\
          #   {{ name = \"email\", type = \"varchar(255)\", unique = true }},\n# ]\n"
     );
     if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -436,14 +443,7 @@ fn revision(
     err: &mut dyn Write,
 ) -> Result<u8, Error> {
     if let Some(id) = &rev_id {
-        if id.is_empty()
-            || id.len() > 32
-            || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
-            return Err(Error::Usage(format!(
-                "invalid --rev-id `{id}`: use 1 to 32 letters, digits or _"
-            )));
-        }
+        rfile::valid_id(id).map_err(|m| Error::Usage(format!("invalid --rev-id: {m}")))?;
     }
     // An empty revision needs no database: without a URL the dialect comes from the existing revisions.
     let d = match ctx.dialect() {

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 pub enum ConfigError {
     #[error("no database URL\nhint: pass --url, set AUTOGEN_DATABASE_URL, or add `[database] url = \"sqlite:app.db\"` to {0}")]
     NoUrl(String),
+    #[error("no {file} in {dir}, and no database URL\nhint: run `autogen init` to create one, pass --models PATH to use another file, or --url URL")]
+    NoModels { file: String, dir: String },
     #[error("{models}: `url = \"env:{var}\"` but {var} is not set\nhint: export {var}=postgres://USER@HOST/DB")]
     MissingEnv { models: String, var: String },
 }
@@ -72,6 +74,17 @@ pub fn resolve_url(
             }),
             None => Ok(relative_to_models(u, models)),
         },
+        None if !models.exists() => Err(ConfigError::NoModels {
+            file: models
+                .file_name()
+                .map_or("models.toml".into(), |f| f.to_string_lossy().into_owned()),
+            dir: match models.parent().filter(|d| !d.as_os_str().is_empty()) {
+                Some(d) => d.display().to_string(),
+                None => std::env::current_dir()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_else(|_| ".".into()),
+            },
+        }),
         None => Err(ConfigError::NoUrl(models.display().to_string())),
     }
 }

@@ -54,34 +54,86 @@ pub trait Connection {
     }
 }
 
-/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`: no password in any output.
+/// A URL (or libpq `key=value` string) as it may be shown: every password replaced by `***`, in any
+/// form — `user:secret@host` (a password holding `@` is hidden up to the last `@`), `password=` and
+/// `sslpassword=` parameters (quoted or not), and malformed URLs (`postgres:/u:pw@h`), which are
+/// redacted the same way rather than echoed.
 pub fn redact(url: &str) -> String {
-    if let Some((scheme, rest)) = url.split_once("://") {
-        let (auth, tail) = match rest.find('@') {
-            Some(at) => (&rest[..at], &rest[at..]),
-            None => return redact_query(url),
-        };
-        if let Some((user, _)) = auth.split_once(':') {
-            return redact_query(&format!("{scheme}://{user}:***{tail}"));
-        }
+    let s = redact_params(url);
+    let lower = s.to_ascii_lowercase();
+    if lower.trim_start().starts_with("sqlite:") {
+        return s; // a path: no user information
     }
-    redact_query(url)
+    let Some(at) = s.rfind('@') else {
+        return s;
+    };
+    // Where the user information starts: after `scheme://`, `scheme:/`, `scheme:` or at the start.
+    let start = match s.find("://") {
+        Some(p) if p < at => p + 3,
+        _ => match s.find(':') {
+            Some(p) if p < at && s[..p].chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) && p > 0 => {
+                p + 1 + s[p + 1..at].chars().take_while(|c| *c == '/').count()
+            }
+            _ => 0,
+        },
+    };
+    let userinfo = &s[start..at];
+    match userinfo.find(':') {
+        Some(c) => format!("{}{}:***{}", &s[..start], &userinfo[..c], &s[at..]),
+        None => s,
+    }
 }
 
-fn redact_query(url: &str) -> String {
-    match url.split_once('?') {
-        Some((base, q)) => {
-            let parts: Vec<String> = q
-                .split('&')
-                .map(|kv| match kv.split_once('=') {
-                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
-                    _ => kv.to_string(),
-                })
-                .collect();
-            format!("{base}?{}", parts.join("&"))
+/// Values of password parameters replaced by `***`: `password=x`, `sslpassword = 'a b'`, `?password=x&…`.
+fn redact_params(s: &str) -> String {
+    const KEYS: &[&str] = &["password", "sslpassword", "passwd", "pwd", "pass"];
+    let b = s.as_bytes();
+    let lower = s.to_ascii_lowercase();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        let boundary = i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'?' | b'&' | b';');
+        let key = if boundary {
+            KEYS.iter().find(|k| lower[i..].starts_with(*k)).copied()
+        } else {
+            None
+        };
+        if let Some(k) = key {
+            let mut j = i + k.len();
+            while j < s.len() && (b[j] == b' ' || b[j] == b'\t') {
+                j += 1;
+            }
+            if j < s.len() && b[j] == b'=' {
+                j += 1;
+                while j < s.len() && (b[j] == b' ' || b[j] == b'\t') {
+                    j += 1;
+                }
+                out.push_str(&s[i..j]);
+                // The value: single-quoted (with \\ escapes) or up to a separator.
+                if j < s.len() && b[j] == b'\'' {
+                    let mut k2 = j + 1;
+                    while k2 < s.len() && b[k2] != b'\'' {
+                        if b[k2] == b'\\' {
+                            k2 += 1;
+                        }
+                        k2 += 1;
+                    }
+                    j = (k2 + 1).min(s.len());
+                } else {
+                    while j < s.len() && !matches!(b[j], b' ' | b'\t' | b'\n' | b'&' | b';' | b'#') {
+                        j += 1;
+                    }
+                }
+                out.push_str("***");
+                i = j;
+                continue;
+            }
         }
-        None => url.to_string(),
+        let ch = s[i..].chars().next().unwrap_or(' ');
+        out.push(ch);
+        i += ch.len_utf8();
     }
+    out
 }
 
 /// Opens a connection for `url`.
@@ -97,16 +149,23 @@ pub fn connect(url: &str) -> Result<Box<dyn Connection>, DbError> {
 
 #[cfg(test)]
 mod tests {
+    use super::redact;
+
     #[test]
-    fn passwords_are_redacted() {
-        assert_eq!(
-            super::redact("postgres://u:pw@h:5432/d"),
-            "postgres://u:***@h:5432/d"
-        );
-        assert_eq!(
-            super::redact("postgres://u@h/d?password=x&sslmode=require"),
-            "postgres://u@h/d?password=***&sslmode=require"
-        );
-        assert_eq!(super::redact("sqlite:app.db"), "sqlite:app.db");
+    fn passwords_are_redacted_in_every_form() {
+        for (url, want) in [
+            ("postgres://u:pw@h:5432/d", "postgres://u:***@h:5432/d"),
+            ("postgres://u@h/d?password=x&sslmode=require", "postgres://u@h/d?password=***&sslmode=require"),
+            ("sqlite:app.db", "sqlite:app.db"),
+            ("postgres://u:p@ss@h/d", "postgres://u:***@h/d"),
+            ("postgres:/u:pw@h/d", "postgres:/u:***@h/d"),
+            ("postgres:u:pw@h/d", "postgres:u:***@h/d"),
+            ("host=h user=u password=pw dbname=d", "host=h user=u password=*** dbname=d"),
+            ("host=h password='p w\\' x' user=u", "host=h password=*** user=u"),
+            ("host=h password = pw", "host=h password = ***"),
+            ("postgres://u@h/d?PASSWORD=pw", "postgres://u@h/d?PASSWORD=***"),
+        ] {
+            assert_eq!(redact(url), want, "{url}");
+        }
     }
 }

@@ -54,14 +54,26 @@ pub struct DatabaseSection {
 
 /// Reads `[database] url` and `schemas` without building the models (the rest is skipped by serde).
 pub fn read_database(path: &Path) -> Result<DatabaseSection, ModelError> {
+    // Unknown keys are errors here too: `[databse]` or `uri =` must not read as "no URL".
     #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
     struct Top {
         database: Option<Db>,
+        extensions: Option<serde::de::IgnoredAny>,
+        enums: Option<serde::de::IgnoredAny>,
+        domains: Option<serde::de::IgnoredAny>,
+        sequences: Option<serde::de::IgnoredAny>,
+        functions: Option<serde::de::IgnoredAny>,
+        tables: Option<serde::de::IgnoredAny>,
     }
     #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
     struct Db {
         url: Option<String>,
         schemas: Option<Vec<String>>,
+        extensions: Option<serde::de::IgnoredAny>,
     }
     let full = read(path)?;
     // `[database]` is read from the sections before the first table (and, if it comes later, from the
@@ -74,7 +86,9 @@ pub fn read_database(path: &Path) -> Result<DatabaseSection, ModelError> {
         .unwrap_or(secs[0].1);
     let text = text.to_string();
     match toml::from_str::<Top>(&text) {
-        Ok(Top { database: Some(d) }) => Ok(DatabaseSection {
+        Ok(Top {
+            database: Some(d), ..
+        }) => Ok(DatabaseSection {
             url: d.url,
             namespaces: d.schemas.unwrap_or_default(),
         }),

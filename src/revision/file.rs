@@ -72,6 +72,32 @@ const KEYS: &[&str] = &[
     "warning",
 ];
 
+/// Ids the revision graph gives a meaning of its own: a revision cannot be called that.
+pub const RESERVED_IDS: &[&str] = &["base", "head", "heads"];
+
+/// Whether `id` can name a revision: letters, digits and `_`, 1 to 32 of them, not a reserved word.
+pub fn valid_id(id: &str) -> Result<(), String> {
+    if id.is_empty() || id.len() > 32 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(format!("invalid revision id `{id}`: use 1 to 32 letters, digits or _"));
+    }
+    if RESERVED_IDS.iter().any(|r| r.eq_ignore_ascii_case(id)) {
+        return Err(format!(
+            "`{id}` cannot be a revision id: base, head and heads are targets (`upgrade head`)"
+        ));
+    }
+    Ok(())
+}
+
+/// A header key written as `Down_revision`, `down-revision` or `down revision`: the known key it means.
+fn near_key(k: &str) -> Option<&'static str> {
+    let n: String = k
+        .trim()
+        .chars()
+        .map(|c| if c == '-' || c == ' ' { '_' } else { c.to_ascii_lowercase() })
+        .collect();
+    KEYS.iter().find(|known| **known == n).copied()
+}
+
 fn list(v: &str) -> Vec<String> {
     v.split(',')
         .map(|s| s.trim().to_string())
@@ -130,6 +156,12 @@ pub fn parse(
         };
         let (k, v) = (k.trim(), v.trim());
         if !KEYS.contains(&k) {
+            if let Some(known) = near_key(k) {
+                return Err(err(
+                    i + 1,
+                    format!("header key `{k}` must be written `{known}` (lowercase, with _)"),
+                ));
+            }
             if k.chars().all(|c| c.is_ascii_lowercase() || c == '_') && !k.is_empty() {
                 return Err(err(
                     i + 1,
@@ -140,16 +172,16 @@ pub fn parse(
         }
         match k {
             "revision" => {
-                if v.is_empty() || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                    return Err(err(
-                        i + 1,
-                        format!("invalid revision id `{v}`: letters, digits and _ only"),
-                    ));
-                }
+                valid_id(v).map_err(|m| err(i + 1, m))?;
                 rev.id = v.to_string();
                 seen_rev = true;
             }
-            "down_revision" => rev.down = list(v),
+            "down_revision" => {
+                rev.down = list(v);
+                for d in &rev.down {
+                    valid_id(d).map_err(|m| err(i + 1, format!("down_revision: {m}")))?;
+                }
+            }
             "message" => rev.message = unescape_comment(v),
             "created" => rev.created = v.to_string(),
             "dialect" => rev.dialect = v.to_string(),

@@ -39,13 +39,13 @@ impl SqliteConn {
             None => rusqlite::Connection::open_in_memory(),
             Some(p) => {
                 if p.is_empty() {
-                    return Err(DbError::UnsupportedUrl(url.into()));
+                    return Err(DbError::UnsupportedUrl(crate::dialect::conn::redact(url)));
                 }
                 let dir = Path::new(&p).parent().filter(|d| !d.as_os_str().is_empty());
                 if let Some(d) = dir {
                     if !d.is_dir() {
                         return Err(DbError::Connect {
-                            url: url.into(),
+                            url: crate::dialect::conn::redact(url),
                             reason: format!(
                                 "directory {} does not exist (create it first: mkdir -p {})",
                                 d.display(),
@@ -58,7 +58,7 @@ impl SqliteConn {
             }
         }
         .map_err(|e| DbError::Connect {
-            url: url.into(),
+            url: crate::dialect::conn::redact(url),
             reason: e.to_string(),
         })?;
         // Foreign keys stay off while migrating so a table rebuild cannot cascade;
