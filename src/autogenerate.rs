@@ -89,7 +89,11 @@ fn rename_hints(ops: &[Op]) -> Vec<String> {
     for op in ops {
         if let Op::DropColumn { table, column } = op {
             for other in ops {
-                if let Op::AddColumn { table: t2, column: c2 } = other {
+                if let Op::AddColumn {
+                    table: t2,
+                    column: c2,
+                } = other
+                {
                     if t2 == table && c2.ty == column.ty {
                         hints.push(format!(
                             "table {table}: column {} is dropped and {} (also {}) is added; if it is a rename, write `renamed_from = \"{}\"` on {} to keep the data",

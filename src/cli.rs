@@ -348,7 +348,14 @@ pub fn main(
             }
             for (i, p) in ps.iter().enumerate() {
                 if ps.len() > 1 {
-                    w(out, format!("-- revision {} of {} (each commits before the next)", i + 1, ps.len()))?;
+                    w(
+                        out,
+                        format!(
+                            "-- revision {} of {} (each commits before the next)",
+                            i + 1,
+                            ps.len()
+                        ),
+                    )?;
                 }
                 for s in &p.upgrade {
                     w(out, crate::runner::terminated(s))?;
@@ -534,7 +541,10 @@ fn revision(
         let (rid, msg) = if last {
             (id.clone(), message.to_string())
         } else {
-            (rfile::new_id(), format!("{message} (new enum values, committed first)"))
+            (
+                rfile::new_id(),
+                format!("{message} (new enum values, committed first)"),
+            )
         };
         let path = ctx.paths.versions.join(revision_file_name(&rid, &msg));
         let mut rev = Revision::new(&rid, down_rev.clone(), &msg, d.name(), path.clone());

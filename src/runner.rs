@@ -10,7 +10,10 @@ use crate::revision::{Revision, RevisionError, RevisionMap};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error("{direction} of revision {id} failed at {path}:{line}: {msg}\nstatement: {stmt}\n{}", rolled_back(direction, id))]
+    #[error(
+        "{direction} of revision {id} failed at {path}:{line}: {msg}\nstatement: {stmt}\n{}",
+        rolled_back(direction, id)
+    )]
     StatementFailed {
         id: String,
         path: String,
@@ -29,7 +32,11 @@ pub enum RunError {
         direction: &'static str,
     },
     #[error("revision {id} ({path}) leaves rows that break a foreign key:\n{rows}\nits transaction was rolled back\nhint: fix or delete those rows (PRAGMA foreign_key_check lists them), or change the revision, then run it again")]
-    Violations { id: String, path: String, rows: String },
+    Violations {
+        id: String,
+        path: String,
+        rows: String,
+    },
     #[error("{path}: revision {id} was edited after it was applied (history has checksum {recorded}, the file now has {found})\nhint: restore the file (history must not drift), or pass --allow-edited if the edit is harmless")]
     EditedRevision {
         id: String,
@@ -336,9 +343,7 @@ impl Runner<'_> {
                     }
                     Err(DbError::NotInTransaction(_)) => {
                         self.conn.rollback()?;
-                        self.conn
-                            .execute(&s.sql)
-                            .map_err(|e| failed(s, e, i > 0))?;
+                        self.conn.execute(&s.sql).map_err(|e| failed(s, e, i > 0))?;
                         self.record_progress(rev, dir, i + 1)?;
                     }
                     Err(e) => {
@@ -524,7 +529,10 @@ pub fn offline_script(
 ) -> String {
     let mut out = format!("-- autogen offline script ({})\n", dir_name(dir));
     for line in d.script_notes() {
-        out.push_str(&format!("-- {}\n", crate::revision::file::comment_text(&line)));
+        out.push_str(&format!(
+            "-- {}\n",
+            crate::revision::file::comment_text(&line)
+        ));
     }
     for s in d.script_preamble() {
         out.push_str(&terminated(&s));

@@ -231,7 +231,11 @@ fn mixed_case_enum_types_written_by_inspect_were_rejected() {
              CREATE INDEX ON \"Order Items\" (\"FullName\");");
     let p = project("");
     let d = p.path();
-    run(d, &["--url", &db.url, "inspect", "-o", "models.toml", "--force"], 0);
+    run(
+        d,
+        &["--url", &db.url, "inspect", "-o", "models.toml", "--force"],
+        0,
+    );
     run(d, &["--url", &db.url, "check"], 0);
     let Some(b) = PgDb::new("regressions::mixed_case_types") else {
         return;

@@ -2,11 +2,16 @@
 
 mod support;
 
+mod bad_input;
+mod bookkeeping;
 mod cli_errors;
+mod data_safety;
 mod golden;
 mod graph;
 mod pg_corpus;
 mod pg_workflow;
 mod props;
+mod redaction;
 mod regressions;
+mod smuggling;
 mod sqlite;

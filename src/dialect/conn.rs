@@ -70,11 +70,17 @@ pub fn redact(url: &str) -> String {
     // Where the user information starts: after `scheme://`, `scheme:/`, `scheme:` or at the start.
     let start = match s.find("://") {
         Some(p) if p < at => p + 3,
+        // Without `://`, a known scheme is skipped (`postgres:/u:pw@h`); anything else is user
+        // information from the start (`u:pw@h`).
         _ => match s.find(':') {
-            Some(p) if p < at && s[..p].chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) && p > 0 => {
+            Some(p)
+                if p < at
+                    && ["postgres", "postgresql", "mysql", "mariadb"]
+                        .contains(&s[..p].trim().to_ascii_lowercase().as_str()) =>
+            {
                 p + 1 + s[p + 1..at].chars().take_while(|c| *c == '/').count()
             }
-            _ => 0,
+            _ => s.len() - s.trim_start().len(),
         },
     };
     let userinfo = &s[start..at];
@@ -120,7 +126,8 @@ fn redact_params(s: &str) -> String {
                     }
                     j = (k2 + 1).min(s.len());
                 } else {
-                    while j < s.len() && !matches!(b[j], b' ' | b'\t' | b'\n' | b'&' | b';' | b'#') {
+                    while j < s.len() && !matches!(b[j], b' ' | b'\t' | b'\n' | b'&' | b';' | b'#')
+                    {
                         j += 1;
                     }
                 }
@@ -155,15 +162,27 @@ mod tests {
     fn passwords_are_redacted_in_every_form() {
         for (url, want) in [
             ("postgres://u:pw@h:5432/d", "postgres://u:***@h:5432/d"),
-            ("postgres://u@h/d?password=x&sslmode=require", "postgres://u@h/d?password=***&sslmode=require"),
+            (
+                "postgres://u@h/d?password=x&sslmode=require",
+                "postgres://u@h/d?password=***&sslmode=require",
+            ),
             ("sqlite:app.db", "sqlite:app.db"),
             ("postgres://u:p@ss@h/d", "postgres://u:***@h/d"),
             ("postgres:/u:pw@h/d", "postgres:/u:***@h/d"),
             ("postgres:u:pw@h/d", "postgres:u:***@h/d"),
-            ("host=h user=u password=pw dbname=d", "host=h user=u password=*** dbname=d"),
-            ("host=h password='p w\\' x' user=u", "host=h password=*** user=u"),
+            (
+                "host=h user=u password=pw dbname=d",
+                "host=h user=u password=*** dbname=d",
+            ),
+            (
+                "host=h password='p w\\' x' user=u",
+                "host=h password=*** user=u",
+            ),
             ("host=h password = pw", "host=h password = ***"),
-            ("postgres://u@h/d?PASSWORD=pw", "postgres://u@h/d?PASSWORD=***"),
+            (
+                "postgres://u@h/d?PASSWORD=pw",
+                "postgres://u@h/d?PASSWORD=***",
+            ),
         ] {
             assert_eq!(redact(url), want, "{url}");
         }

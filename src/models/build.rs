@@ -22,6 +22,11 @@ pub(super) struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// Enters the section `key` (e.g. `tables.users`): its spans get that section's offset.
+    /// Where in the file a span of section `key` starts (to report the later of two definitions).
+    pub(super) fn file_pos(&self, key: &str, span: &Range<usize>) -> usize {
+        self.offsets.get(key).copied().unwrap_or(0) + span.start
+    }
+
     pub(super) fn at(&self, key: &str) {
         self.offset.set(self.offsets.get(key).copied().unwrap_or(0));
     }
@@ -46,7 +51,13 @@ impl Ctx<'_> {
 
     /// An error at `offset` bytes into the string value whose literal spans `span`: exact where the
     /// value is written verbatim in the file (no escapes before that point), else at the value.
-    fn err_in(&self, span: Range<usize>, value: &str, e: super::sqltext::TextError, key: &str) -> ModelError {
+    fn err_in(
+        &self,
+        span: Range<usize>,
+        value: &str,
+        e: super::sqltext::TextError,
+        key: &str,
+    ) -> ModelError {
         let start = span.start + self.offset.get();
         let raw = self.text.get(start..).unwrap_or("");
         let quote = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
@@ -110,7 +121,9 @@ impl Ctx<'_> {
                 span,
                 format!("{key}.collation"),
                 format!("invalid collation name `{c}`"),
-                Some("write the collation's name, e.g. collation = \"C\" or \"en-US-x-icu\"".into()),
+                Some(
+                    "write the collation's name, e.g. collation = \"C\" or \"en-US-x-icu\"".into(),
+                ),
             ));
         }
         self.name(bare, span, &format!("{key}.collation"))?;
@@ -181,9 +194,9 @@ impl Ctx<'_> {
         has_ext: bool,
     ) -> Result<String, ModelError> {
         self.text(ty, key, super::sqltext::type_text)?;
-        self.dialect.check_type(ty.get_ref()).map_err(|(msg, hint)| {
-            self.err(ty.span(), key, msg, hint)
-        })?;
+        self.dialect
+            .check_type(ty.get_ref())
+            .map_err(|(msg, hint)| self.err(ty.span(), key, msg, hint))?;
         let canon = self.dialect.canonical_type(ty.get_ref()).map_err(|h| {
             self.err(
                 ty.span(),
@@ -295,7 +308,11 @@ pub(super) fn build(
     }
     super::validate::sections(&ctx, &f)?;
     super::validate::unique_names(&ctx, "enums", f.enums.iter().map(|(k, v)| (k, v.span())))?;
-    super::validate::unique_names(&ctx, "domains", f.domains.iter().map(|(k, v)| (k, v.span())))?;
+    super::validate::unique_names(
+        &ctx,
+        "domains",
+        f.domains.iter().map(|(k, v)| (k, v.span())),
+    )?;
     super::validate::unique_names(
         &ctx,
         "sequences",
@@ -397,7 +414,10 @@ pub(super) fn build(
         let ty = match &v.ty {
             Some(t) => {
                 let ty = ctx.ty(t, &format!("{key}.type"), &known, has_ext)?;
-                if !matches!(seq_type(&ctx, &ty).as_str(), "smallint" | "integer" | "bigint") {
+                if !matches!(
+                    seq_type(&ctx, &ty).as_str(),
+                    "smallint" | "integer" | "bigint"
+                ) {
                     return Err(ctx.err(
                         t.span(),
                         format!("{key}.type"),
@@ -468,8 +488,18 @@ pub(super) fn build(
             ));
         };
         let sql = fd.get_ref().sql.get_ref();
-        ctx.text(&fd.get_ref().sql, &format!("{key}.sql"), super::sqltext::routine)?;
-        super::validate::signature(&ctx, &sig[..open], &sig[open + 1..sig.len() - 1], fd.span(), &key)?;
+        ctx.text(
+            &fd.get_ref().sql,
+            &format!("{key}.sql"),
+            super::sqltext::routine,
+        )?;
+        super::validate::signature(
+            &ctx,
+            &sig[..open],
+            &sig[open + 1..sig.len() - 1],
+            fd.span(),
+            &key,
+        )?;
         let func = Function {
             name: QName::parse(&sig[..open]),
             args: sig[open + 1..sig.len() - 1].to_string(),
@@ -510,7 +540,12 @@ fn build_table(
     super::validate::qualified_name(ctx, name, t.span(), &key)?;
     ctx.comment(&def.comment, t.span(), &key)?;
     if let Some(r) = &def.renamed_from {
-        super::validate::qualified_name(ctx, r.get_ref(), r.span(), &format!("{key}.renamed_from"))?;
+        super::validate::qualified_name(
+            ctx,
+            r.get_ref(),
+            r.span(),
+            &format!("{key}.renamed_from"),
+        )?;
     }
     let mut table = Table::new(qname.clone());
     table.comment = def.comment.clone();
@@ -622,7 +657,9 @@ fn build_table(
                 IdentityDef::Flag(true) => Some(Identity::new(false, SeqOptions::default())),
                 IdentityDef::Kind(k) => match k.to_ascii_lowercase().as_str() {
                     "always" => Some(Identity::new(true, SeqOptions::default())),
-                    "by default" | "by_default" => Some(Identity::new(false, SeqOptions::default())),
+                    "by default" | "by_default" => {
+                        Some(Identity::new(false, SeqOptions::default()))
+                    }
                     _ => return Err(bad(&format!("unknown identity kind `{k}`"))),
                 },
                 IdentityDef::Options {
@@ -650,7 +687,10 @@ fn build_table(
             }
             col.identity = match ident {
                 Some(mut i) => {
-                    let ty = ctx.dialect.canonical_type(&col.ty).unwrap_or(col.ty.clone());
+                    let ty = ctx
+                        .dialect
+                        .canonical_type(&col.ty)
+                        .unwrap_or(col.ty.clone());
                     i.options = super::validate::seq_options(
                         ctx,
                         i.options,
@@ -895,13 +935,26 @@ fn build_table(
         });
     }
     if let Some(p) = &def.partition_by {
-        ctx.text(p, &format!("{key}.partition_by"), super::sqltext::partition_by)?;
+        ctx.text(
+            p,
+            &format!("{key}.partition_by"),
+            super::sqltext::partition_by,
+        )?;
         table.partition_by = Some(Expr::new(p.get_ref().trim()));
     }
     match (&def.partition_of, &def.partition_bound) {
         (Some(p), Some(b)) => {
-            ctx.text(b, &format!("{key}.partition_bound"), super::sqltext::partition_bound)?;
-            super::validate::qualified_name(ctx, p.get_ref(), p.span(), &format!("{key}.partition_of"))?;
+            ctx.text(
+                b,
+                &format!("{key}.partition_bound"),
+                super::sqltext::partition_bound,
+            )?;
+            super::validate::qualified_name(
+                ctx,
+                p.get_ref(),
+                p.span(),
+                &format!("{key}.partition_of"),
+            )?;
             table.partition_of = Some(PartitionOf {
                 parent: QName::parse(p.get_ref()),
                 bound: Expr::new(b.get_ref().trim()),

@@ -21,8 +21,7 @@ fn fail(offset: usize, msg: impl Into<String>, hint: Option<&str>) -> TextError 
     }
 }
 
-/// Tokens with their byte offsets, white space dropped; a comment is an error (it would swallow what
-/// the renderer writes after the text on the same line).
+/// Tokens with their byte offsets, white space dropped (comments kept, for `single` to refuse).
 fn tokens(sql: &str, d: &dyn SqlDialect) -> Result<Vec<(Token, usize)>, TextError> {
     let toks = Tokenizer::new(d, sql)
         .tokenize_with_location()
@@ -53,14 +52,9 @@ fn tokens(sql: &str, d: &dyn SqlDialect) -> Result<Vec<(Token, usize)>, TextErro
             }
         }
         match &t.token {
+            // Kept: `single` reports a comment (or a `;`), whichever comes first.
             Token::Whitespace(Whitespace::SingleLineComment { .. })
-            | Token::Whitespace(Whitespace::MultiLineComment(_)) => {
-                return Err(fail(
-                    byte,
-                    "a comment is not allowed here",
-                    Some("remove the comment (it would hide what autogen writes after this text)"),
-                ))
-            }
+            | Token::Whitespace(Whitespace::MultiLineComment(_)) => out.push((t.token, byte)),
             Token::Whitespace(_) | Token::EOF => {}
             _ => out.push((t.token, byte)),
         }
@@ -73,6 +67,14 @@ fn single(toks: &[(Token, usize)], what: &str) -> Result<(), TextError> {
     let mut depth: Vec<&Token> = vec![];
     for (t, off) in toks {
         match t {
+            Token::Whitespace(_) => {
+                // A comment would swallow what the renderer writes after the text on the same line.
+                return Err(fail(
+                    *off,
+                    "a comment is not allowed here",
+                    Some("remove the comment (it would hide what autogen writes after this text)"),
+                ));
+            }
             Token::SemiColon => {
                 return Err(fail(
                     *off,
@@ -96,7 +98,11 @@ fn single(toks: &[(Token, usize)], what: &str) -> Result<(), TextError> {
     }
     if !depth.is_empty() {
         let off = toks.last().map_or(0, |t| t.1);
-        return Err(fail(off, format!("unclosed parenthesis in the {what}"), None));
+        return Err(fail(
+            off,
+            format!("unclosed parenthesis in the {what}"),
+            None,
+        ));
     }
     Ok(())
 }
@@ -151,7 +157,11 @@ pub fn partition_by(sql: &str, d: &dyn SqlDialect) -> Result<(), TextError> {
         _ => return Err(fail(0, "expected RANGE, LIST or HASH", hint)),
     }
     if toks.get(1).map(|t| &t.0) != Some(&Token::LParen) {
-        return Err(fail(toks.get(1).map_or(sql.len(), |t| t.1), "expected `(` and the partition key", hint));
+        return Err(fail(
+            toks.get(1).map_or(sql.len(), |t| t.1),
+            "expected `(` and the partition key",
+            hint,
+        ));
     }
     ends_with_group(&toks, 1, sql, "clause")
 }
@@ -184,7 +194,11 @@ fn ends_with_group(
         }
         let _ = off;
     }
-    Err(fail(sql.len(), format!("unclosed parenthesis in the {what}"), None))
+    Err(fail(
+        sql.len(),
+        format!("unclosed parenthesis in the {what}"),
+        None,
+    ))
 }
 
 /// `FOR VALUES FROM (…) TO (…)`, `FOR VALUES IN (…)`, `FOR VALUES WITH (…)` or `DEFAULT`.
@@ -260,7 +274,9 @@ pub fn routine(sql: &str, d: &dyn SqlDialect) -> Result<(), TextError> {
         return Err(fail(0, "expected a `CREATE FUNCTION …` statement", hint));
     };
     if let Some(second) = stmts.get(1) {
-        let after_first = sql.find(first.sql.as_str()).map_or(0, |p| p + first.sql.len());
+        let after_first = sql
+            .find(first.sql.as_str())
+            .map_or(0, |p| p + first.sql.len());
         let off = sql[after_first..]
             .find(second.sql.as_str())
             .map_or(after_first, |p| after_first + p);
@@ -277,12 +293,19 @@ pub fn routine(sql: &str, d: &dyn SqlDialect) -> Result<(), TextError> {
             Some("FUNCTION" | "PROCEDURE") => true,
             Some("OR") => {
                 words.get(2).map(String::as_str) == Some("REPLACE")
-                    && matches!(words.get(3).map(String::as_str), Some("FUNCTION" | "PROCEDURE"))
+                    && matches!(
+                        words.get(3).map(String::as_str),
+                        Some("FUNCTION" | "PROCEDURE")
+                    )
             }
             _ => false,
         };
     if !kind_ok {
-        return Err(fail(0, "expected a `CREATE FUNCTION …` or `CREATE PROCEDURE …` statement", hint));
+        return Err(fail(
+            0,
+            "expected a `CREATE FUNCTION …` or `CREATE PROCEDURE …` statement",
+            hint,
+        ));
     }
     Ok(())
 }
@@ -313,7 +336,9 @@ pub fn name(n: &str, limit: Option<usize>) -> Result<(), TextError> {
 /// A plain identifier (index methods): letters, digits and `_`.
 pub fn word_text(w: &str) -> bool {
     !w.is_empty()
-        && w.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && w.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
@@ -337,9 +362,21 @@ mod tests {
         assert!(partition_by("RANGE (at) /* x */", &PG).is_err());
         assert!(constraint("EXCLUDE USING gist (r WITH =, d WITH &&)", &PG).is_ok());
         assert!(constraint("CHECK (a > 0)); DROP TABLE v; --", &PG).is_err());
-        assert!(routine("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$", &PG).is_ok());
-        assert!(routine("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;", &PG).is_ok());
-        let e = routine("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$; DROP TABLE victim;", &PG).unwrap_err();
+        assert!(routine(
+            "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$",
+            &PG
+        )
+        .is_ok());
+        assert!(routine(
+            "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;",
+            &PG
+        )
+        .is_ok());
+        let e = routine(
+            "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$; DROP TABLE victim;",
+            &PG,
+        )
+        .unwrap_err();
         assert!(e.msg.contains("second statement"), "{e:?}");
         assert!(routine("DROP TABLE victim", &PG).is_err());
         assert!(type_text("text); DROP TABLE victim; --", &PG).is_err());

@@ -14,7 +14,12 @@ use super::ModelError;
 use crate::schema::*;
 
 /// `name` or `schema.name`: each part a valid name.
-pub fn qualified_name(ctx: &Ctx, name: &str, span: Range<usize>, key: &str) -> Result<(), ModelError> {
+pub fn qualified_name(
+    ctx: &Ctx,
+    name: &str,
+    span: Range<usize>,
+    key: &str,
+) -> Result<(), ModelError> {
     let q = QName::parse(name);
     if let Some(sch) = &q.schema {
         ctx.name(sch, span.clone(), key)?;
@@ -70,7 +75,12 @@ pub fn sections(ctx: &Ctx, f: &File) -> Result<(), ModelError> {
 }
 
 /// Enum labels: not empty, at most the identifier limit, no NUL, each once.
-pub fn enum_values(ctx: &Ctx, values: &[String], span: Range<usize>, key: &str) -> Result<(), ModelError> {
+pub fn enum_values(
+    ctx: &Ctx,
+    values: &[String],
+    span: Range<usize>,
+    key: &str,
+) -> Result<(), ModelError> {
     let mut seen = BTreeSet::new();
     for v in values {
         if v.is_empty() {
@@ -126,7 +136,9 @@ pub fn seq_options(
     }
     if let Some(s) = o.start {
         if s < min || s > max {
-            return bad(format!("start ({s}) must be between min ({min}) and max ({max})"));
+            return bad(format!(
+                "start ({s}) must be between min ({min}) and max ({max})"
+            ));
         }
     }
     if o.cache.is_some_and(|c| c < 1) {
@@ -136,7 +148,13 @@ pub fn seq_options(
 }
 
 /// A function key `name(args)`: a valid name and argument types.
-pub fn signature(ctx: &Ctx, name: &str, args: &str, span: Range<usize>, key: &str) -> Result<(), ModelError> {
+pub fn signature(
+    ctx: &Ctx,
+    name: &str,
+    args: &str,
+    span: Range<usize>,
+    key: &str,
+) -> Result<(), ModelError> {
     qualified_name(ctx, name.trim(), span.clone(), key)?;
     if args.trim().is_empty() {
         return Ok(());
@@ -199,7 +217,9 @@ pub fn domain_cycles(
                 .unwrap_or(cur.ty.clone())
                 .trim_end_matches("[]")
                 .to_string();
-            let Some(next) = by_type.get(&base) else { break };
+            let Some(next) = by_type.get(&base) else {
+                break;
+            };
             if seen.contains(&base) {
                 let (dk, span) = defs
                     .iter()
@@ -211,7 +231,10 @@ pub fn domain_cycles(
                 return Err(ctx.err(
                     span,
                     format!("domains.{dk}.type"),
-                    format!("domains refer to each other in a cycle: {}", seen.join(" → ")),
+                    format!(
+                        "domains refer to each other in a cycle: {}",
+                        seen.join(" → ")
+                    ),
                     Some("a domain's type must come down to a built-in type".into()),
                 ));
             }
@@ -230,6 +253,9 @@ pub fn unique_names<'a>(
     items: impl Iterator<Item = (&'a String, Range<usize>)>,
 ) -> Result<(), ModelError> {
     let mut seen: BTreeMap<QName, String> = BTreeMap::new();
+    // In file order, so the second definition is the one reported.
+    let mut items: Vec<(&String, Range<usize>)> = items.collect();
+    items.sort_by_key(|(n, sp)| ctx.file_pos(&format!("{section}.{n}"), sp));
     for (name, span) in items {
         let n = normalized(ctx, name);
         if let Some(first) = seen.insert(n.clone(), name.clone()) {
@@ -250,7 +276,11 @@ pub fn unique_names<'a>(
 
 /// Rules over the whole set of tables.
 pub fn schema(ctx: &Ctx, spans: &[TableSpans], s: &Schema) -> Result<(), ModelError> {
-    unique_names(ctx, "tables", spans.iter().map(|t| (&t.name, t.span.clone())))?;
+    unique_names(
+        ctx,
+        "tables",
+        spans.iter().map(|t| (&t.name, t.span.clone())),
+    )?;
     let mut renamed: BTreeMap<QName, String> = BTreeMap::new();
     for ts in spans {
         ctx.at(&format!("tables.{}", ts.name));
@@ -263,7 +293,10 @@ pub fn schema(ctx: &Ctx, spans: &[TableSpans], s: &Schema) -> Result<(), ModelEr
             return Err(ctx.err(
                 ts.span.clone(),
                 &key,
-                format!("`{}` is the name of a table autogen keeps for itself", name.name),
+                format!(
+                    "`{}` is the name of a table autogen keeps for itself",
+                    name.name
+                ),
                 Some(format!(
                     "autogen's own tables are {}; give this table another name",
                     crate::runner::OWN_TABLES.join(", ")
@@ -299,10 +332,7 @@ pub fn schema(ctx: &Ctx, spans: &[TableSpans], s: &Schema) -> Result<(), ModelEr
                     return Err(ctx.err(
                         ts.span.clone(),
                         format!("{key}.columns"),
-                        format!(
-                            "columns {other} and {} are both renamed from `{r}`",
-                            c.name
-                        ),
+                        format!("columns {other} and {} are both renamed from `{r}`", c.name),
                         Some("a column can be renamed into one column only".into()),
                     ));
                 }

@@ -156,7 +156,9 @@ pub fn change_note(from: &str, to: &str) -> Option<String> {
     // Text-like targets with a length limit.
     if let Some(n) = length(&t) {
         let fits = length(&f).is_some_and(|m| m <= n) && f.name == t.name
-            || (f.name == "character" && t.name == "character varying" && length(&f).is_some_and(|m| m <= n));
+            || (f.name == "character"
+                && t.name == "character varying"
+                && length(&f).is_some_and(|m| m <= n));
         if !fits {
             notes.push(format!(
                 "the upgrade fails if a value is longer than {n} characters"
@@ -192,7 +194,9 @@ pub fn change_note(from: &str, to: &str) -> Option<String> {
                 (Some(a), Some(b)) => b < a,
             };
             if narrower || (float(&f) && td.is_some()) {
-                notes.push(format!("the upgrade fails if a value is out of range for {to}"));
+                notes.push(format!(
+                    "the upgrade fails if a value is out of range for {to}"
+                ));
             }
         }
     }
@@ -210,10 +214,7 @@ pub fn change_note(from: &str, to: &str) -> Option<String> {
         }
         let prec = |x: &Ty| x.mods.first().copied().unwrap_or(6);
         if f.name != "date" && t.name != "date" && prec(&t) < prec(&f) {
-            notes.push(format!(
-                "rounds fractional seconds to {} digits",
-                prec(&t)
-            ));
+            notes.push(format!("rounds fractional seconds to {} digits", prec(&t)));
         }
     }
     if f.name == "json" && t.name == "jsonb" {

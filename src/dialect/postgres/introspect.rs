@@ -24,10 +24,7 @@ fn ns_filter(n: &str, namespaces: &[String]) -> String {
              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = {n}.oid AND d.deptype = 'e')"
         )
     } else {
-        let list: Vec<String> = namespaces
-            .iter()
-            .map(|s| super::render::lit(s))
-            .collect();
+        let list: Vec<String> = namespaces.iter().map(|s| super::render::lit(s)).collect();
         format!("{n}.nspname IN ({})", list.join(", "))
     }
 }

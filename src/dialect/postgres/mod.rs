@@ -81,7 +81,10 @@ impl Dialect for Postgres {
         Some(63)
     }
     fn script_preamble(&self) -> Vec<String> {
-        conn::SESSION_SETTINGS.iter().map(|s| s.to_string()).collect()
+        conn::SESSION_SETTINGS
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     }
     fn warning(&self, op: &Op) -> Option<String> {
         match op {

@@ -112,12 +112,22 @@ pub fn check_type(ty: &str) -> Result<(), (String, Option<String>)> {
     let base = canon.trim_end_matches("[]");
     let (name, mods): (String, Vec<i64>) = match (base.find('('), base.find(')')) {
         (Some(a), Some(b)) if a < b && !base.starts_with('"') => (
-            format!("{} {}", base[..a].trim(), base[b + 1..].trim()).trim().to_string(),
+            format!("{} {}", base[..a].trim(), base[b + 1..].trim())
+                .trim()
+                .to_string(),
             base[a + 1..b]
                 .split(',')
                 .map(|m| m.trim().parse::<i64>())
                 .collect::<Result<_, _>>()
-                .map_err(|_| (format!("invalid type modifier in `{ty}`"), Some("modifiers are whole numbers, e.g. varchar(20) or numeric(10,2)".to_string())))?,
+                .map_err(|_| {
+                    (
+                        format!("invalid type modifier in `{ty}`"),
+                        Some(
+                            "modifiers are whole numbers, e.g. varchar(20) or numeric(10,2)"
+                                .to_string(),
+                        ),
+                    )
+                })?,
         ),
         _ => (base.to_string(), vec![]),
     };
@@ -143,15 +153,12 @@ pub fn check_type(ty: &str) -> Result<(), (String, Option<String>)> {
             range("the precision", *p, 1, 1000)?;
             range("the scale", *s, -1000, 1000)
         }
-        (n, [p])
-            if n.starts_with("timestamp") || n.starts_with("time ") || n == "interval" =>
-        {
+        (n, [p]) if n.starts_with("timestamp") || n.starts_with("time ") || n == "interval" => {
             range("the precision", *p, 0, 6)
         }
-        (n, m) if is_builtin_type(n) && m.len() > usize::from(n == "numeric") + 1 => Err((
-            format!("too many type modifiers in `{ty}`"),
-            None,
-        )),
+        (n, m) if is_builtin_type(n) && m.len() > usize::from(n == "numeric") + 1 => {
+            Err((format!("too many type modifiers in `{ty}`"), None))
+        }
         _ => Ok(()),
     }
 }

@@ -104,12 +104,9 @@ fn column_def(c: &Column) -> String {
     s
 }
 
+/// A collation name, always quoted (the loader keeps names unquoted).
 fn coll_name(c: &str) -> String {
-    if c.starts_with('"') {
-        c.to_string()
-    } else {
-        q(c)
-    }
+    q(c)
 }
 
 fn deferrable(d: Deferrable) -> &'static str {
@@ -433,11 +430,7 @@ fn alter_enum(name: &QName, from: &[String], to: &[String], usages: &[EnumUsage]
                     None => String::new(),
                 },
             };
-            out.push(format!(
-                "ALTER TYPE {} ADD VALUE {}{pos}",
-                qn(name),
-                lit(v)
-            ));
+            out.push(format!("ALTER TYPE {} ADD VALUE {}{pos}", qn(name), lit(v)));
         }
         return out;
     }
@@ -451,10 +444,7 @@ fn alter_enum(name: &QName, from: &[String], to: &[String], usages: &[EnumUsage]
         format!(
             "CREATE TYPE {} AS ENUM ({})",
             qn(name),
-            to.iter()
-                .map(|v| lit(v))
-                .collect::<Vec<_>>()
-                .join(", ")
+            to.iter().map(|v| lit(v)).collect::<Vec<_>>().join(", ")
         ),
     ];
     for u in usages {

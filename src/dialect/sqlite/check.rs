@@ -2,7 +2,9 @@
 //! silently get NUMERIC affinity), and functions it has (`now()` is PostgreSQL's), each with a hint.
 
 /// Words SQLite's affinity rules recognise inside a declared type (`VARCHAR`, `BIGINT`, `DOUBLE` …).
-const AFFINITY_WORDS: &[&str] = &["int", "char", "clob", "text", "blob", "real", "floa", "doub"];
+const AFFINITY_WORDS: &[&str] = &[
+    "int", "char", "clob", "text", "blob", "real", "floa", "doub",
+];
 
 /// Type names without such a word that are still deliberate (NUMERIC affinity, or portable names).
 const NUMERIC_NAMES: &[&str] = &[
@@ -63,8 +65,21 @@ pub fn check_type(ty: &str) -> Result<(), (String, Option<String>)> {
         return Ok(());
     }
     let known = [
-        "integer", "text", "real", "blob", "numeric", "boolean", "date", "datetime", "timestamp",
-        "varchar", "bigint", "double", "decimal", "json", "uuid",
+        "integer",
+        "text",
+        "real",
+        "blob",
+        "numeric",
+        "boolean",
+        "date",
+        "datetime",
+        "timestamp",
+        "varchar",
+        "bigint",
+        "double",
+        "decimal",
+        "json",
+        "uuid",
     ];
     let best = known
         .iter()
@@ -83,36 +98,178 @@ pub fn check_type(ty: &str) -> Result<(), (String, Option<String>)> {
 
 /// Scalar, aggregate and window functions built into SQLite (core, date/time, math, JSON).
 const FUNCTIONS: &[&str] = &[
-    "abs", "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "avg", "ceil", "ceiling",
-    "changes", "char", "coalesce", "concat", "concat_ws", "cos", "cosh", "count", "cume_dist",
-    "date", "datetime", "degrees", "dense_rank", "exp", "first_value", "floor", "format", "glob",
-    "group_concat", "hex", "ifnull", "iif", "instr", "json", "json_array", "json_array_length",
-    "json_error_position", "json_extract", "json_group_array", "json_group_object", "json_insert",
-    "json_object", "json_patch", "json_pretty", "json_quote", "json_remove", "json_replace",
-    "json_set", "json_type", "json_valid", "jsonb", "jsonb_array", "jsonb_extract", "jsonb_insert",
-    "jsonb_object", "jsonb_patch", "jsonb_remove", "jsonb_replace", "jsonb_set", "julianday",
-    "lag", "last_insert_rowid", "last_value", "lead", "length", "like", "likelihood", "likely",
-    "ln", "log", "log10", "log2", "lower", "ltrim", "max", "min", "mod", "nth_value", "ntile",
-    "nullif", "octet_length", "percent_rank", "pi", "pow", "power", "printf", "quote", "radians",
-    "random", "randomblob", "rank", "replace", "round", "row_number", "rtrim", "sign", "sin", "sinh",
-    "soundex", "sqlite_version", "sqrt", "strftime", "string_agg", "substr", "substring", "sum",
-    "tan", "tanh", "time", "timediff", "total", "total_changes", "trim", "trunc", "typeof",
-    "unhex", "unicode", "unixepoch", "unlikely", "upper", "zeroblob",
+    "abs",
+    "acos",
+    "acosh",
+    "asin",
+    "asinh",
+    "atan",
+    "atan2",
+    "atanh",
+    "avg",
+    "ceil",
+    "ceiling",
+    "changes",
+    "char",
+    "coalesce",
+    "concat",
+    "concat_ws",
+    "cos",
+    "cosh",
+    "count",
+    "cume_dist",
+    "date",
+    "datetime",
+    "degrees",
+    "dense_rank",
+    "exp",
+    "first_value",
+    "floor",
+    "format",
+    "glob",
+    "group_concat",
+    "hex",
+    "ifnull",
+    "iif",
+    "instr",
+    "json",
+    "json_array",
+    "json_array_length",
+    "json_error_position",
+    "json_extract",
+    "json_group_array",
+    "json_group_object",
+    "json_insert",
+    "json_object",
+    "json_patch",
+    "json_pretty",
+    "json_quote",
+    "json_remove",
+    "json_replace",
+    "json_set",
+    "json_type",
+    "json_valid",
+    "jsonb",
+    "jsonb_array",
+    "jsonb_extract",
+    "jsonb_insert",
+    "jsonb_object",
+    "jsonb_patch",
+    "jsonb_remove",
+    "jsonb_replace",
+    "jsonb_set",
+    "julianday",
+    "lag",
+    "last_insert_rowid",
+    "last_value",
+    "lead",
+    "length",
+    "like",
+    "likelihood",
+    "likely",
+    "ln",
+    "log",
+    "log10",
+    "log2",
+    "lower",
+    "ltrim",
+    "max",
+    "min",
+    "mod",
+    "nth_value",
+    "ntile",
+    "nullif",
+    "octet_length",
+    "percent_rank",
+    "pi",
+    "pow",
+    "power",
+    "printf",
+    "quote",
+    "radians",
+    "random",
+    "randomblob",
+    "rank",
+    "replace",
+    "round",
+    "row_number",
+    "rtrim",
+    "sign",
+    "sin",
+    "sinh",
+    "soundex",
+    "sqlite_version",
+    "sqrt",
+    "strftime",
+    "string_agg",
+    "substr",
+    "substring",
+    "sum",
+    "tan",
+    "tanh",
+    "time",
+    "timediff",
+    "total",
+    "total_changes",
+    "trim",
+    "trunc",
+    "typeof",
+    "unhex",
+    "unicode",
+    "unixepoch",
+    "unlikely",
+    "upper",
+    "zeroblob",
 ];
 
 /// Words followed by `(` that are syntax, not function calls.
 const SYNTAX: &[&str] = &[
-    "in", "exists", "cast", "not", "and", "or", "is", "between", "like", "glob", "regexp",
-    "match", "case", "when", "then", "else", "end", "escape", "collate", "distinct", "any", "all",
-    "select", "from", "where", "values", "over", "filter", "on", "using", "as", "raise", "key",
-    "references", "check", "unique",
+    "in",
+    "exists",
+    "cast",
+    "not",
+    "and",
+    "or",
+    "is",
+    "between",
+    "like",
+    "glob",
+    "regexp",
+    "match",
+    "case",
+    "when",
+    "then",
+    "else",
+    "end",
+    "escape",
+    "collate",
+    "distinct",
+    "any",
+    "all",
+    "select",
+    "from",
+    "where",
+    "values",
+    "over",
+    "filter",
+    "on",
+    "using",
+    "as",
+    "raise",
+    "key",
+    "references",
+    "check",
+    "unique",
 ];
 
 fn hint_for(f: &str) -> Option<&'static str> {
     Some(match f {
-        "now" | "current_timestamp" | "localtimestamp" | "transaction_timestamp" | "statement_timestamp" | "clock_timestamp" => {
-            "write CURRENT_TIMESTAMP (or datetime('now'))"
-        }
+        "now"
+        | "current_timestamp"
+        | "localtimestamp"
+        | "transaction_timestamp"
+        | "statement_timestamp"
+        | "clock_timestamp" => "write CURRENT_TIMESTAMP (or datetime('now'))",
         "current_date" => "write CURRENT_DATE",
         "gen_random_uuid" | "uuid_generate_v4" | "uuid" => {
             "write (lower(hex(randomblob(16)))) for a random id"
@@ -152,7 +309,8 @@ pub fn check_expr(sql: &str) -> Result<(), (String, Option<String>)> {
         return Err((
             format!("SQLite has no function `{}()`", w.value),
             Some(hint_for(&f).map(str::to_string).unwrap_or_else(|| {
-                "use one of SQLite's built-in functions (https://sqlite.org/lang_corefunc.html)".into()
+                "use one of SQLite's built-in functions (https://sqlite.org/lang_corefunc.html)"
+                    .into()
             })),
         ));
     }
@@ -165,13 +323,26 @@ mod tests {
 
     #[test]
     fn types_sqlite_would_misread_are_errors() {
-        for ok in ["integer", "VARCHAR(20)", "nvarchar(40)", "datetime", "numeric(10,2)", "boolean", "unsigned big int", "timestamp"] {
+        for ok in [
+            "integer",
+            "VARCHAR(20)",
+            "nvarchar(40)",
+            "datetime",
+            "numeric(10,2)",
+            "boolean",
+            "unsigned big int",
+            "timestamp",
+        ] {
             assert!(check_type(ok).is_ok(), "{ok}");
         }
         let (msg, hint) = check_type("strng").unwrap_err();
         assert!(msg.contains("strng"), "{msg}");
         assert!(hint.unwrap().contains("`text`") || true);
-        assert!(check_type("serial").unwrap_err().1.unwrap().contains("integer"));
+        assert!(check_type("serial")
+            .unwrap_err()
+            .1
+            .unwrap()
+            .contains("integer"));
     }
 
     #[test]

@@ -179,9 +179,8 @@ impl Connection for SqliteConn {
         self.execute("BEGIN IMMEDIATE")
     }
     fn violations(&mut self) -> Result<Vec<String>, DbError> {
-        let rows = self.query(
-            "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check ORDER BY 1, 2",
-        )?;
+        let rows = self
+            .query("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check ORDER BY 1, 2")?;
         Ok(rows
             .into_iter()
             .map(|r| {

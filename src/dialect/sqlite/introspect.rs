@@ -287,7 +287,7 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
                             if let Some(c) =
                                 table.columns.iter_mut().find(|c| c.name == col.name.value)
                             {
-                                c.collation = Some(n.to_string());
+                                c.collation = Some(unquote(&n.to_string()));
                             }
                         }
                         _ => {}

@@ -64,7 +64,10 @@ impl Dialect for Sqlite {
         check::check_expr(sql)
     }
     fn lacks(&self, section: &str) -> bool {
-        matches!(section, "sequences" | "domains" | "enums" | "functions" | "extensions")
+        matches!(
+            section,
+            "sequences" | "domains" | "enums" | "functions" | "extensions"
+        )
     }
     fn expr_key(&self, sql: &str) -> String {
         let s = super::postgres::render::strip_outer_parens(sql);
@@ -107,6 +110,13 @@ impl Dialect for Sqlite {
                     .join(" ");
                 let canon = canonical_type(&written).unwrap_or_else(|_| written.clone());
                 c.decl = (written != canon).then_some(written);
+                // Collation names are case-insensitive (BINARY, NOCASE, RTRIM).
+                c.collation = c.collation.take().map(|x| x.to_ascii_uppercase());
+            }
+            for i in &mut t.indexes {
+                for p in &mut i.parts {
+                    p.collation = p.collation.take().map(|x| x.to_ascii_uppercase());
+                }
             }
         }
         super::canonical::canonicalize(self, schema);

@@ -54,7 +54,7 @@ fn column_def(t: &Table, c: &Column) -> String {
         s.push_str(&format!(" DEFAULT {}", default_sql(&d.sql)));
     }
     if let Some(coll) = &c.collation {
-        s.push_str(&format!(" COLLATE {coll}"));
+        s.push_str(&format!(" COLLATE {}", q(coll)));
     }
     if let Some(g) = &c.generated {
         s.push_str(&format!(
@@ -133,7 +133,7 @@ fn index_sql(table: &QName, i: &Index) -> String {
                 format!("({})", strip_outer_parens(e))
             };
             if let Some(c) = &p.collation {
-                s.push_str(&format!(" COLLATE {c}"));
+                s.push_str(&format!(" COLLATE {}", q(c)));
             }
             if p.desc {
                 s.push_str(" DESC");
@@ -224,7 +224,10 @@ fn rebuild(from: &Table, to: &Table) -> Vec<String> {
 /// `sqlite3 -bail`, the script) before COMMIT.
 pub fn script_statement(sql: &str) -> Vec<String> {
     let t = sql.trim();
-    if !t.to_ascii_lowercase().starts_with("pragma foreign_key_check") {
+    if !t
+        .to_ascii_lowercase()
+        .starts_with("pragma foreign_key_check")
+    {
         return vec![sql.to_string()];
     }
     let inner = match (t.find('('), t.rfind(')')) {

@@ -1,0 +1,353 @@
+//! Bad input is a located error at load (models.toml:LINE:COL, what was expected, exit 2), never a
+//! failure at upgrade: one case per defect found by trying autogen as a hostile tester would.
+
+use crate::support::{project, run};
+
+const PG_URL: &str = "postgres://postgres@127.0.0.1:1/unused";
+
+/// `diagram` loads and validates the models without a database.
+fn rejected(url: &str, body: &str, line: usize, wants: &[&str]) {
+    let p = project(&format!("[database]\nurl = \"{url}\"\n{body}"));
+    let out = run(p.path(), &["diagram"], 2);
+    let at = format!("models.toml:{line}:");
+    assert!(
+        out.contains(&at),
+        "expected {at} in:\n{out}\nmodels:\n{body}"
+    );
+    for w in wants {
+        assert!(
+            out.contains(w),
+            "expected `{w}` in:\n{out}\nmodels:\n{body}"
+        );
+    }
+    assert!(!out.contains("panicked"), "{out}");
+}
+
+#[test]
+fn empty_and_nul_names_reached_the_database() {
+    rejected(
+        PG_URL,
+        "[tables.\"\"]\ncolumns = [{ name = \"id\", type = \"int\" }]\n",
+        3,
+        &["empty name"],
+    );
+    rejected(
+        PG_URL,
+        "[tables.t]\ncolumns = [{ name = \"a\\u0000b\", type = \"int\" }]\n",
+        4,
+        &["NUL"],
+    );
+    rejected(
+        PG_URL,
+        "[tables.t]\ncolumns = [{ name = \"\", type = \"int\" }]\n",
+        4,
+        &["empty name"],
+    );
+    rejected(
+        PG_URL,
+        "[tables.t]\ncolumns = [{ name = \"a\", type = \"int\" }]\nindexes = [{ name = \"\", columns = [\"a\"] }]\n",
+        5,
+        &["empty name"],
+    );
+}
+
+#[test]
+fn table_name_past_63_bytes_was_dropped_and_recreated_on_every_autogenerate() {
+    let long = "t".repeat(64);
+    rejected(
+        PG_URL,
+        &format!("[tables.{long}]\ncolumns = [{{ name = \"id\", type = \"int\" }}]\n"),
+        3,
+        &["64 bytes", "at most 63"],
+    );
+    // 63 bytes is fine.
+    let ok = "t".repeat(63);
+    let p = project(&format!(
+        "[database]\nurl = \"{PG_URL}\"\n[tables.{ok}]\ncolumns = [{{ name = \"id\", type = \"int\" }}]\n"
+    ));
+    run(p.path(), &["diagram"], 0);
+    // SQLite has no such limit.
+    let p = project(&format!(
+        "[database]\nurl = \"sqlite:app.db\"\n[tables.{long}]\ncolumns = [{{ name = \"id\", type = \"integer\" }}]\n"
+    ));
+    run(p.path(), &["diagram"], 0);
+}
+
+#[test]
+fn duplicate_and_empty_enum_values_failed_at_upgrade() {
+    rejected(
+        PG_URL,
+        "[enums.mood]\nvalues = [\"ok\", \"sad\", \"ok\"]\n",
+        3,
+        &["`ok` is listed twice"],
+    );
+    rejected(
+        PG_URL,
+        "[enums.mood]\nvalues = [\"ok\", \"\"]\n",
+        3,
+        &["cannot be empty"],
+    );
+}
+
+#[test]
+fn out_of_range_type_lengths_failed_at_upgrade() {
+    for (ty, what) in [
+        ("varchar(0)", "between 1 and 10485760"),
+        ("char(0)", "between 1 and 10485760"),
+        ("varchar(20000000)", "between 1 and 10485760"),
+        ("numeric(2000)", "between 1 and 1000"),
+        ("timestamp(7)", "between 0 and 6"),
+        ("bit(0)", "between 1 and 83886080"),
+        ("float(60)", "between 1 and 53"),
+    ] {
+        rejected(
+            PG_URL,
+            &format!("[tables.t]\ncolumns = [{{ name = \"a\", type = \"{ty}\" }}]\n"),
+            4,
+            &[what, "columns[0].type"],
+        );
+    }
+}
+
+#[test]
+fn partition_of_itself_failed_at_upgrade() {
+    rejected(
+        PG_URL,
+        "[tables.p]\npartition_of = \"p\"\npartition_bound = \"DEFAULT\"\n",
+        4,
+        &["partition of itself"],
+    );
+}
+
+#[test]
+fn increment_by_zero_failed_at_upgrade() {
+    rejected(
+        PG_URL,
+        "[sequences.s]\nincrement = 0\n",
+        3,
+        &["increment cannot be 0"],
+    );
+    rejected(
+        PG_URL,
+        "[tables.t]\ncolumns = [{ name = \"id\", type = \"bigint\", identity = { increment = 0 } }]\n",
+        4,
+        &["increment cannot be 0", "identity"],
+    );
+    rejected(
+        PG_URL,
+        "[sequences.s]\nmin = 10\nmax = 5\n",
+        3,
+        &["must be less than max"],
+    );
+    rejected(
+        PG_URL,
+        "[sequences.s]\nstart = 0\n",
+        3,
+        &["start (0) must be between"],
+    );
+    rejected(
+        PG_URL,
+        "[sequences.s]\ntype = \"smallint\"\nmax = 100000\n",
+        3,
+        &["out of range for smallint"],
+    );
+}
+
+#[test]
+fn domains_referring_to_each_other_in_a_cycle_failed_at_upgrade() {
+    rejected(
+        PG_URL,
+        "[domains.a]\ntype = \"b\"\n\n[domains.b]\ntype = \"a\"\n",
+        4,
+        &["cycle"],
+    );
+}
+
+#[test]
+fn two_columns_renamed_from_one_name_were_accepted() {
+    rejected(
+        PG_URL,
+        "[tables.t]\ncolumns = [{ name = \"a\", type = \"int\", renamed_from = \"x\" }, { name = \"b\", type = \"int\", renamed_from = \"x\" }]\n",
+        3,
+        &["both renamed from `x`"],
+    );
+    rejected(
+        PG_URL,
+        "[tables.a]\nrenamed_from = \"x\"\ncolumns = [{ name = \"id\", type = \"int\" }]\n\n[tables.b]\nrenamed_from = \"x\"\ncolumns = [{ name = \"id\", type = \"int\" }]\n",
+        7,
+        &["both renamed from `x`"],
+    );
+}
+
+#[test]
+fn same_table_defined_twice_with_and_without_public_was_accepted() {
+    rejected(
+        PG_URL,
+        "[tables.users]\ncolumns = [{ name = \"id\", type = \"int\" }]\n\n[tables.\"public.users\"]\ncolumns = [{ name = \"id\", type = \"bigint\" }]\n",
+        6,
+        &["defined twice"],
+    );
+}
+
+#[test]
+fn models_table_named_like_autogens_own_tables_was_accepted() {
+    rejected(
+        "sqlite:app.db",
+        "[tables.autogen_version]\ncolumns = [{ name = \"id\", type = \"integer\" }]\n",
+        3,
+        &["autogen keeps for itself"],
+    );
+}
+
+#[test]
+fn sequences_and_domains_on_sqlite_were_silently_ignored() {
+    rejected(
+        "sqlite:app.db",
+        "[sequences.s]\nstart = 5\n",
+        3,
+        &["sqlite has no sequences"],
+    );
+    rejected(
+        "sqlite:app.db",
+        "[domains.d]\ntype = \"text\"\n",
+        3,
+        &["sqlite has no domains"],
+    );
+}
+
+#[test]
+fn sqlite_accepted_serial_now_and_misspelled_types() {
+    rejected(
+        "sqlite:app.db",
+        "[tables.t]\ncolumns = [{ name = \"id\", type = \"serial\", primary_key = true }]\n",
+        4,
+        &["PostgreSQL's", "type = \"integer\" with primary_key = true"],
+    );
+    rejected(
+        "sqlite:app.db",
+        "[tables.t]\ncolumns = [{ name = \"at\", type = \"timestamp\", default = \"now()\" }]\n",
+        4,
+        &["no function `now()`", "CURRENT_TIMESTAMP"],
+    );
+    rejected(
+        "sqlite:app.db",
+        "[tables.t]\ncolumns = [{ name = \"name\", type = \"strng\" }]\n",
+        4,
+        &["unknown type `strng`", "NUMERIC affinity"],
+    );
+}
+
+#[test]
+fn comments_inside_expressions_hid_what_came_after_them() {
+    // `DEFAULT 1 -- x NOT NULL` would silently lose the NOT NULL.
+    rejected(
+        PG_URL,
+        "[tables.t]\ncolumns = [{ name = \"a\", type = \"int\", default = \"1 -- x\" }]\n",
+        4,
+        &["comment is not allowed"],
+    );
+}
+
+#[test]
+fn database_section_typo_said_no_database_url() {
+    let p = project("[databse]\nurl = \"sqlite:app.db\"\n");
+    let out = run(p.path(), &["current"], 2);
+    assert!(
+        out.contains("models.toml:1:")
+            && out.contains("databse")
+            && !out.contains("no database URL"),
+        "{out}"
+    );
+    let p = project("[database]\nuri = \"sqlite:app.db\"\n");
+    let out = run(p.path(), &["current"], 2);
+    assert!(
+        out.contains("models.toml:2:") && out.contains("uri") && !out.contains("no database URL"),
+        "{out}"
+    );
+}
+
+#[test]
+fn missing_models_file_said_no_database_url() {
+    let d = tempfile::tempdir().unwrap();
+    let out = run(d.path(), &["current"], 2);
+    assert!(
+        out.contains("no models.toml in")
+            && out.contains("--models PATH")
+            && out.contains("autogen init"),
+        "{out}"
+    );
+}
+
+#[test]
+fn revision_ids_base_head_and_heads_were_accepted() {
+    let p = project("[database]\nurl = \"sqlite:app.db\"\n");
+    for id in ["head", "base", "heads", "HEAD"] {
+        let out = run(p.path(), &["revision", "-m", "x", "--rev-id", id], 2);
+        assert!(out.contains("cannot be a revision id"), "{out}");
+    }
+    std::fs::create_dir_all(p.path().join("versions")).unwrap();
+    std::fs::write(
+        p.path().join("versions/head.sql"),
+        "-- revision: head\n-- down_revision: \n\n-- upgrade\n\n-- downgrade\n",
+    )
+    .unwrap();
+    let out = run(p.path(), &["history"], 2);
+    assert!(
+        out.contains("head.sql:1") && out.contains("cannot be a revision id"),
+        "{out}"
+    );
+}
+
+#[test]
+fn header_key_in_another_case_became_a_comment_and_a_second_root() {
+    let p = project("[database]\nurl = \"sqlite:app.db\"\n");
+    let v = p.path().join("versions");
+    std::fs::create_dir_all(&v).unwrap();
+    std::fs::write(
+        v.join("a.sql"),
+        "-- revision: aaaa00000001\n-- down_revision: \n\n-- upgrade\n\n-- downgrade\n",
+    )
+    .unwrap();
+    for key in ["Down_revision", "down-revision", "DOWN_REVISION"] {
+        std::fs::write(
+            v.join("b.sql"),
+            format!(
+                "-- revision: bbbb00000002\n-- {key}: aaaa00000001\n\n-- upgrade\n\n-- downgrade\n"
+            ),
+        )
+        .unwrap();
+        let out = run(p.path(), &["heads"], 2);
+        assert!(
+            out.contains("b.sql:2") && out.contains("must be written `down_revision`"),
+            "{key}: {out}"
+        );
+    }
+}
+
+#[test]
+fn init_template_primary_key_was_not_a_rowid_alias_on_sqlite() {
+    let d = tempfile::tempdir().unwrap();
+    run(d.path(), &["init"], 0);
+    let m = std::fs::read_to_string(d.path().join("models.toml")).unwrap();
+    // Uncomment the example table, as a new user would.
+    let m: String = m
+        .lines()
+        .map(|l| {
+            l.strip_prefix("# ")
+                .filter(|_| !l.contains("The desired"))
+                .unwrap_or(l)
+        })
+        .map(|l| if l == "#" { "" } else { l })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(d.path().join("models.toml"), &m).unwrap();
+    run(d.path(), &["revision", "--autogenerate", "-m", "users"], 0);
+    run(d.path(), &["upgrade", "head"], 0);
+    let c = rusqlite::Connection::open(d.path().join("app.db")).unwrap();
+    c.execute("INSERT INTO users (email) VALUES ('a@example.com')", [])
+        .expect("an insert without an id works on the init template");
+    let id: i64 = c
+        .query_row("SELECT id FROM users", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(id, 1);
+}
