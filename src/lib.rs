@@ -10,6 +10,8 @@ pub mod diagram;
 pub mod dialect;
 pub mod diff;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod models;
 pub mod op;
 pub mod order;

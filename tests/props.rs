@@ -9,25 +9,25 @@ use proptest::prelude::*;
 use crate::support::{catalog, PgDb};
 
 #[derive(Debug, Clone)]
-struct Col {
-    name: usize,
-    ty: usize,
-    nullable: bool,
-    default: bool,
+pub struct Col {
+    pub name: usize,
+    pub ty: usize,
+    pub nullable: bool,
+    pub default: bool,
 }
 
 #[derive(Debug, Clone)]
-struct Tab {
-    present: bool,
-    cols: Vec<Col>,
-    unique: Option<usize>,
-    index: Option<usize>,
-    check: bool,
-    fk: Option<usize>,
-    comment: bool,
+pub struct Tab {
+    pub present: bool,
+    pub cols: Vec<Col>,
+    pub unique: Option<usize>,
+    pub index: Option<usize>,
+    pub check: bool,
+    pub fk: Option<usize>,
+    pub comment: bool,
 }
 
-const PG_TYPES: &[&str] = &[
+pub const PG_TYPES: &[&str] = &[
     "smallint",
     "integer",
     "bigint",
@@ -68,12 +68,42 @@ fn tab() -> impl Strategy<Value = Tab> {
         })
 }
 
-fn schema() -> impl Strategy<Value = Vec<Tab>> {
+pub fn schema() -> impl Strategy<Value = Vec<Tab>> {
     prop::collection::vec(tab(), 3)
 }
 
 /// The models file for a generated schema (`comments`: PostgreSQL keeps them, SQLite has none).
 fn to_toml(tabs: &[Tab], comments: bool, types: &[&str]) -> String {
+    to_toml_with(
+        tabs,
+        comments,
+        types,
+        "{ name = \"id\", type = \"bigint\", primary_key = true }",
+    )
+}
+
+/// The columns of table `t` as `to_toml` writes them (names deduplicated): (name, type).
+pub fn columns(t: &Tab, types: &[&str]) -> Vec<(String, String)> {
+    let mut seen = std::collections::BTreeSet::new();
+    t.cols
+        .iter()
+        .filter(|c| seen.insert(c.name))
+        .map(|c| {
+            (
+                format!("c{}", c.name),
+                types[c.ty % types.len()].to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The table `t{i}` references `t{j}` (an earlier table present in the same schema).
+pub fn fk_target(tabs: &[Tab], i: usize) -> Option<usize> {
+    tabs[i].fk.filter(|&j| j < i && tabs[j].present)
+}
+
+/// `to_toml` with the id column written as `id` (e.g. an identity column, for inserts without ids).
+pub fn to_toml_with(tabs: &[Tab], comments: bool, types: &[&str], id: &str) -> String {
     let mut out = String::new();
     for (i, t) in tabs.iter().enumerate() {
         if !t.present {
@@ -85,7 +115,7 @@ fn to_toml(tabs: &[Tab], comments: bool, types: &[&str]) -> String {
         if t.comment && comments {
             out.push_str(&format!("comment = \"table {i}\"\n"));
         }
-        out.push_str("columns = [\n  { name = \"id\", type = \"bigint\", primary_key = true },\n");
+        out.push_str(&format!("columns = [\n  {id},\n"));
         for c in &cols {
             let ty = types[c.ty % types.len()];
             let default = if c.default {
@@ -102,8 +132,7 @@ fn to_toml(tabs: &[Tab], comments: bool, types: &[&str]) -> String {
                 c.name, c.nullable
             ));
         }
-        let fk_target = t.fk.filter(|&j| j < i && tabs[j].present);
-        if let Some(j) = fk_target {
+        if let Some(j) = fk_target(tabs, i) {
             out.push_str(&format!("  {{ name = \"ref_t{j}\", type = \"bigint\", nullable = true, references = \"t{j}.id\", on_delete = \"cascade\" }},\n"));
         }
         out.push_str("]\n");
@@ -129,7 +158,7 @@ fn to_toml(tabs: &[Tab], comments: bool, types: &[&str]) -> String {
     out
 }
 
-fn apply(conn: &mut dyn Connection, stmts: &[String]) -> Result<(), String> {
+pub fn apply(conn: &mut dyn Connection, stmts: &[String]) -> Result<(), String> {
     conn.begin().map_err(|e| e.to_string())?;
     for s in stmts {
         if let Err(e) = conn.execute(s) {

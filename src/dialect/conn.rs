@@ -59,7 +59,12 @@ pub trait Connection {
 /// `sslpassword=` parameters (quoted or not), and malformed URLs (`postgres:/u:pw@h`), which are
 /// redacted the same way rather than echoed.
 pub fn redact(url: &str) -> String {
-    let s = redact_params(url);
+    // User information first (a password may itself hold `password=`), then parameters.
+    redact_params(&redact_userinfo(url))
+}
+
+fn redact_userinfo(s: &str) -> String {
+    let s = s.to_string();
     let lower = s.to_ascii_lowercase();
     if lower.trim_start().starts_with("sqlite:") {
         return s; // a path: no user information

@@ -89,12 +89,16 @@ impl Dialect for Postgres {
     fn warning(&self, op: &Op) -> Option<String> {
         match op {
             Op::AlterColumn { table, from, to } if from.ty != to.ty => {
-                casts::change_note(&from.ty, &to.ty).map(|note| {
+                let ty = casts::change_note(&from.ty, &to.ty).map(|note| {
                     format!(
                         "changes type of {table}.{} from {} to {}: {note}",
                         to.name, from.ty, to.ty
                     )
-                })
+                });
+                match (ty, op.data_warning()) {
+                    (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+                    (a, b) => a.or(b),
+                }
             }
             _ => op.warning(),
         }
