@@ -44,7 +44,19 @@ fn render(ops: Vec<Op>, hints: Vec<String>, d: &dyn Dialect) -> Plan {
         .rev()
         .flat_map(|o| d.render(&o.inverse()))
         .collect();
-    let warnings = ops.iter().filter_map(|o| d.warning(o)).collect();
+    // A table created by this plan has no rows: steps on it neither lose data nor fail on it.
+    let created: std::collections::BTreeSet<&QName> = ops
+        .iter()
+        .filter_map(|o| match o {
+            Op::CreateTable(t) => Some(&t.name),
+            _ => None,
+        })
+        .collect();
+    let warnings = ops
+        .iter()
+        .filter(|o| o.table().is_none_or(|t| !created.contains(t)))
+        .filter_map(|o| d.warning(o))
+        .collect();
     Plan {
         ops,
         upgrade,

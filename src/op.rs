@@ -234,6 +234,32 @@ impl Op {
         }
     }
 
+    /// The table an op changes in place (not for creating or dropping one).
+    pub fn table(&self) -> Option<&QName> {
+        use Op::*;
+        match self {
+            AddColumn { table, .. }
+            | DropColumn { table, .. }
+            | AlterColumn { table, .. }
+            | AddPrimaryKey { table, .. }
+            | DropPrimaryKey { table, .. }
+            | AddUnique { table, .. }
+            | DropUnique { table, .. }
+            | AddCheck { table, .. }
+            | DropCheck { table, .. }
+            | AddOther { table, .. }
+            | DropOther { table, .. }
+            | AddForeignKey { table, .. }
+            | DropForeignKey { table, .. }
+            | RenameConstraint { table, .. }
+            | CreateIndex { table, .. }
+            | DropIndex { table, .. }
+            | RenameIndex { table, .. }
+            | SetTableComment { table, .. } => Some(table),
+            _ => None,
+        }
+    }
+
     /// A step that fails when existing rows break what it adds, as Atlas's data-dependent checks name
     /// them: a unique key or index (duplicates), NOT NULL (a NULL), a check, a foreign key or a primary
     /// key added to a table that may have rows. `None` for anything else.

@@ -10,10 +10,7 @@ use crate::revision::{Revision, RevisionError, RevisionMap};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error(
-        "{direction} of revision {id} failed at {path}:{line}: {msg}\nstatement: {stmt}\n{}",
-        rolled_back(direction, id)
-    )]
+    #[error("{direction} of revision {id} failed at {path}:{line}: {msg}\nstatement: {stmt}\nits transaction was rolled back: the database is still at {at}, as before the {direction}")]
     StatementFailed {
         id: String,
         path: String,
@@ -21,6 +18,8 @@ pub enum RunError {
         stmt: String,
         msg: String,
         direction: &'static str,
+        /// Where the database stays: its heads before the step.
+        at: String,
     },
     #[error("{direction} of revision {id} failed at {path}:{line}: {msg}\nstatement: {stmt}\nrevision {id} is not transactional and is HALF-APPLIED: the statements before line {line} ran and are recorded in autogen_progress\nhint: fix the cause and run the same command again to resume at line {line}, or repair by hand and `autogen stamp` the right revision")]
     HalfApplied {
@@ -52,15 +51,6 @@ pub enum RunError {
     Revision(#[from] RevisionError),
     #[error("cannot write output: {0}")]
     Output(String),
-}
-
-/// Where a failed, rolled-back revision leaves the database, in the words of its direction.
-fn rolled_back(direction: &str, id: &str) -> String {
-    if direction == "upgrade" {
-        format!("its transaction was rolled back: the database is still below {id}, where it was before the upgrade")
-    } else {
-        format!("its transaction was rolled back: the database is still at {id}, where it was before the downgrade")
-    }
 }
 
 /// The tables autogen keeps in the database for itself: never part of the managed schema.
@@ -295,6 +285,11 @@ impl Runner<'_> {
             &rev.downgrade
         };
         let start = Instant::now();
+        let at = if heads.is_empty() {
+            "base".to_string()
+        } else {
+            heads.join(", ")
+        };
         let failed = |s: &Statement, e: DbError, half: bool| {
             let (id, path, line, stmt, msg) = (
                 rev.id.clone(),
@@ -320,18 +315,31 @@ impl Runner<'_> {
                     stmt,
                     msg,
                     direction: dir_name(dir),
+                    at: at.clone(),
                 }
             }
         };
         if rev.transactional {
             self.conn.begin()?;
-            let before = self.conn.violations().inspect_err(|_| {
-                let _ = self.conn.rollback();
-            })?;
             for s in stmts {
                 self.in_tx(&s.sql).map_err(|e| failed(s, e, false))?;
             }
-            self.check_violations(rev, &before)?;
+            // Rows breaking a constraint the database did not enforce (SQLite's foreign keys): only
+            // the ones this revision made count. The common case costs one check; when rows are
+            // found, the revision is rolled back, the state before it checked, and the revision run
+            // again if they were all there already.
+            let after = self.conn.violations().inspect_err(|_| {
+                let _ = self.conn.rollback();
+            })?;
+            if !after.is_empty() {
+                self.conn.rollback()?;
+                let before = self.conn.violations()?;
+                self.conn.begin()?;
+                for s in stmts {
+                    self.in_tx(&s.sql).map_err(|e| failed(s, e, false))?;
+                }
+                self.check_violations(rev, &before)?;
+            }
         } else {
             let skip = self.progress(rev, dir)?;
             for (i, s) in stmts.iter().enumerate().skip(skip) {

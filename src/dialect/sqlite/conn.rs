@@ -19,8 +19,13 @@ pub struct SqliteConn {
     lock: Option<std::fs::File>,
 }
 
+/// The error's message; a syntax error's own copy of the statement is left out (the runner prints the
+/// statement once, with its file and line).
 fn sql_err(e: rusqlite::Error) -> DbError {
-    DbError::Sql(e.to_string())
+    match e {
+        rusqlite::Error::SqlInputError { msg, .. } => DbError::Sql(msg),
+        e => DbError::Sql(e.to_string()),
+    }
 }
 
 /// The file a SQLite URL names (`None` for an in-memory database).
