@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 
 use crate::autogenerate::plan;
 use crate::config::{resolve_url, Paths};
-use crate::dialect::conn::{connect, redact, Connection};
+use crate::dialect::conn::{connect, connect_with, redact, Connection, Missing};
 use crate::dialect::{self, Dialect};
 use crate::error::Error;
 use crate::models::{self, Models};
@@ -34,6 +34,9 @@ struct Cli {
     /// Database URL (else AUTOGEN_DATABASE_URL, else [database] url in models.toml).
     #[arg(long, global = true, value_name = "URL")]
     url: Option<String>,
+    /// Create a missing SQLite database file (only `upgrade` does by default).
+    #[arg(long, global = true)]
+    create: bool,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -153,6 +156,7 @@ enum Cmd {
 struct Ctx {
     paths: Paths,
     url_flag: Option<String>,
+    create: bool,
     /// `[database]` of the models file, read once.
     database: std::cell::OnceCell<models::DatabaseSection>,
 }
@@ -189,8 +193,15 @@ impl Ctx {
             .ok_or_else(|| crate::dialect::conn::DbError::UnsupportedUrl(redact(&url)).into())
     }
 
-    fn connect(&self) -> Result<Box<dyn Connection>, Error> {
-        Ok(connect(&self.url()?)?)
+    /// Connects; a missing SQLite file is refused (a typo must not become a new database) unless
+    /// `missing` or `--create` says otherwise.
+    fn connect(&self, missing: Missing) -> Result<Box<dyn Connection>, Error> {
+        let missing = if self.create {
+            Missing::Create
+        } else {
+            missing
+        };
+        Ok(connect_with(&self.url()?, missing)?)
     }
 
     fn models(&self, d: &dyn Dialect) -> Result<Models, Error> {
@@ -220,6 +231,19 @@ impl Ctx {
             .iter()
             .find_map(|r| dialect::by_name(&r.dialect))
             .unwrap_or(&dialect::postgres::Postgres)
+    }
+
+    /// `connect`, for a command that also loads the models: when the connection fails, an error in the
+    /// models is reported first (it is the one to fix first, and needs no database).
+    fn connect_for_models(
+        &self,
+        missing: Missing,
+        d: &dyn Dialect,
+    ) -> Result<Box<dyn Connection>, Error> {
+        self.connect(missing).map_err(|e| match self.models(d) {
+            Err(me) => me,
+            Ok(_) => e,
+        })
     }
 
     /// Loads the models on a second thread while this one introspects the database: the model file's
@@ -267,6 +291,7 @@ pub fn main(
     let ctx = Ctx {
         paths: Paths::new(cli.models.as_deref(), cli.versions.as_deref()),
         url_flag: cli.url.clone(),
+        create: cli.create,
         database: Default::default(),
     };
     match cli.cmd {
@@ -314,7 +339,7 @@ pub fn main(
         Cmd::Stamp { target, purge } => {
             let d = ctx.dialect()?;
             let map = ctx.map(d)?;
-            let mut conn = ctx.connect()?;
+            let mut conn = ctx.connect(Missing::Refuse)?;
             let mut r = Runner {
                 conn: conn.as_mut(),
                 lock_timeout: Duration::from_secs(60),
@@ -340,7 +365,13 @@ pub fn main(
         Cmd::Check => check(&ctx, out),
         Cmd::Diff => {
             let d = ctx.dialect()?;
-            let mut conn = ctx.connect()?;
+            // Like autogenerate: a project with no revisions yet reads a missing SQLite file as empty.
+            let missing = if ctx.map(d)?.is_empty() {
+                Missing::Empty
+            } else {
+                Missing::Refuse
+            };
+            let mut conn = ctx.connect_for_models(missing, d)?;
             let (m, live) = ctx.models_and_live(d, conn.as_mut())?;
             let ps = crate::autogenerate::plans(&live, &m.schema, d);
             if ps.iter().all(|p| p.is_empty()) {
@@ -491,7 +522,14 @@ fn revision(
                 eprintln!("revision: {what} at {:?}", t0.elapsed());
             }
         };
-        let mut conn = ctx.connect()?;
+        let mut conn = ctx.connect_for_models(
+            if map.is_empty() {
+                Missing::Empty
+            } else {
+                Missing::Refuse
+            },
+            d,
+        )?;
         trace("connected");
         let mut r = Runner {
             conn: conn.as_mut(),
@@ -507,9 +545,19 @@ fn revision(
                     v.join(", ")
                 }
             };
+            let pending: Vec<String> = map
+                .upgrade_path(&cur, &parent)
+                .iter()
+                .map(|r| format!("{} ({})", r.id, r.path.display()))
+                .collect();
             return Err(Error::NotUpToDate {
                 current: show(&cur),
                 head: show(&parent),
+                pending: if pending.is_empty() {
+                    String::new()
+                } else {
+                    format!("; not applied yet: {}", pending.join(", "))
+                },
             });
         }
         let (m, live) = ctx.models_and_live(d, conn.as_mut())?;
@@ -603,7 +651,11 @@ fn migrate(ctx: &Ctx, a: &MigrateArgs, dir: Direction, out: &mut dyn Write) -> R
     }
     let d = ctx.dialect()?;
     let map = ctx.map(d)?;
-    let mut conn = ctx.connect()?;
+    let mut conn = ctx.connect(if dir == Direction::Up {
+        Missing::Create
+    } else {
+        Missing::Refuse
+    })?;
     let mut r = Runner {
         conn: conn.as_mut(),
         lock_timeout: Duration::from_secs(lock),
@@ -617,7 +669,7 @@ fn migrate(ctx: &Ctx, a: &MigrateArgs, dir: Direction, out: &mut dyn Write) -> R
 fn current(ctx: &Ctx, verbose: bool, out: &mut dyn Write) -> Result<u8, Error> {
     let d = ctx.dialect()?;
     let map = ctx.map(d)?;
-    let mut conn = ctx.connect()?;
+    let mut conn = ctx.connect(Missing::Refuse)?;
     let mut r = Runner {
         conn: conn.as_mut(),
         lock_timeout: Duration::from_secs(60),
@@ -711,9 +763,22 @@ fn verify_cmd(ctx: &Ctx, scratch_url: Option<&str>, out: &mut dyn Write) -> Resu
     let d = ctx.dialect()?;
     let map = ctx.map(d)?;
     let m = ctx.models(d)?;
+    // Where the real database is, for the hint when head does not match the models (best effort).
+    let current = ctx.connect(Missing::Refuse).ok().and_then(|mut c| {
+        Runner {
+            conn: c.as_mut(),
+            lock_timeout: Duration::from_secs(60),
+            allow_edited: true,
+        }
+        .current()
+        .ok()
+    });
+    let hint = crate::revision::next_step(&map, current.as_deref())
+        .replace("writes a revision for them", "writes the missing revision");
+    let hint = hint.as_str();
     if let Some(u) = scratch_url {
         let mut c = connect(u)?;
-        return crate::verify::verify(c.as_mut(), &map, &m, out);
+        return crate::verify::verify(c.as_mut(), &map, &m, hint, out);
     }
     let url = ctx.url()?;
     let name = format!("autogen_verify_{}", rfile::new_id());
@@ -724,14 +789,14 @@ fn verify_cmd(ctx: &Ctx, scratch_url: Option<&str>, out: &mut dyn Write) -> Resu
         })?;
         let result = connect(&crate::verify::with_database(&url, &name))
             .map_err(Error::from)
-            .and_then(|mut c| crate::verify::verify(c.as_mut(), &map, &m, out));
+            .and_then(|mut c| crate::verify::verify(c.as_mut(), &map, &m, hint, out));
         let _ = admin.execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
         result
     } else {
         let path = std::env::temp_dir().join(format!("{name}.db"));
         let result = connect(&format!("sqlite:{}", path.display()))
             .map_err(Error::from)
-            .and_then(|mut c| crate::verify::verify(c.as_mut(), &map, &m, out));
+            .and_then(|mut c| crate::verify::verify(c.as_mut(), &map, &m, hint, out));
         let _ = std::fs::remove_file(&path);
         result
     }
@@ -772,7 +837,7 @@ fn merge(ctx: &Ctx, message: &str, revs: &[String], out: &mut dyn Write) -> Resu
 
 fn check(ctx: &Ctx, out: &mut dyn Write) -> Result<u8, Error> {
     let d = ctx.dialect()?;
-    let mut conn = ctx.connect()?;
+    let mut conn = ctx.connect_for_models(Missing::Refuse, d)?;
     let (m, live) = ctx.models_and_live(d, conn.as_mut())?;
     print_unmanaged(out, &live.unmanaged)?;
     let p = plan(&live, &m.schema, d);
@@ -790,10 +855,19 @@ fn check(ctx: &Ctx, out: &mut dyn Write) -> Result<u8, Error> {
     for op in &p.ops {
         w(out, format!("  - {}", op.summary()))?;
     }
-    w(
-        out,
-        "hint: `autogen revision --autogenerate -m MSG` writes a revision for them",
-    )?;
+    // The hint names the step that works from where the database and the history are.
+    let current = Runner {
+        conn: conn.as_mut(),
+        lock_timeout: Duration::from_secs(60),
+        allow_edited: true,
+    }
+    .current()
+    .ok();
+    let hint = match ctx.map(d) {
+        Ok(map) => crate::revision::next_step(&map, current.as_deref()),
+        Err(_) => crate::revision::next_step(&RevisionMap::new(vec![])?, None),
+    };
+    w(out, hint)?;
     Ok(1)
 }
 
@@ -813,7 +887,7 @@ fn inspect(
     let url = ctx.url()?;
     let d = dialect::for_url(&url)
         .ok_or_else(|| crate::dialect::conn::DbError::UnsupportedUrl(redact(&url)))?;
-    let mut conn = connect(&url)?;
+    let mut conn = ctx.connect(Missing::Refuse)?;
     let mut live = conn.introspect(&[])?;
     d.canonicalize(&mut live);
     // A URL with a password is not written into a file people commit.

@@ -410,10 +410,10 @@ impl Op {
                             && !c.nullable
                             && c.default.is_none()
                             && c.generated.is_none()
-                            && !to
+                            && to
                                 .primary_key
                                 .as_ref()
-                                .is_some_and(|p| p.columns == [c.name.clone()])
+                                .is_none_or(|p| p.columns != [c.name.clone()])
                     })
                     .map(|c| c.name.as_str())
                     .collect();

@@ -8,28 +8,25 @@ use crate::dialect::quote_literal;
 use crate::revision::file::Statement;
 use crate::revision::{Revision, RevisionError, RevisionMap};
 
+/// Where and how a statement of a revision failed.
+#[derive(Debug)]
+pub struct Failure {
+    pub id: String,
+    pub path: String,
+    pub line: usize,
+    pub stmt: String,
+    pub msg: String,
+    pub direction: &'static str,
+    /// Where the database stays (a transactional revision): its heads before the step.
+    pub at: String,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error("{direction} of revision {id} failed at {path}:{line}: {msg}\nstatement: {stmt}\nits transaction was rolled back: the database is still at {at}, as before the {direction}")]
-    StatementFailed {
-        id: String,
-        path: String,
-        line: usize,
-        stmt: String,
-        msg: String,
-        direction: &'static str,
-        /// Where the database stays: its heads before the step.
-        at: String,
-    },
-    #[error("{direction} of revision {id} failed at {path}:{line}: {msg}\nstatement: {stmt}\nrevision {id} is not transactional and is HALF-APPLIED: the statements before line {line} ran and are recorded in autogen_progress\nhint: fix the cause and run the same command again to resume at line {line}, or repair by hand and `autogen stamp` the right revision")]
-    HalfApplied {
-        id: String,
-        path: String,
-        line: usize,
-        stmt: String,
-        msg: String,
-        direction: &'static str,
-    },
+    #[error("{} of revision {} failed at {}:{}: {}\nstatement: {}\nits transaction was rolled back: the database is still at {}, as before the {}", .0.direction, .0.id, .0.path, .0.line, .0.msg, .0.stmt, .0.at, .0.direction)]
+    StatementFailed(Box<Failure>),
+    #[error("{} of revision {} failed at {}:{}: {}\nstatement: {}\nrevision {} is not transactional and is HALF-APPLIED: the statements before line {} ran and are recorded in autogen_progress\nhint: fix the cause and run the same command again to resume at line {}, or repair by hand and `autogen stamp` the right revision", .0.direction, .0.id, .0.path, .0.line, .0.msg, .0.stmt, .0.id, .0.line, .0.line)]
+    HalfApplied(Box<Failure>),
     #[error("revision {id} ({path}) leaves rows that break a foreign key:\n{rows}\nits transaction was rolled back\nhint: fix or delete those rows (PRAGMA foreign_key_check lists them), or change the revision, then run it again")]
     Violations {
         id: String,
@@ -291,32 +288,19 @@ impl Runner<'_> {
             heads.join(", ")
         };
         let failed = |s: &Statement, e: DbError, half: bool| {
-            let (id, path, line, stmt, msg) = (
-                rev.id.clone(),
-                rev.path.display().to_string(),
-                s.line,
-                s.sql.clone(),
-                e.to_string(),
-            );
+            let f = Box::new(Failure {
+                id: rev.id.clone(),
+                path: rev.path.display().to_string(),
+                line: s.line,
+                stmt: s.sql.clone(),
+                msg: e.to_string(),
+                direction: dir_name(dir),
+                at: at.clone(),
+            });
             if half {
-                RunError::HalfApplied {
-                    id,
-                    path,
-                    line,
-                    stmt,
-                    msg,
-                    direction: dir_name(dir),
-                }
+                RunError::HalfApplied(f)
             } else {
-                RunError::StatementFailed {
-                    id,
-                    path,
-                    line,
-                    stmt,
-                    msg,
-                    direction: dir_name(dir),
-                    at: at.clone(),
-                }
+                RunError::StatementFailed(f)
             }
         };
         if rev.transactional {

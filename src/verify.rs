@@ -39,6 +39,7 @@ pub fn verify(
     scratch: &mut dyn Connection,
     map: &RevisionMap,
     models: &Models,
+    hint: &str,
     out: &mut dyn Write,
 ) -> Result<u8, Error> {
     let d = scratch.dialect();
@@ -147,10 +148,7 @@ pub fn verify(
         for op in &p.ops {
             w(out, format!("  - {}", op.summary()))?;
         }
-        w(
-            out,
-            "hint: `autogen revision --autogenerate -m MSG` writes the missing revision",
-        )?;
+        w(out, hint)?;
         return Ok(1);
     }
     w(out, format!("Verified {} revision(s): each downgrade undoes its upgrade, and head matches the models.", path.len()))?;

@@ -298,7 +298,7 @@ fn depends_on_orders_revisions_across_branches() {
 fn sqlite_url_forms() {
     let p = project("");
     let d = p.path();
-    run(d, &["--url", "sqlite://app2.db", "current"], 0);
+    run(d, &["--url", "sqlite://app2.db", "upgrade", "head"], 0);
     assert!(d.join("app2.db").exists());
     let out = run(d, &["--url", "sqlite::memory:", "current"], 0);
     assert!(out.contains("base"), "{out}");

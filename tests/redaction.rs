@@ -96,9 +96,9 @@ fn passwords_were_printed_in_some_url_forms_and_error_paths() {
             url,
             &output(p.path(), &["check"], &[("AUTOGEN_DATABASE_URL", url)]),
         );
-        let e = project(&format!(
-            "[database]\nurl = \"env:AUTOGEN_T_URL\"\n[tables.t]\ncolumns = [{{ name = \"id\", type = \"int\" }}]\n"
-        ));
+        let e = project(
+            "[database]\nurl = \"env:AUTOGEN_T_URL\"\n[tables.t]\ncolumns = [{ name = \"id\", type = \"int\" }]\n",
+        );
         assert_hidden(
             "env: reference",
             url,

@@ -9,6 +9,7 @@ mod data_safety;
 mod fuzz_props;
 mod golden;
 mod graph;
+mod messages;
 mod pg_corpus;
 mod pg_workflow;
 mod props;

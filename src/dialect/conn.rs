@@ -16,6 +16,8 @@ pub enum DbError {
     NotInTransaction(String),
     #[error("unsupported database URL `{0}`\nhint: use postgres://USER@HOST:PORT/DB, sqlite:PATH or sqlite::memory:")]
     UnsupportedUrl(String),
+    #[error("the SQLite database {path} does not exist\nhint: check the path in the URL; `autogen upgrade head` creates the database (or pass --create to create it for this command)")]
+    NoDatabase { path: String },
     #[error("timed out after {secs}s waiting for the migration lock{holder}\nhint: another autogen is migrating this database; wait for it or raise --lock-timeout")]
     LockTimeout { secs: u64, holder: String },
 }
@@ -148,12 +150,31 @@ fn redact_params(s: &str) -> String {
     out
 }
 
-/// Opens a connection for `url`.
+/// What to do when the database a URL names does not exist (SQLite files; a server's database is
+/// never created).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Missing {
+    /// Create it (`upgrade`, `--create`).
+    Create,
+    /// Read it as an empty database without creating anything (the first `revision --autogenerate`).
+    Empty,
+    /// Refuse, naming the path: a typo in the URL must not become a new, empty database.
+    Refuse,
+}
+
+/// Opens a connection for `url`, creating a missing SQLite file.
 pub fn connect(url: &str) -> Result<Box<dyn Connection>, DbError> {
+    connect_with(url, Missing::Create)
+}
+
+/// Opens a connection for `url`; `missing` says what a missing SQLite file means.
+pub fn connect_with(url: &str, missing: Missing) -> Result<Box<dyn Connection>, DbError> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Box::new(super::postgres::conn::PgConn::connect(url)?))
     } else if url.starts_with("sqlite:") {
-        Ok(Box::new(super::sqlite::conn::SqliteConn::connect(url)?))
+        Ok(Box::new(super::sqlite::conn::SqliteConn::connect_with(
+            url, missing,
+        )?))
     } else {
         Err(DbError::UnsupportedUrl(redact(url)))
     }

@@ -148,14 +148,41 @@ impl Ctx<'_> {
             });
         match parsed {
             Ok(sqlparser::ast::Expr::Identifier(i)) if value && i.quote_style.is_none() => {
+                // A function name without its parentheses is most likely meant as the call.
+                const FUNCTIONS: &[&str] = &[
+                    "now",
+                    "gen_random_uuid",
+                    "uuid_generate_v4",
+                    "random",
+                    "clock_timestamp",
+                    "statement_timestamp",
+                    "transaction_timestamp",
+                    "timeofday",
+                    "pi",
+                ];
+                let lower = i.value.to_ascii_lowercase();
+                let hint = if FUNCTIONS.contains(&lower.as_str()) {
+                    match self.dialect.name() {
+                        "sqlite" if lower == "now" => format!(
+                            "for the current time write \"CURRENT_TIMESTAMP\"; for the text write \"'{}'\"",
+                            i.value
+                        ),
+                        _ => format!(
+                            "`{0}` is a function: write the call, \"{0}()\"; for the text write \"'{0}'\"",
+                            i.value
+                        ),
+                    }
+                } else {
+                    format!(
+                        "SQL strings need single quotes inside the TOML string: \"'{}'\"",
+                        i.value
+                    )
+                };
                 Err(self.err(
                     sql.span(),
                     key,
                     format!("`{}` is a column reference, not a value", i.value),
-                    Some(format!(
-                        "SQL strings need single quotes inside the TOML string: \"'{}'\"",
-                        i.value
-                    )),
+                    Some(hint),
                 ))
             }
             Ok(_) => {

@@ -40,7 +40,8 @@ pub fn normalized(ctx: &Ctx, name: &str) -> QName {
 /// Sections the dialect has no such objects for are errors, not silently ignored.
 pub fn sections(ctx: &Ctx, f: &File) -> Result<(), ModelError> {
     let d = ctx.dialect.name();
-    let checks: [(&str, Option<(&String, Range<usize>)>, &str); 2] = [
+    type Check<'a> = (&'a str, Option<(&'a String, Range<usize>)>, &'a str);
+    let checks: [Check; 2] = [
         (
             "sequences",
             f.sequences.iter().next().map(|(k, v)| (k, v.span())),

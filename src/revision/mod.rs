@@ -56,6 +56,34 @@ pub enum RevisionError {
     },
 }
 
+/// The step that makes `revision --autogenerate` possible, for hints after `check` or `verify` found
+/// differences: a merge when the history has several heads, an upgrade when the database (its
+/// `current` heads, when known) is behind, else autogenerate itself.
+pub fn next_step(map: &RevisionMap, current: Option<&[String]>) -> String {
+    let heads = map.heads();
+    let show = |v: &[String]| {
+        if v.is_empty() {
+            "base".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    if heads.len() > 1 {
+        return format!(
+            "hint: the history has several heads ({}): join them with `autogen merge -m MSG heads`, run `autogen upgrade head`, then `autogen revision --autogenerate -m MSG` writes what is missing",
+            heads.join(", ")
+        );
+    }
+    match current {
+        Some(cur) if cur != heads.as_slice() => format!(
+            "hint: the database is at {}, not at the head {}: run `autogen upgrade head` first, then `autogen revision --autogenerate -m MSG` writes what is still missing",
+            show(cur),
+            show(&heads)
+        ),
+        _ => "hint: `autogen revision --autogenerate -m MSG` writes a revision for them".into(),
+    }
+}
+
 /// Loads every `*.sql` revision in `dir` (a missing directory is an empty history), parsing files on
 /// all cores; the first error in file order is reported.
 pub fn load_dir(

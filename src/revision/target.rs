@@ -26,6 +26,18 @@ fn split_rel(t: &str) -> Option<(&str, i64)> {
     Some((&t[..pos], n))
 }
 
+/// A relative step from more than one revision (several heads, or the parents of a merge).
+fn several(target: &str, cur: &[String]) -> RevisionError {
+    bad(
+        target,
+        &format!(
+            "relative steps need a single current revision, and here there are {} ({})\nhint: name the revision to go to instead, e.g. `autogen downgrade REV` (`autogen current` and `autogen history` show them), or `autogen upgrade heads`",
+            cur.len(),
+            cur.join(", ")
+        ),
+    )
+}
+
 /// Steps `n` revisions from `from` (positive: towards the head, negative: towards base).
 fn walk(
     map: &RevisionMap,
@@ -39,7 +51,7 @@ fn walk(
             let next: Vec<String> = match cur.as_slice() {
                 [] => map.bases(),
                 [one] => map.children_of(one),
-                _ => return Err(bad(target, "relative steps need a single current revision")),
+                _ => return Err(several(target, &cur)),
             };
             match next.len() {
                 0 => return Err(bad(target, "not that many revisions above")),
@@ -60,7 +72,7 @@ fn walk(
             let prev: Vec<String> = match cur.as_slice() {
                 [] => return Err(bad(target, "not that many revisions below")),
                 [one] => map.get(one).map(|r| r.down.clone()).unwrap_or_default(),
-                _ => return Err(bad(target, "relative steps need a single current revision")),
+                _ => return Err(several(target, &cur)),
             };
             cur = prev;
         }

@@ -141,8 +141,8 @@ pub fn check_type(ty: &str) -> Result<(), (String, Option<String>)> {
             Ok(())
         }
     };
-    if raw.starts_with("float(") {
-        let p: i64 = raw[6..].trim_end_matches(')').trim().parse().unwrap_or(0);
+    if let Some(rest) = raw.strip_prefix("float(") {
+        let p: i64 = rest.trim_end_matches(')').trim().parse().unwrap_or(0);
         return range("the precision", p, 1, 53);
     }
     match (name.as_str(), mods.as_slice()) {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use rusqlite::types::ValueRef;
 
-use crate::dialect::conn::{Connection, DbError, Rows};
+use crate::dialect::conn::{Connection, DbError, Missing, Rows};
 use crate::dialect::Dialect;
 use crate::schema::Schema;
 
@@ -40,13 +40,27 @@ pub fn path_of(url: &str) -> Option<String> {
 
 impl SqliteConn {
     pub fn connect(url: &str) -> Result<SqliteConn, DbError> {
-        let conn = match path_of(url) {
+        Self::connect_with(url, Missing::Create)
+    }
+
+    pub fn connect_with(url: &str, missing: Missing) -> Result<SqliteConn, DbError> {
+        let mut path = path_of(url);
+        if let Some(p) = &path {
+            if p.is_empty() {
+                return Err(DbError::UnsupportedUrl(crate::dialect::conn::redact(url)));
+            }
+            if !Path::new(p).exists() {
+                match missing {
+                    Missing::Create => {}
+                    Missing::Empty => path = None,
+                    Missing::Refuse => return Err(DbError::NoDatabase { path: p.clone() }),
+                }
+            }
+        }
+        let conn = match &path {
             None => rusqlite::Connection::open_in_memory(),
             Some(p) => {
-                if p.is_empty() {
-                    return Err(DbError::UnsupportedUrl(crate::dialect::conn::redact(url)));
-                }
-                let dir = Path::new(&p).parent().filter(|d| !d.as_os_str().is_empty());
+                let dir = Path::new(p).parent().filter(|d| !d.as_os_str().is_empty());
                 if let Some(d) = dir {
                     if !d.is_dir() {
                         return Err(DbError::Connect {
@@ -59,7 +73,7 @@ impl SqliteConn {
                         });
                     }
                 }
-                rusqlite::Connection::open(&p)
+                rusqlite::Connection::open(p)
             }
         }
         .map_err(|e| DbError::Connect {
@@ -72,7 +86,7 @@ impl SqliteConn {
             .map_err(sql_err)?;
         conn.busy_timeout(Duration::from_secs(60))
             .map_err(sql_err)?;
-        let path = path_of(url).map(std::path::PathBuf::from);
+        let path = path.map(std::path::PathBuf::from);
         Ok(SqliteConn {
             conn,
             path,

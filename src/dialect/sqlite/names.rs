@@ -44,11 +44,11 @@ pub fn match_names(current: &Schema, desired: &Schema) -> Option<(Schema, Schema
                 continue;
             }
             let was = c.columns.iter().find(|x| {
-                same(&x.name, &col.name)
-                    && !desired
-                        .tables
-                        .get(name)
-                        .is_some_and(|d| d.column(&x.name).is_some())
+                let kept = desired
+                    .tables
+                    .get(name)
+                    .is_some_and(|d| d.column(&x.name).is_some());
+                same(&x.name, &col.name) && !kept
             });
             if let Some(was) = was {
                 col.renamed_from = Some(was.name.clone());
