@@ -64,26 +64,33 @@ pub fn check_type(ty: &str) -> Result<(), (String, Option<String>)> {
     if AFFINITY_WORDS.iter().any(|w| base.contains(w)) || NUMERIC_NAMES.contains(&base) {
         return Ok(());
     }
+    // What people write, and the SQLite type they mean.
     let known = [
-        "integer",
-        "text",
-        "real",
-        "blob",
-        "numeric",
-        "boolean",
-        "date",
-        "datetime",
-        "timestamp",
-        "varchar",
-        "bigint",
-        "double",
-        "decimal",
-        "json",
-        "uuid",
+        ("integer", "integer"),
+        ("text", "text"),
+        ("real", "real"),
+        ("blob", "blob"),
+        ("numeric", "numeric"),
+        ("boolean", "boolean"),
+        ("date", "date"),
+        ("datetime", "datetime"),
+        ("timestamp", "timestamp"),
+        ("varchar", "varchar(n)"),
+        ("bigint", "bigint"),
+        ("double", "double"),
+        ("decimal", "decimal(p,s)"),
+        ("json", "json"),
+        ("uuid", "uuid"),
+        ("string", "text"),
+        ("str", "text"),
+        ("number", "numeric"),
+        ("float", "real"),
+        ("bool", "boolean"),
+        ("bytes", "blob"),
     ];
     let best = known
         .iter()
-        .map(|k| (distance(base, k), *k))
+        .map(|(k, v)| (distance(base, k), *v))
         .min()
         .filter(|(d, _)| *d <= 3);
     let hint = match best {
