@@ -13,6 +13,8 @@ pub struct Plan {
     /// What the upgrade destroys or may change (drops, narrowing type changes), or where it fails on
     /// existing rows (a NOT NULL column without a default).
     pub warnings: Vec<String>,
+    /// The same for the downgrade (it drops what the upgrade added, narrows what it widened …).
+    pub downgrade_warnings: Vec<String>,
     /// Suggestions printed when the revision is generated (a drop and an add that look like a rename).
     pub hints: Vec<String>,
 }
@@ -44,24 +46,36 @@ fn render(ops: Vec<Op>, hints: Vec<String>, d: &dyn Dialect) -> Plan {
         .rev()
         .flat_map(|o| d.render(&o.inverse()))
         .collect();
-    // A table created by this plan has no rows: steps on it neither lose data nor fail on it.
-    let created: std::collections::BTreeSet<&QName> = ops
-        .iter()
-        .filter_map(|o| match o {
-            Op::CreateTable(t) => Some(&t.name),
-            _ => None,
-        })
-        .collect();
+    // A table created by this plan has no rows: steps on it neither lose data nor fail on it. The same
+    // holds for the downgrade, whose new tables are the ones the upgrade drops.
+    let made = |create: bool| -> std::collections::BTreeSet<&QName> {
+        ops.iter()
+            .filter_map(|o| match (o, create) {
+                (Op::CreateTable(t), true) | (Op::DropTable(t), false) => Some(&t.name),
+                _ => None,
+            })
+            .collect()
+    };
+    let (created, recreated) = (made(true), made(false));
     let warnings = ops
         .iter()
         .filter(|o| o.table().is_none_or(|t| !created.contains(t)))
         .filter_map(|o| d.warning(o))
+        .collect();
+    let downgrade_warnings = ops
+        .iter()
+        .rev()
+        .map(Op::inverse)
+        .filter(|o| o.table().is_none_or(|t| !recreated.contains(t)))
+        .filter_map(|o| d.warning(&o))
+        .map(|w| w.replace("the upgrade fails", "the downgrade fails"))
         .collect();
     Plan {
         ops,
         upgrade,
         downgrade,
         warnings,
+        downgrade_warnings,
         hints,
     }
 }

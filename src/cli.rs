@@ -189,8 +189,10 @@ impl Ctx {
 
     fn dialect(&self) -> Result<&'static dyn Dialect, Error> {
         let url = self.url()?;
-        dialect::for_url(&url)
-            .ok_or_else(|| crate::dialect::conn::DbError::UnsupportedUrl(redact(&url)).into())
+        dialect::for_url(&url).ok_or_else(|| {
+            crate::dialect::conn::DbError::UnsupportedUrl(crate::dialect::conn::unsupported(&url))
+                .into()
+        })
     }
 
     /// Connects; a missing SQLite file is refused (a typo must not become a new database) unless
@@ -309,7 +311,10 @@ pub fn main(
             let map = ctx.offline_map()?;
             for h in map.heads() {
                 let r = map.get(&h).unwrap();
-                w(out, format!("{h} (head)  {}", r.message))?;
+                w(
+                    out,
+                    format!("{h} (head)  {}", rfile::comment_text(&r.message)),
+                )?;
             }
             Ok(0)
         }
@@ -320,7 +325,12 @@ pub fn main(
                 if c.len() > 1 {
                     w(
                         out,
-                        format!("{} (branchpoint) -> {}  {}", r.id, c.join(", "), r.message),
+                        format!(
+                            "{} (branchpoint) -> {}  {}",
+                            r.id,
+                            c.join(", "),
+                            rfile::comment_text(&r.message)
+                        ),
                     )?;
                 }
             }
@@ -599,6 +609,7 @@ fn revision(
         rev.created = crate::runner::now_utc();
         if let Some(p) = plans.get(i) {
             rev.warnings = p.warnings.clone();
+            rev.downgrade_warnings = p.downgrade_warnings.clone();
             rev.upgrade = stmts(&p.upgrade);
             rev.downgrade = stmts(&p.downgrade);
         }
@@ -606,6 +617,9 @@ fn revision(
         w(out, format!("Generated {}", path.display()))?;
         for wn in &rev.warnings {
             let _ = writeln!(err, "warning: {}", rfile::comment_text(wn));
+        }
+        for wn in &rev.downgrade_warnings {
+            let _ = writeln!(err, "warning (downgrade): {}", rfile::comment_text(wn));
         }
         down_rev = vec![rid];
     }
@@ -682,6 +696,7 @@ fn current(ctx: &Ctx, verbose: bool, out: &mut dyn Write) -> Result<u8, Error> {
             format!("Current revision(s) for {}:", redact(&ctx.url()?)),
         )?;
     }
+    let unfinished = r.unfinished()?;
     if cur.is_empty() {
         w(out, "base (no revision applied)")?;
     }
@@ -690,9 +705,15 @@ fn current(ctx: &Ctx, verbose: bool, out: &mut dyn Write) -> Result<u8, Error> {
         let mark = if heads.contains(&c) { " (head)" } else { "" };
         let msg = map
             .get(&c)
-            .map(|r| r.message.clone())
+            .map(|r| rfile::comment_text(&r.message))
             .unwrap_or_else(|| "(not in versions directory)".into());
         w(out, format!("{c}{mark}  {msg}"))?;
+    }
+    for (id, direction, done) in unfinished {
+        w(
+            out,
+            format!("{id} is HALF-APPLIED: its {direction} stopped after {done} statement(s); run `autogen {direction}` again to finish it"),
+        )?;
     }
     Ok(0)
 }
@@ -739,7 +760,14 @@ fn history(
             r.down.join(", ")
         };
         let mark = if heads.contains(&r.id) { " (head)" } else { "" };
-        w(out, format!("{parent} -> {}{mark}, {}", r.id, r.message))?;
+        w(
+            out,
+            format!(
+                "{parent} -> {}{mark}, {}",
+                r.id,
+                rfile::comment_text(&r.message)
+            ),
+        )?;
         if verbose {
             w(
                 out,
@@ -752,7 +780,13 @@ fn history(
                 ),
             )?;
             for wn in &r.warnings {
-                w(out, format!("    warning: {wn}"))?;
+                w(out, format!("    warning: {}", rfile::comment_text(wn)))?;
+            }
+            for wn in &r.downgrade_warnings {
+                w(
+                    out,
+                    format!("    warning (downgrade): {}", rfile::comment_text(wn)),
+                )?;
             }
         }
     }
@@ -816,9 +850,14 @@ fn merge(ctx: &Ctx, message: &str, revs: &[String], out: &mut dyn Write) -> Resu
     let parents: Vec<String> = if revs.is_empty() || revs == ["heads"] {
         map.heads()
     } else {
-        revs.iter()
-            .map(|r| map.resolve(r))
-            .collect::<Result<_, _>>()?
+        let mut v: Vec<String> = vec![];
+        for r in revs {
+            let id = map.resolve(r)?;
+            if !v.contains(&id) {
+                v.push(id);
+            }
+        }
+        v
     };
     if parents.len() < 2 {
         return Err(Error::Usage(format!(
@@ -885,8 +924,9 @@ fn inspect(
         )));
     }
     let url = ctx.url()?;
-    let d = dialect::for_url(&url)
-        .ok_or_else(|| crate::dialect::conn::DbError::UnsupportedUrl(redact(&url)))?;
+    let d = dialect::for_url(&url).ok_or_else(|| {
+        crate::dialect::conn::DbError::UnsupportedUrl(crate::dialect::conn::unsupported(&url))
+    })?;
     let mut conn = ctx.connect(Missing::Refuse)?;
     let mut live = conn.introspect(&[])?;
     d.canonicalize(&mut live);

@@ -27,6 +27,12 @@ pub enum RunError {
     StatementFailed(Box<Failure>),
     #[error("{} of revision {} failed at {}:{}: {}\nstatement: {}\nrevision {} is not transactional and is HALF-APPLIED: the statements before line {} ran and are recorded in autogen_progress\nhint: fix the cause and run the same command again to resume at line {}, or repair by hand and `autogen stamp` the right revision", .0.direction, .0.id, .0.path, .0.line, .0.msg, .0.stmt, .0.id, .0.line, .0.line)]
     HalfApplied(Box<Failure>),
+    #[error("revision {id} is HALF-APPLIED: its {direction} stopped after {done} statement(s) (recorded in autogen_progress)\nhint: finish it first: run `autogen {direction}` to a target that runs {id} again (it resumes after statement {done}), or repair by hand and `autogen stamp` the right revision (which clears the progress)")]
+    Unfinished {
+        id: String,
+        direction: String,
+        done: usize,
+    },
     #[error("revision {id} ({path}) leaves rows that break a foreign key:\n{rows}\nits transaction was rolled back\nhint: fix or delete those rows (PRAGMA foreign_key_check lists them), or change the revision, then run it again")]
     Violations {
         id: String,
@@ -213,6 +219,26 @@ impl Runner<'_> {
             .and_then(|r| r.first().cloned().flatten())
             .and_then(|v| v.parse().ok())
             .unwrap_or(0))
+    }
+
+    /// Non-transactional revisions stopped half-way: (revision, direction, statements done).
+    pub fn unfinished(&mut self) -> Result<Vec<(String, String, usize)>, RunError> {
+        let rows = match self.conn.query(
+            "SELECT revision, direction, statements_done FROM autogen_progress ORDER BY 1, 2",
+        ) {
+            Ok(r) => r,
+            Err(e) if e.to_string().contains("autogen_progress") => vec![],
+            Err(e) => return Err(e.into()),
+        };
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| match r.as_slice() {
+                [Some(id), Some(d), Some(n)] => {
+                    Some((id.clone(), d.clone(), n.parse().unwrap_or(0)))
+                }
+                _ => None,
+            })
+            .collect())
     }
 
     /// Records that `done` statements ran.
@@ -413,11 +439,37 @@ impl Runner<'_> {
                 .into());
             }
         }
+        if dir == Direction::Up {
+            if let Some(g) = goal
+                .iter()
+                .find(|g| !heads.contains(g) && heads.iter().any(|h| map.is_ancestor(g, h)))
+            {
+                return Err(RevisionError::BadTarget {
+                    target: g.clone(),
+                    msg: format!(
+                        "it is below the current revision ({}); upgrade goes up only\nhint: use `autogen downgrade {g}` to go down",
+                        heads.join(", ")
+                    ),
+                }
+                .into());
+            }
+        }
         let path: Vec<&Revision> = match dir {
             Direction::Up => map.upgrade_path(&heads, &goal),
             Direction::Down => map.downgrade_path(&heads, &goal),
         };
         self.check_dialect(&path)?;
+        // A non-transactional revision stopped half-way must be finished first, in its direction.
+        for (id, direction, done) in self.unfinished()? {
+            let resumes = path.first().is_some_and(|r| r.id == id) && direction == dir_name(dir);
+            if !resumes {
+                return Err(RunError::Unfinished {
+                    id,
+                    direction,
+                    done,
+                });
+            }
+        }
         for rev in &path {
             let start = Instant::now();
             heads = self.apply(map, rev, dir, &heads)?;
@@ -449,14 +501,18 @@ impl Runner<'_> {
             writeln!(
                 out,
                 "{verb} {arrow}  {}  ({} ms)",
-                rev.message,
+                crate::revision::file::comment_text(&rev.message),
                 start.elapsed().as_millis()
             )
             .map_err(|e| RunError::Output(e.to_string()))?;
-            if dir == Direction::Up {
-                for w in &rev.warnings {
-                    writeln!(out, "  warning: {w}").map_err(|e| RunError::Output(e.to_string()))?;
-                }
+            let warnings = if dir == Direction::Up {
+                &rev.warnings
+            } else {
+                &rev.downgrade_warnings
+            };
+            for w in warnings {
+                writeln!(out, "  warning: {}", crate::revision::file::comment_text(w))
+                    .map_err(|e| RunError::Output(e.to_string()))?;
             }
         }
         if path.is_empty() {

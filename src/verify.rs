@@ -51,6 +51,17 @@ pub fn verify(
         ));
     }
     let path = map.upgrade_path(&[], &map.heads());
+    if let Some(r) = path
+        .iter()
+        .find(|r| !r.dialect.is_empty() && r.dialect != d.name())
+    {
+        return Err(crate::revision::RevisionError::WrongDialect {
+            path: r.path.display().to_string(),
+            found: r.dialect.clone(),
+            expected: d.name().into(),
+        }
+        .into());
+    }
     let mut heads: Vec<String> = vec![];
     for rev in &path {
         let mut r = Runner {

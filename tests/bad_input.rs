@@ -351,3 +351,88 @@ fn init_template_primary_key_was_not_a_rowid_alias_on_sqlite() {
         .unwrap();
     assert_eq!(id, 1);
 }
+
+#[test]
+fn models_the_database_would_reject_at_upgrade_were_accepted() {
+    // Found by a hostile review: each loaded, and the revision generated from it failed.
+    let t = |cols: &str| format!("[tables.t]\ncolumns = [{cols}]\n");
+    let cases: Vec<(String, usize, &str)> = vec![
+        (t("{ name = \"id\", type = \"integer\", primary_key = true, nullable = true }"), 4, "never NULL"),
+        (
+            "[tables.a]\ncolumns = [{ name = \"id\", type = \"text\", primary_key = true }]\n[tables.b]\ncolumns = [{ name = \"a_id\", type = \"integer\", references = \"a.id\" }]\n".into(),
+            6,
+            "cannot reference a.id (text)",
+        ),
+        (
+            "[tables.a]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"n\", type = \"int\" }]\n[tables.b]\ncolumns = [{ name = \"a_n\", type = \"int\", references = \"a.n\" }]\n".into(),
+            6,
+            "not a primary key or unique key",
+        ),
+        (
+            "[tables.a]\ncolumns = [{ name = \"x\", type = \"int\" }, { name = \"y\", type = \"int\" }]\nprimary_key = [\"x\", \"y\"]\n[tables.b]\ncolumns = [{ name = \"a_x\", type = \"int\", references = \"a\" }]\n".into(),
+            7,
+            "reference 2 column(s)",
+        ),
+        (t("{ name = \"id\", type = \"text\", identity = true }"), 4, "smallint, integer or bigint"),
+        (t("{ name = \"a\", type = \"int\", default = 1, generated = \"2\" }"), 4, "cannot also have a default"),
+        (t("{ name = \"a\", type = \"int\", check = \"b > 0\" }"), 4, "no column `b`"),
+        (
+            "[tables.t]\ncolumns = [{ name = \"a\", type = \"int\" }]\nchecks = [{ expr = \"FullName <> ''\" }]\n".into(),
+            5,
+            "no column `FullName`",
+        ),
+        ("[domains.d]\ntype = \"int\"\nchecks = [{ expr = \"x > 0\" }]\n".into(), 5, "sees only VALUE"),
+        (t("{ name = \"a\", type = \"int\", default = \"'abc'\" }"), 4, "not a value of type int"),
+        (t("{ name = \"a\", type = \"int\", collation = \"C\" }"), 4, "has no collation"),
+        (
+            "[tables.p]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"at\", type = \"date\" }]\npartition_by = \"RANGE (at)\"\n".into(),
+            5,
+            "must include the partition column `at`",
+        ),
+        (
+            "[tables.p]\ncolumns = [{ name = \"r\", type = \"text\" }]\npartition_by = \"LIST (r)\"\n[tables.p1]\npartition_of = \"p\"\npartition_bound = \"FOR VALUES FROM ('a') TO ('b')\"\n".into(),
+            7,
+            "partitioned by LIST",
+        ),
+        (t("{ name = \"a\", type = \"int\", check = \"a <> $1\" }"), 4, "query parameter"),
+        (
+            // `schemas` goes into the [database] section the test writes first.
+            "schemas = [\"public\"]\n[tables.\"other.a\"]\ncolumns = [{ name = \"id\", type = \"int\" }]\n".into(),
+            4,
+            "which [database] schemas does not list",
+        ),
+    ];
+    for (body, line, want) in cases {
+        let p = project(&format!("[database]\nurl = \"{PG_URL}\"\n{body}"));
+        let out = run(p.path(), &["diagram"], 2);
+        assert!(
+            out.contains(&format!("models.toml:{line}:")) && out.contains(want),
+            "expected {line} and `{want}`:\n{out}\n{body}"
+        );
+    }
+}
+
+#[test]
+fn dollar_quote_tag_starting_with_a_digit_smuggled_sql_into_the_offline_script() {
+    // sqlparser reads `$1$ … $1$` as a string; PostgreSQL and psql read `$1` as a parameter and the
+    // rest as SQL, `\!` as a shell command.
+    rejected(
+        PG_URL,
+        "[tables.t]\ncolumns = [{ name = \"a\", type = \"text\", default = '''$1$\n\\! touch pwned\n$1$''' }]\n",
+        4,
+        &["not a dollar quote"],
+    );
+    rejected(
+        PG_URL,
+        "[functions.\"f()\"]\nsql = '''CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $1$\n; ROLLBACK; DROP TABLE victim; SELECT $1$'''\n",
+        4,
+        &["not a dollar quote"],
+    );
+    // SQLite has no escape for `]` in a [bracketed] name.
+    rejected(
+        "sqlite:app.db",
+        "[tables.t]\ncolumns = [{ name = \"a\", type = \"text\", check = \"[a]] <> 'x');\\ndrop table victim;\\nselect ([a]\" }]\n",
+        4,
+        &["bracketed"],
+    );
+}

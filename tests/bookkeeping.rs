@@ -292,3 +292,78 @@ fn inspect_overwrote_an_existing_models_file() {
         .unwrap()
         .contains("[tables.t]"));
 }
+
+#[test]
+fn half_applied_downgrade_was_hidden_by_current_and_upgrade() {
+    let p = project("[database]\nurl = \"sqlite:app.db\"\n");
+    let d = p.path();
+    let v = d.join("versions");
+    std::fs::create_dir_all(&v).unwrap();
+    std::fs::write(
+        v.join("n1.sql"),
+        "-- revision: n1aa00000001\n-- down_revision: \n-- transactional: false\n\n-- upgrade\nCREATE TABLE a (n integer);\nCREATE TABLE b (n integer);\n\n-- downgrade\nDROP TABLE b;\nDROP TABLE nosuch;\nDROP TABLE a;\n",
+    )
+    .unwrap();
+    run(d, &["upgrade", "head"], 0);
+    let out = run(d, &["downgrade", "base"], 2);
+    assert!(out.contains("HALF-APPLIED"), "{out}");
+    let cur = run(d, &["current"], 0);
+    assert!(
+        cur.contains("n1aa00000001 is HALF-APPLIED: its downgrade stopped after 1 statement(s)"),
+        "{cur}"
+    );
+    let up = run(d, &["upgrade", "head"], 2);
+    assert!(
+        up.contains("revision n1aa00000001 is HALF-APPLIED: its downgrade stopped after 1"),
+        "{up}"
+    );
+}
+
+#[test]
+fn upgrade_minus_one_said_already_at_and_exited_0() {
+    let p = project("[database]\nurl = \"sqlite:app.db\"\n");
+    let d = p.path();
+    write_rev(d, "aaaa00000001", "", "", "CREATE TABLE a (n integer);");
+    write_rev(
+        d,
+        "bbbb00000002",
+        "aaaa00000001",
+        "",
+        "CREATE TABLE b (n integer);",
+    );
+    run(d, &["upgrade", "head"], 0);
+    let out = run(d, &["upgrade", "-1"], 2);
+    assert!(
+        out.contains("upgrade goes up only") && out.contains("autogen downgrade"),
+        "{out}"
+    );
+}
+
+#[test]
+fn merge_of_one_revision_twice_wrote_a_duplicate_parent() {
+    let p = project("[database]\nurl = \"sqlite:app.db\"\n");
+    let d = p.path();
+    write_rev(d, "aaaa00000001", "", "", "");
+    let out = run(d, &["merge", "-m", "x", "aaaa", "aaaa00000001"], 2);
+    assert!(out.contains("merge needs at least two revisions"), "{out}");
+}
+
+#[test]
+fn messages_printed_terminal_escapes_raw() {
+    let p = project("[database]\nurl = \"sqlite:app.db\"\n");
+    let d = p.path();
+    run(d, &["revision", "-m", "x\u{1b}[31mred\u{7}"], 0);
+    for cmd in [
+        &["history"][..],
+        &["heads"],
+        &["upgrade", "head"],
+        &["current"],
+    ] {
+        let out = run(d, cmd, 0);
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{7}'),
+            "{cmd:?}: {out:?}"
+        );
+        assert!(out.contains("x\\u{1b}[31mred\\u{7}"), "{cmd:?}: {out:?}");
+    }
+}

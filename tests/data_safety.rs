@@ -79,12 +79,19 @@ fn float_to_integer_rounding_had_no_warning_and_widening_had_one() {
         "{out}"
     );
     assert!(
-        !out.contains("t.n from"),
+        !out.contains("warning: changes type of t.n"),
         "widening is not a warning: {out}"
     );
     assert!(
-        !out.contains("t.i from"),
+        !out.contains("warning: changes type of t.i"),
         "widening is not a warning: {out}"
+    );
+    // The downgrade narrows them back, and says so.
+    assert!(
+        out.contains(
+            "warning (downgrade): changes type of t.i from bigint to integer: the downgrade fails"
+        ),
+        "{out}"
     );
 }
 
@@ -406,4 +413,79 @@ fn sqlite_case_only_rename_dropped_and_recreated_the_table() {
     run(p.path(), &["downgrade", "-1"], 0);
     let out = autogen(p.path(), &["check"]);
     assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn sqlite_text_to_integer_rebuild_changed_values_without_a_warning() {
+    let a = "[database]\nurl = \"sqlite:app.db\"\n[tables.t]\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }, { name = \"code\", type = \"text\" }]\n";
+    let p = project(a);
+    run(p.path(), &["revision", "--autogenerate", "-m", "t"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    set_models(
+        &p,
+        &a.replace("\"code\", type = \"text\"", "\"code\", type = \"integer\""),
+    );
+    let out = run(p.path(), &["revision", "--autogenerate", "-m", "int"], 0);
+    assert!(
+        out.contains("column code goes from TEXT to INTEGER affinity")
+            && out.contains("'007' becomes 7"),
+        "{out}"
+    );
+    // And the downgrade, back to text, says what it does too.
+    assert!(
+        out.contains("warning (downgrade): rebuilds t: column code goes from INTEGER to TEXT"),
+        "{out}"
+    );
+}
+
+#[test]
+fn conversions_that_change_values_were_described_as_failing_instead() {
+    let Some(db) = PgDb::new("data_safety::conversions") else {
+        return;
+    };
+    let a = "[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"b\", type = \"integer\" }, { name = \"i\", type = \"interval\" }, { name = \"c\", type = \"char(10)\" }]\n";
+    let p = pg_project(&db, a);
+    run(p.path(), &["revision", "--autogenerate", "-m", "t"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    let b = a
+        .replace("\"b\", type = \"integer\"", "\"b\", type = \"boolean\"")
+        .replace("\"interval\"", "\"time\"")
+        .replace("\"char(10)\"", "\"text\"");
+    set_models(&p, &format!("[database]\nurl = \"{}\"\n{b}", db.url));
+    let out = run(p.path(), &["revision", "--autogenerate", "-m", "b"], 0);
+    assert!(
+        out.contains("t.b from integer to boolean: converts each value")
+            && out.contains("5 becomes true"),
+        "{out}"
+    );
+    assert!(
+        out.contains("t.i from interval to time without time zone: keeps only the time of day"),
+        "{out}"
+    );
+    assert!(
+        out.contains("t.c from character(10) to text: drops the spaces that pad each value"),
+        "{out}"
+    );
+}
+
+#[test]
+fn downgrade_warnings_were_missing() {
+    let Some(db) = PgDb::new("data_safety::downgrade_warnings") else {
+        return;
+    };
+    let a = "[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }]\n";
+    let p = pg_project(&db, a);
+    run(p.path(), &["revision", "--autogenerate", "-m", "t"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    let b = a.replace(
+        "primary_key = true }",
+        "primary_key = true }, { name = \"note\", type = \"text\", nullable = true }",
+    );
+    set_models(&p, &format!("[database]\nurl = \"{}\"\n{b}", db.url));
+    run(p.path(), &["revision", "--autogenerate", "-m", "note"], 0);
+    assert!(read_revisions(&p).contains("-- warning: downgrade: drops column t.note"));
+    let up = run(p.path(), &["upgrade", "head"], 0);
+    assert!(!up.contains("drops column"), "{up}");
+    let down = run(p.path(), &["downgrade", "-1"], 0);
+    assert!(down.contains("warning: drops column t.note"), "{down}");
 }

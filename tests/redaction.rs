@@ -41,6 +41,12 @@ fn forms() -> Vec<String> {
         format!("oracle://u:{s}@127.0.0.1:1/db"),
         format!("u:{s}@127.0.0.1:1/db"),
         format!("postgres://u:{s}@127.0.0.1:1/db?application_name=a@b"),
+        // Found by a hostile review: a percent-escaped key, and input that is no URL at all.
+        format!("postgres://u@127.0.0.1:1/db?passw%6Frd={s}"),
+        format!("PGPASSWORD={s}"),
+        format!("host=127.0.0.1 password:{s}"),
+        format!("u {s}"),
+        s.to_string(),
     ]
 }
 

@@ -144,9 +144,9 @@ fn message_with_carriage_return_ended_the_comment_and_dropped_a_table() {
         victim_exists(&db),
         "the offline script dropped the table:\n{script}"
     );
-    // The message survives in the file, escaped, and reads back as written.
+    // The message survives in the file, escaped, and reads back as written; the terminal sees escapes.
     let hist = run(p.path(), &["history"], 0);
-    assert!(hist.contains("x\rDROP TABLE victim;"), "{hist:?}");
+    assert!(hist.contains("x\\rDROP TABLE victim;\\nDROP"), "{hist:?}");
     let file = std::fs::read_dir(p.path().join("versions"))
         .unwrap()
         .next()

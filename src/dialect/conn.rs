@@ -14,7 +14,7 @@ pub enum DbError {
     /// The statement cannot run inside a transaction block (`CREATE INDEX CONCURRENTLY`, `VACUUM` …).
     #[error("{0}")]
     NotInTransaction(String),
-    #[error("unsupported database URL `{0}`\nhint: use postgres://USER@HOST:PORT/DB, sqlite:PATH or sqlite::memory:")]
+    #[error("unsupported database URL {0}\nhint: use postgres://USER@HOST:PORT/DB, sqlite:PATH or sqlite::memory:")]
     UnsupportedUrl(String),
     #[error("the SQLite database {path} does not exist\nhint: check the path in the URL; `autogen upgrade head` creates the database (or pass --create to create it for this command)")]
     NoDatabase { path: String },
@@ -97,49 +97,79 @@ fn redact_userinfo(s: &str) -> String {
     }
 }
 
-/// Values of password parameters replaced by `***`: `password=x`, `sslpassword = 'a b'`, `?password=x&…`.
-fn redact_params(s: &str) -> String {
-    const KEYS: &[&str] = &["password", "sslpassword", "passwd", "pwd", "pass"];
+/// `%41` → `A` (a key spelled with percent escapes is still that key to the driver).
+fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
-    let lower = s.to_ascii_lowercase();
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Whether a parameter key names a secret: `password`, `sslpassword`, `PGPASSWORD`, `pwd`, `secret`,
+/// `token` … in any case and with percent escapes decoded.
+fn secret_key(key: &str) -> bool {
+    let k = percent_decode(key).to_ascii_lowercase();
+    ["pass", "pwd", "secret", "token"]
+        .iter()
+        .any(|w| k.contains(w))
+}
+
+/// Values of secret parameters replaced by `***`: `password=x`, `sslpassword = 'a b'`, `?passw%6Frd=x&…`.
+fn redact_params(s: &str) -> String {
+    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
+    let sep = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'?' | b'&' | b';');
     while i < s.len() {
-        let boundary = i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'?' | b'&' | b';');
-        let key = if boundary {
-            KEYS.iter().find(|k| lower[i..].starts_with(*k)).copied()
-        } else {
-            None
-        };
-        if let Some(k) = key {
-            let mut j = i + k.len();
-            while j < s.len() && (b[j] == b' ' || b[j] == b'\t') {
+        let boundary = i == 0 || sep(b[i - 1]);
+        if boundary && !sep(b[i]) {
+            // A key: up to `=` (white space allowed before it), within this parameter.
+            let mut j = i;
+            while j < s.len() && !sep(b[j]) && b[j] != b'=' {
                 j += 1;
             }
-            if j < s.len() && b[j] == b'=' {
-                j += 1;
-                while j < s.len() && (b[j] == b' ' || b[j] == b'\t') {
-                    j += 1;
+            let key = &s[i..j];
+            let mut k = j;
+            while k < s.len() && (b[k] == b' ' || b[k] == b'\t') {
+                k += 1;
+            }
+            if k < s.len() && b[k] == b'=' && secret_key(key.trim()) {
+                k += 1;
+                while k < s.len() && (b[k] == b' ' || b[k] == b'\t') {
+                    k += 1;
                 }
-                out.push_str(&s[i..j]);
+                out.push_str(&s[i..k]);
                 // The value: single-quoted (with \\ escapes) or up to a separator.
-                if j < s.len() && b[j] == b'\'' {
-                    let mut k2 = j + 1;
-                    while k2 < s.len() && b[k2] != b'\'' {
-                        if b[k2] == b'\\' {
-                            k2 += 1;
+                if k < s.len() && b[k] == b'\'' {
+                    let mut e = k + 1;
+                    while e < s.len() && b[e] != b'\'' {
+                        if b[e] == b'\\' {
+                            e += 1;
                         }
-                        k2 += 1;
+                        e += 1;
                     }
-                    j = (k2 + 1).min(s.len());
+                    k = (e + 1).min(s.len());
                 } else {
-                    while j < s.len() && !matches!(b[j], b' ' | b'\t' | b'\n' | b'&' | b';' | b'#')
+                    while k < s.len()
+                        && !matches!(b[k], b' ' | b'\t' | b'\n' | b'\r' | b'&' | b';' | b'#')
                     {
-                        j += 1;
+                        k += 1;
                     }
                 }
                 out.push_str("***");
-                i = j;
+                i = k;
                 continue;
             }
         }
@@ -148,6 +178,24 @@ fn redact_params(s: &str) -> String {
         i += ch.len_utf8();
     }
     out
+}
+
+/// How an unsupported URL is named in an error: its scheme only, never the rest (it was not parsed,
+/// so where a password sits in it is unknown).
+pub fn unsupported(url: &str) -> String {
+    let t = url.trim();
+    match t.split_once(':') {
+        Some((scheme, _))
+            if !scheme.is_empty()
+                && scheme.len() <= 20
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+        {
+            format!("with the scheme `{scheme}:`")
+        }
+        _ => "(it starts with no scheme such as postgres:// or sqlite:)".into(),
+    }
 }
 
 /// What to do when the database a URL names does not exist (SQLite files; a server's database is
@@ -176,7 +224,7 @@ pub fn connect_with(url: &str, missing: Missing) -> Result<Box<dyn Connection>, 
             url, missing,
         )?))
     } else {
-        Err(DbError::UnsupportedUrl(redact(url)))
+        Err(DbError::UnsupportedUrl(unsupported(url)))
     }
 }
 
@@ -212,5 +260,13 @@ mod tests {
         ] {
             assert_eq!(redact(url), want, "{url}");
         }
+        assert_eq!(
+            super::unsupported("u pw"),
+            "(it starts with no scheme such as postgres:// or sqlite:)"
+        );
+        assert_eq!(
+            super::unsupported("oracle://u:pw@h"),
+            "with the scheme `oracle:`"
+        );
     }
 }

@@ -31,6 +31,22 @@ pub trait Dialect: Sync {
         Ok(())
     }
 
+    /// Whether a primary key makes its columns NOT NULL whatever they say (PostgreSQL: yes; SQLite lets
+    /// a non-integer primary key hold NULL).
+    fn primary_key_is_not_null(&self) -> bool {
+        true
+    }
+
+    /// Whether a column of this (canonical) type can have a collation.
+    fn collatable(&self, _canon_ty: &str) -> bool {
+        true
+    }
+
+    /// Whether identity columns can have this (canonical) type.
+    fn identity_type(&self, canon_ty: &str) -> bool {
+        matches!(canon_ty, "smallint" | "integer" | "bigint")
+    }
+
     /// Sections of models.toml this dialect has no such object for (SQLite: sequences, domains …).
     fn lacks(&self, _section: &str) -> bool {
         false

@@ -403,6 +403,14 @@ pub(super) fn build(
             if let Some(n) = &c.name {
                 ctx.name(n, span.clone(), &format!("{key}.checks[{i}].name"))?;
             }
+            if let Some(n) = super::rules::domain_check_name(dialect, c.expr.get_ref()) {
+                return Err(ctx.err(
+                    c.expr.span(),
+                    format!("{key}.checks[{i}].expr"),
+                    format!("a domain check sees only VALUE, not `{n}`"),
+                    Some("write the check in terms of VALUE, e.g. \"VALUE > 0\"".into()),
+                ));
+            }
             checks.push(Check {
                 name: c
                     .name
@@ -544,8 +552,8 @@ pub(super) fn build(
         drop(t);
         s.tables.insert(table.name.clone(), table);
     }
-    check_references(&ctx, &spans, &sequences, &s)?;
     super::validate::schema(&ctx, &spans, &s)?;
+    check_references(&ctx, &spans, &sequences, &s)?;
     Ok(Models {
         schema: s,
         url,
@@ -746,6 +754,7 @@ fn build_table(
         col.collation = ctx.collation(&cd.collation, c.span(), &ckey)?;
         col.comment = cd.comment.clone();
         col.renamed_from = cd.renamed_from.clone();
+        super::validate::column(ctx, cd, c.span(), &col, &ckey)?;
         if cd.primary_key == Some(true) {
             pk_cols.push(cname.clone());
         }
@@ -1012,6 +1021,7 @@ fn build_table(
         }
         table.options.push(v);
     }
+    super::validate::expressions(ctx, def, &table, &key)?;
     Ok(table)
 }
 
@@ -1212,8 +1222,14 @@ fn check_references(
                     ));
                 }
             }
+            let at = t.reference(&fk.ref_table).unwrap_or(span.clone());
+            super::validate::foreign_key(ctx, &key, table, fk, target, at)?;
         }
         if let Some(p) = &table.partition_of {
+            if let Some(parent) = tables.get(&norm(&p.parent)) {
+                let span = t.partition_of.clone().unwrap_or(t.span.clone());
+                super::validate::partition(ctx, &format!("tables.{name}"), p, parent, span)?;
+            }
             if !tables.contains_key(&norm(&p.parent)) {
                 let span = t.partition_of.clone().unwrap_or(t.span.clone());
                 return Err(ctx.err(

@@ -3,6 +3,7 @@
 mod build;
 pub use build::split_index_part;
 pub mod file;
+mod rules;
 pub mod sqltext;
 mod validate;
 pub mod write;

@@ -65,6 +65,7 @@ fn tokens(sql: &str, d: &dyn SqlDialect) -> Result<Vec<(Token, usize)>, TextErro
 /// No `;` at all and parentheses/brackets balanced (never closing one that was not opened).
 fn single(toks: &[(Token, usize)], what: &str) -> Result<(), TextError> {
     let mut depth: Vec<&Token> = vec![];
+    lexically_safe(toks, false)?;
     for (t, off) in toks {
         match t {
             Token::Whitespace(_) => {
@@ -103,6 +104,57 @@ fn single(toks: &[(Token, usize)], what: &str) -> Result<(), TextError> {
             format!("unclosed parenthesis in the {what}"),
             None,
         ));
+    }
+    Ok(())
+}
+
+/// Tokens where sqlparser's reading could differ from the server's or a client's (psql, sqlite3), so
+/// that text could leave a string or an identifier early in a script: a dollar quote whose tag is not
+/// an identifier (`$1$` is a parameter to PostgreSQL), a backslash outside a string (a psql
+/// meta-command such as `\!`), a `]` inside a bracket-quoted name (SQLite has no escape for it), and
+/// parameters (`$1`, `?`), which no stored SQL can have.
+fn lexically_safe(toks: &[(Token, usize)], params: bool) -> Result<(), TextError> {
+    for (t, off) in toks {
+        match t {
+            Token::DollarQuotedString(d) => {
+                if let Some(tag) = &d.tag {
+                    let ok = tag
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_alphabetic() || c == '_')
+                        && tag.chars().all(|c| c.is_alphanumeric() || c == '_');
+                    if !ok {
+                        return Err(fail(
+                            *off,
+                            format!("`${tag}$` is not a dollar quote PostgreSQL reads as one (a tag starts with a letter or _)"),
+                            Some("use $$ … $$ or a tag like $body$ … $body$"),
+                        ));
+                    }
+                }
+            }
+            Token::Backslash => {
+                return Err(fail(
+                    *off,
+                    "a backslash is not allowed outside a string here",
+                    None,
+                ))
+            }
+            Token::Word(w) if w.quote_style == Some('[') && w.value.contains(']') => {
+                return Err(fail(
+                    *off,
+                    "a `]` inside a [bracketed] name cannot be written in SQLite",
+                    Some("use \"double quotes\" for the name"),
+                ))
+            }
+            Token::Placeholder(p) if !params => {
+                return Err(fail(
+                    *off,
+                    format!("`{p}` is a query parameter, which stored SQL cannot have"),
+                    None,
+                ))
+            }
+            _ => {}
+        }
     }
     Ok(())
 }
@@ -286,7 +338,14 @@ pub fn routine(sql: &str, d: &dyn SqlDialect) -> Result<(), TextError> {
             Some("keep only the CREATE FUNCTION statement; put other SQL in a revision"),
         ));
     }
-    let toks = tokens(&first.sql, d).or_else(|_| Ok::<_, TextError>(vec![]))?;
+    let toks = tokens(sql, d)?;
+    // Comments are fine in a function's text, and `$1` is an argument (BEGIN ATOMIC bodies); what
+    // could end a string early is not.
+    lexically_safe(&toks, true)?;
+    let toks: Vec<(Token, usize)> = toks
+        .into_iter()
+        .filter(|t| !matches!(t.0, Token::Whitespace(_)))
+        .collect();
     let words: Vec<String> = toks.iter().take(6).filter_map(|t| word(&t.0)).collect();
     let kind_ok = words.first().map(String::as_str) == Some("CREATE")
         && match words.get(1).map(String::as_str) {
@@ -386,6 +445,23 @@ mod tests {
         assert!(type_text("text -- x", &PG).is_err());
         assert!(expr_text("1 -- hides NOT NULL", &PG).is_err());
         assert!(expr_text("'a -- b'", &PG).is_ok());
+        // sqlparser reads `$1$…$1$` as a string; PostgreSQL and psql read `$1` as a parameter, and
+        // the rest as SQL (and `\!` as a psql shell command).
+        assert!(expr_text("$1$\n\\! touch x\n$1$", &PG).is_err());
+        assert!(expr_text("$a$x$a$", &PG).is_ok());
+        assert!(expr_text("a <> $1", &PG).is_err());
+        let lite = sqlparser::dialect::SQLiteDialect {};
+        assert!(expr_text("[a]] <> 'x');\ndrop table victim;\nselect ([a]", &lite).is_err());
+        assert!(routine(
+            "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $1$\n; DROP TABLE victim; SELECT $1$",
+            &PG
+        )
+        .is_err());
+        assert!(routine(
+            "CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT $1; END",
+            &PG
+        )
+        .is_ok());
     }
 
     #[test]

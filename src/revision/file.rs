@@ -26,6 +26,8 @@ pub struct Revision {
     pub depends_on: Vec<String>,
     pub branch_labels: Vec<String>,
     pub warnings: Vec<String>,
+    /// `-- warning: downgrade: …` lines: what the downgrade destroys or may change.
+    pub downgrade_warnings: Vec<String>,
     pub upgrade: Vec<Statement>,
     pub downgrade: Vec<Statement>,
     /// SHA-256 (hex) of the upgrade section, LF line endings, no BOM.
@@ -52,6 +54,7 @@ impl Revision {
             depends_on: vec![],
             branch_labels: vec![],
             warnings: vec![],
+            downgrade_warnings: vec![],
             upgrade: vec![],
             downgrade: vec![],
             checksum: String::new(),
@@ -208,7 +211,10 @@ pub fn parse(
             }
             "depends_on" => rev.depends_on = list(v),
             "branch_labels" => rev.branch_labels = list(v),
-            "warning" => rev.warnings.push(unescape_comment(v)),
+            "warning" => match v.strip_prefix("downgrade:") {
+                Some(d) => rev.downgrade_warnings.push(unescape_comment(d.trim())),
+                None => rev.warnings.push(unescape_comment(v)),
+            },
             _ => unreachable!(),
         }
     }
@@ -278,14 +284,31 @@ pub fn split(
     let mut out = vec![];
     let mut start: Option<(usize, usize)> = None; // (byte offset, line)
     let mut depth = 0i32;
+    // Where the outermost open parenthesis is: an unbalanced one is an error with its line (it would
+    // silently merge the statements after it into one).
+    let mut open_line = 0u64;
     // CREATE TRIGGER / FUNCTION / PROCEDURE bodies written as BEGIN … END hold `;` of their own.
     let mut head: Vec<String> = vec![];
     let mut block = 0i32;
     for t in &tokens {
         match &t.token {
             Token::Whitespace(_) => continue,
-            Token::LParen => depth += 1,
-            Token::RParen => depth -= 1,
+            Token::LParen => {
+                if depth == 0 {
+                    open_line = t.span.start.line;
+                }
+                depth += 1;
+            }
+            Token::RParen => {
+                depth -= 1;
+                if depth < 0 {
+                    return Err(RevisionError::Sql {
+                        path: path.into(),
+                        line: first_line + t.span.start.line.saturating_sub(1) as usize,
+                        msg: "`)` closes no parenthesis".into(),
+                    });
+                }
+            }
             Token::Word(w) => {
                 let kw = w.value.to_ascii_uppercase();
                 if head.len() < 5 && w.quote_style.is_none() {
@@ -323,8 +346,16 @@ pub fn split(
             start = Some((offset(loc.line, loc.column), loc.line as usize));
         }
     }
+    if depth > 0 {
+        return Err(RevisionError::Sql {
+            path: path.into(),
+            line: first_line + open_line.saturating_sub(1) as usize,
+            msg: "this `(` is never closed".into(),
+        });
+    }
     if let Some((s, line)) = start {
-        let stmt = sql[s..].trim().to_string();
+        // An unfinished BEGIN … END block runs to the end: its last `;` is the statement's end.
+        let stmt = sql[s..].trim().trim_end_matches(';').trim_end().to_string();
         if !stmt.is_empty() {
             out.push(Statement {
                 sql: stmt,
@@ -465,6 +496,9 @@ pub fn render(rev: &Revision) -> String {
     for w in &rev.warnings {
         out.push_str(&format!("-- warning: {}\n", comment_text(w)));
     }
+    for w in &rev.downgrade_warnings {
+        out.push_str(&format!("-- warning: downgrade: {}\n", comment_text(w)));
+    }
     out.push_str("\n-- upgrade\n");
     for s in &rev.upgrade {
         out.push_str(&terminated(&s.sql));
@@ -564,6 +598,25 @@ mod tests {
     }
 
     #[test]
+    fn unclosed_parenthesis_merged_the_rest_of_the_section_into_one_statement() {
+        // Found by the revision_parse fuzz target: `int(ger` swallowed every `;` after it, and the
+        // file no longer rendered and parsed back to itself.
+        let e = split(
+            "f.sql",
+            "CREATE TABLE a (x int(ger);\nSELECT 1;\n",
+            5,
+            &PostgreSqlDialect {},
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("f.sql:5") && e.contains("never closed"), "{e}");
+        let e = split("f.sql", "SELECT 1);\n", 1, &PostgreSqlDialect {})
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("closes no parenthesis"), "{e}");
+    }
+
+    #[test]
     fn split_keeps_trigger_bodies_whole() {
         let sql = "CREATE TRIGGER t AFTER INSERT ON x BEGIN INSERT INTO log VALUES (CASE WHEN NEW.a THEN 1 END); UPDATE y SET n = 1; END;\nSELECT 1;";
         let st = split("f", sql, 1, &sqlparser::dialect::SQLiteDialect {}).unwrap();
@@ -593,13 +646,14 @@ mod tests {
             depends_on: vec![],
             branch_labels: vec![],
             warnings: vec!["drops table x".into()],
+            downgrade_warnings: vec!["drops column y.z".into()],
             upgrade: vec![Statement {
                 sql: "DROP TABLE \"x\"".into(),
-                line: 9,
+                line: 10,
             }],
             downgrade: vec![Statement {
                 sql: "CREATE TABLE \"x\" (\n    \"id\" integer\n)".into(),
-                line: 12,
+                line: 13,
             }],
             checksum: String::new(),
             path: "p".into(),
@@ -609,5 +663,6 @@ mod tests {
         assert_eq!(back.upgrade, rev.upgrade);
         assert_eq!(back.downgrade, rev.downgrade);
         assert_eq!(back.warnings, rev.warnings);
+        assert_eq!(back.downgrade_warnings, rev.downgrade_warnings);
     }
 }

@@ -148,8 +148,13 @@ pub fn change_note(from: &str, to: &str) -> Option<String> {
         return Some("converts between an array and a single value".into());
     }
     if !assignment(&f, &t) {
+        let example = match (f.name.as_str(), t.name.as_str()) {
+            ("inet", "cidr") => " (10.1.2.3/8 becomes 10.0.0.0/8)",
+            (a, "boolean") if INTS.contains(&a) => " (5 becomes true)",
+            _ => "",
+        };
         return Some(format!(
-            "converts with an explicit cast (USING): the upgrade fails if a value does not convert to {to}"
+            "converts each value with an explicit cast to {to} (USING): values may change in the conversion{example}, and the upgrade fails where one does not convert"
         ));
     }
     let mut notes: Vec<String> = vec![];
@@ -161,7 +166,7 @@ pub fn change_note(from: &str, to: &str) -> Option<String> {
                 && length(&f).is_some_and(|m| m <= n));
         if !fits {
             notes.push(format!(
-                "the upgrade fails if a value is longer than {n} characters"
+                "the upgrade fails if a value is longer than {n} characters (spaces at the end beyond {n} are cut without an error)"
             ));
         }
     }
@@ -221,7 +226,12 @@ pub fn change_note(from: &str, to: &str) -> Option<String> {
         notes.push("normalizes JSON (key order, white space, duplicate keys)".into());
     }
     if f.name == "interval" && t.name != "interval" {
-        notes.push("the upgrade fails if an interval does not fit in a time of day".into());
+        notes.push(
+            "keeps only the time of day of each interval ('25 hours' becomes 01:00:00)".into(),
+        );
+    }
+    if is(&["character"], &f) && !is(&["character"], &t) && is(STRS, &t) {
+        notes.push("drops the spaces that pad each value".into());
     }
     if notes.is_empty() {
         None

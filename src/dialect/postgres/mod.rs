@@ -54,6 +54,16 @@ impl Dialect for Postgres {
     fn check_type(&self, ty: &str) -> Result<(), (String, Option<String>)> {
         normalize::check_type(ty)
     }
+    fn collatable(&self, canon_ty: &str) -> bool {
+        let base = canon_ty.trim_end_matches("[]");
+        let name = base.split('(').next().unwrap_or(base).trim();
+        // Built-in types other than the string types have no collation; user types may (domains).
+        !normalize::is_builtin_type(base)
+            || matches!(
+                name,
+                "text" | "character varying" | "character" | "bpchar" | "name"
+            )
+    }
     fn expr_key(&self, sql: &str) -> String {
         normalize::expr_key(sql)
     }

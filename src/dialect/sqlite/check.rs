@@ -103,6 +103,39 @@ pub fn check_type(ty: &str) -> Result<(), (String, Option<String>)> {
     ))
 }
 
+/// The affinity SQLite gives a declared type (https://sqlite.org/datatype3.html#determination_of_column_affinity).
+pub fn affinity(ty: &str) -> &'static str {
+    let t = ty.to_ascii_uppercase();
+    if t.contains("INT") {
+        "INTEGER"
+    } else if t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT") {
+        "TEXT"
+    } else if t.contains("BLOB") || t.trim().is_empty() {
+        "BLOB"
+    } else if t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB") {
+        "REAL"
+    } else {
+        "NUMERIC"
+    }
+}
+
+/// What copying a column's values into a new declared type does to them, when the affinity changes.
+pub fn affinity_note(column: &str, from: &str, to: &str) -> Option<String> {
+    let (a, b) = (affinity(from), affinity(to));
+    if a == b || b == "BLOB" {
+        return None;
+    }
+    let what = match (a, b) {
+        (_, "TEXT") => "numbers are stored as text (7 becomes '7')",
+        ("TEXT" | "BLOB", _) => "text that looks like a number is stored as a number ('007' becomes 7, '1e3' becomes 1000)",
+        (_, "INTEGER") => "whole real numbers are stored as integers (5.0 becomes 5)",
+        _ => "values are stored with the new affinity",
+    };
+    Some(format!(
+        "column {column} goes from {a} to {b} affinity: {what}"
+    ))
+}
+
 /// Scalar, aggregate and window functions built into SQLite (core, date/time, math, JSON).
 const FUNCTIONS: &[&str] = &[
     "abs",

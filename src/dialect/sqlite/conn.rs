@@ -47,7 +47,9 @@ impl SqliteConn {
         let mut path = path_of(url);
         if let Some(p) = &path {
             if p.is_empty() {
-                return Err(DbError::UnsupportedUrl(crate::dialect::conn::redact(url)));
+                return Err(DbError::UnsupportedUrl(crate::dialect::conn::unsupported(
+                    url,
+                )));
             }
             if !Path::new(p).exists() {
                 match missing {

@@ -60,6 +60,9 @@ impl Dialect for Sqlite {
     fn check_type(&self, ty: &str) -> Result<(), (String, Option<String>)> {
         check::check_type(ty)
     }
+    fn primary_key_is_not_null(&self) -> bool {
+        false
+    }
     fn check_expr(&self, sql: &str) -> Result<(), (String, Option<String>)> {
         check::check_expr(sql)
     }
@@ -152,6 +155,28 @@ impl Dialect for Sqlite {
     }
     fn script_statement(&self, sql: &str) -> Vec<String> {
         render::script_statement(sql)
+    }
+    fn warning(&self, op: &Op) -> Option<String> {
+        let own = op.warning();
+        let Op::RebuildTable { from, to } = op else {
+            return own;
+        };
+        let notes: Vec<String> = to
+            .columns
+            .iter()
+            .filter_map(|c| {
+                let f = from.column(&c.name)?;
+                check::affinity_note(&c.name, f.sql_type(), c.sql_type())
+            })
+            .collect();
+        if notes.is_empty() {
+            return own;
+        }
+        let note = format!("rebuilds {}: {}", to.name, notes.join("; "));
+        Some(match own {
+            Some(o) => format!("{o}; {note}"),
+            None => note,
+        })
     }
     fn match_names(&self, current: &Schema, desired: &Schema) -> Option<(Schema, Schema)> {
         names::match_names(current, desired)
