@@ -102,13 +102,13 @@ fn diff_enums(current: &Schema, desired: &Schema, ops: &mut Vec<Op>) {
 
 /// Columns of `schema` whose type is the enum `name` (or an array of it).
 fn enum_usages(schema: &Schema, name: &QName) -> Vec<EnumUsage> {
-    let tyname = crate::dialect::qname_sql(name);
+    let tyname = crate::sql::qname_sql(name);
     let mut out = vec![];
     for t in schema.tables.values() {
         for c in &t.columns {
             let base = c.ty.trim_end_matches("[]");
             if base == tyname {
-                let m = |sql: &str| crate::dialect::canonical::mentions(sql, &c.name);
+                let m = |sql: &str| crate::sql::mentions(sql, &c.name);
                 out.push(EnumUsage {
                     table: t.name.clone(),
                     column: c.name.clone(),

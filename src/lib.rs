@@ -18,6 +18,7 @@ pub mod order;
 pub mod revision;
 pub mod runner;
 pub mod schema;
+pub mod sql;
 pub mod verify;
 
 pub use error::Error;

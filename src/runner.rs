@@ -4,7 +4,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use crate::dialect::conn::{Connection, DbError};
-use crate::dialect::quote_literal;
+use crate::sql::quote_literal;
 use crate::revision::file::Statement;
 use crate::revision::{Revision, RevisionError, RevisionMap};
 
@@ -56,8 +56,7 @@ pub enum RunError {
     Output(String),
 }
 
-/// The tables autogen keeps in the database for itself: never part of the managed schema.
-pub const OWN_TABLES: &[&str] = &["autogen_version", "autogen_history", "autogen_progress"];
+pub use crate::schema::OWN_TABLES;
 
 pub const VERSION_DDL: &str =
     "CREATE TABLE IF NOT EXISTS autogen_version (version_num varchar(32) NOT NULL PRIMARY KEY)";

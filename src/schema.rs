@@ -3,6 +3,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// The tables autogen keeps in the database for itself: never part of the managed schema.
+pub const OWN_TABLES: &[&str] = &["autogen_version", "autogen_history", "autogen_progress"];
+
 /// A possibly schema-qualified name. `schema: None` is the dialect's default schema (`public`, `main`).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct QName {

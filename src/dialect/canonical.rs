@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::Dialect;
+use crate::sql::{first_column, index_column_name};
 use crate::schema::*;
 
 /// Upper bound of an integer type, for sequence defaults.
@@ -168,7 +169,7 @@ fn canonical_table<D: Dialect + ?Sized>(d: &D, t: &mut Table) {
     let tname = t.name.name.clone();
     for c in &mut t.columns {
         let canon = d.canonical_type(&c.ty).unwrap_or_else(|_| c.ty.clone());
-        if c.decl.is_none() && d.name() == "sqlite" && canon != c.ty {
+        if c.decl.is_none() && d.keeps_declared_types() && canon != c.ty {
             c.decl = Some(c.ty.clone());
         }
         c.ty = canon;
@@ -307,7 +308,7 @@ pub fn canonical_args<D: Dialect + ?Sized>(d: &D, args: &str) -> String {
         // `name type` or just `type`: a type never has a first word that is not itself a type word.
         let whole = words.join(" ");
         let canon = d.canonical_type(&whole).unwrap_or(whole.clone());
-        let known = crate::dialect::postgres::normalize::is_builtin_type(&canon);
+        let known = d.known_type(&canon);
         let ty = if !known && words.len() > 1 {
             let rest = words[1..].join(" ");
             d.canonical_type(&rest).unwrap_or(rest)
@@ -325,7 +326,7 @@ pub fn function_key(sql: &str) -> String {
     // Header clauses may come in any order (`IMMUTABLE LANGUAGE sql` = `LANGUAGE sql IMMUTABLE`):
     // compare the header as a sorted list of tokens, and the body as folded text.
     let (header, body) = split_function(sql);
-    let header = crate::dialect::postgres::normalize::fold_text(&header)
+    let header = crate::sql::fold_text(&header)
         .replacen("create or replace ", "create ", 1)
         .replace("public.", "");
     let spaced: String = header
@@ -393,7 +394,7 @@ fn split_function(sql: &str) -> (String, String) {
 /// Comparison key of a partition bound: folded text, with date/time literals as PostgreSQL prints them
 /// in UTC (`'2026-01-01 00:00:00+00'`) equal to the way people write them (`'2026-01-01'`).
 pub fn bound_key(sql: &str) -> String {
-    let folded = crate::dialect::postgres::normalize::fold_text(sql);
+    let folded = crate::sql::fold_text(sql);
     let mut out = String::new();
     let mut rest = folded.as_str();
     while let Some(start) = rest.find('\'') {
@@ -414,84 +415,6 @@ pub fn bound_key(sql: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// Words of an expression, outside string literals: identifiers in order of appearance.
-fn words(sql: &str) -> Vec<String> {
-    let mut out = vec![];
-    let mut cur = String::new();
-    let mut in_str = false;
-    let mut in_q = false;
-    let mut prev_colon = false;
-    for ch in sql.chars() {
-        if in_str {
-            if ch == '\'' {
-                in_str = false;
-            }
-            continue;
-        }
-        if in_q {
-            if ch == '"' {
-                in_q = false;
-                out.push(std::mem::take(&mut cur));
-            } else {
-                cur.push(ch);
-            }
-            continue;
-        }
-        if ch.is_alphanumeric() || ch == '_' {
-            cur.push(ch);
-            continue;
-        }
-        if !cur.is_empty() {
-            let w = std::mem::take(&mut cur);
-            if !prev_colon {
-                out.push(w.to_lowercase());
-            }
-        }
-        prev_colon = ch == ':';
-        match ch {
-            '\'' => in_str = true,
-            '"' => in_q = true,
-            _ => {}
-        }
-    }
-    if !cur.is_empty() && !prev_colon {
-        out.push(cur.to_lowercase());
-    }
-    out
-}
-
-/// Whether an expression mentions `column` (as a word outside string literals).
-pub fn mentions(sql: &str, column: &str) -> bool {
-    let c = column.to_lowercase();
-    words(sql).iter().any(|w| *w == c || w == column)
-}
-
-/// The first column an expression mentions (PostgreSQL names an unnamed CHECK after it).
-pub fn first_column(sql: &str, cols: &[String]) -> Option<String> {
-    words(sql).into_iter().find(|w| cols.contains(w))
-}
-
-/// The name PostgreSQL uses for an index key in a default index name: the column, the function name
-/// of a function call, or `expr`.
-pub fn index_column_name(sql: &str, cols: &[String]) -> String {
-    let s = sql.trim();
-    let bare = s.trim_matches('"');
-    if cols.iter().any(|c| c == bare) {
-        return bare.to_string();
-    }
-    let s = s.trim_start_matches('(');
-    if let Some(p) = s.find('(') {
-        let f = s[..p].trim();
-        if !f.is_empty()
-            && f.chars()
-                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
-        {
-            return f.rsplit('.').next().unwrap_or(f).to_lowercase();
-        }
-    }
-    "expr".into()
 }
 
 #[cfg(test)]

@@ -31,6 +31,54 @@ pub trait Dialect: Sync {
         Ok(())
     }
 
+    /// Whether a (canonical) type name is one the database defines itself; others must be declared in
+    /// the models (enums, domains) or come from an extension. Default: every name is.
+    fn known_type(&self, _canon_ty: &str) -> bool {
+        true
+    }
+
+    /// A `serial`-like column type the dialect expands: (the integer type, the sequence it owns, the
+    /// column's default). Default: none.
+    fn serial(
+        &self,
+        _table: &crate::schema::QName,
+        _column: &str,
+        _ty: &str,
+    ) -> Option<(String, crate::schema::Sequence, crate::schema::Expr)> {
+        None
+    }
+
+    /// Whether columns can be `identity` columns (PostgreSQL).
+    fn has_identity(&self) -> bool {
+        false
+    }
+
+    /// Whether integer primary keys can be `autoincrement` (SQLite).
+    fn has_autoincrement(&self) -> bool {
+        false
+    }
+
+    /// The table `options` the dialect has (SQLite: `strict`, `without rowid`).
+    fn table_options(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// The expression for the current time, suggested when a default says `now`.
+    fn now_call(&self) -> &'static str {
+        "now()"
+    }
+
+    /// Whether names that differ only in case are the same name (SQLite).
+    fn names_fold_case(&self) -> bool {
+        false
+    }
+
+    /// Whether the database keeps a column's declared type as written (SQLite): then the spelling is
+    /// kept for rendering and only the canonical form is compared.
+    fn keeps_declared_types(&self) -> bool {
+        false
+    }
+
     /// Whether a primary key makes its columns NOT NULL whatever they say (PostgreSQL: yes; SQLite lets
     /// a non-integer primary key hold NULL).
     fn primary_key_is_not_null(&self) -> bool {
@@ -66,7 +114,7 @@ pub trait Dialect: Sync {
 
     /// Quotes an identifier when it needs quoting.
     fn ident(&self, s: &str) -> String {
-        quote_ident(s)
+        crate::sql::quote_ident(s)
     }
 
     /// Rewrites ops the dialect cannot run as they are (SQLite: table rebuilds). Default: unchanged.
@@ -93,7 +141,7 @@ pub trait Dialect: Sync {
 
     /// A string literal that means the same under every session setting of the server.
     fn literal(&self, s: &str) -> String {
-        quote_literal(s)
+        crate::sql::quote_literal(s)
     }
 
     /// The longest identifier the database keeps, in bytes (`None`: no limit).
@@ -134,144 +182,6 @@ pub trait Dialect: Sync {
     }
 }
 
-/// Double-quotes `s` unless it is a plain lowercase identifier that is not a reserved word.
-pub fn quote_ident(s: &str) -> String {
-    let plain = !s.is_empty()
-        && s.chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        && !is_reserved(s);
-    if plain {
-        s.to_string()
-    } else {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    }
-}
-
-/// PostgreSQL's reserved key words (and a few that are reserved in SQLite too): quoted when used as names.
-pub fn is_reserved(s: &str) -> bool {
-    const R: &[&str] = &[
-        "all",
-        "analyse",
-        "analyze",
-        "and",
-        "any",
-        "array",
-        "as",
-        "asc",
-        "asymmetric",
-        "authorization",
-        "between",
-        "binary",
-        "both",
-        "case",
-        "cast",
-        "check",
-        "collate",
-        "collation",
-        "column",
-        "concurrently",
-        "constraint",
-        "create",
-        "cross",
-        "current_catalog",
-        "current_date",
-        "current_role",
-        "current_schema",
-        "current_time",
-        "current_timestamp",
-        "current_user",
-        "default",
-        "deferrable",
-        "desc",
-        "distinct",
-        "do",
-        "else",
-        "end",
-        "except",
-        "false",
-        "fetch",
-        "for",
-        "foreign",
-        "freeze",
-        "from",
-        "full",
-        "grant",
-        "group",
-        "having",
-        "ilike",
-        "in",
-        "initially",
-        "inner",
-        "intersect",
-        "into",
-        "is",
-        "isnull",
-        "join",
-        "lateral",
-        "leading",
-        "left",
-        "like",
-        "limit",
-        "localtime",
-        "localtimestamp",
-        "natural",
-        "not",
-        "notnull",
-        "null",
-        "offset",
-        "on",
-        "only",
-        "or",
-        "order",
-        "outer",
-        "overlaps",
-        "placing",
-        "primary",
-        "references",
-        "returning",
-        "right",
-        "select",
-        "session_user",
-        "similar",
-        "some",
-        "symmetric",
-        "system_user",
-        "table",
-        "tablesample",
-        "then",
-        "to",
-        "trailing",
-        "true",
-        "union",
-        "unique",
-        "user",
-        "using",
-        "variadic",
-        "verbose",
-        "when",
-        "where",
-        "window",
-        "with",
-    ];
-    R.binary_search(&s).is_ok()
-}
-
-/// A name as SQL writes it: each part quoted when it needs quoting (`"Sales".channel`).
-pub fn qname_sql(q: &crate::schema::QName) -> String {
-    match &q.schema {
-        Some(s) => format!("{}.{}", quote_ident(s), quote_ident(&q.name)),
-        None => quote_ident(&q.name),
-    }
-}
-
-/// Quotes a string literal.
-pub fn quote_literal(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
-
 /// The dialect a URL selects.
 pub fn for_url(url: &str) -> Option<&'static dyn Dialect> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -292,18 +202,3 @@ pub fn by_name(name: &str) -> Option<&'static dyn Dialect> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn reserved_list_is_sorted_for_binary_search() {
-        let mut v: Vec<&str> = vec![];
-        for w in ["all", "user", "order", "table"] {
-            assert!(super::is_reserved(w), "{w}");
-            v.push(w);
-        }
-        assert!(!super::is_reserved("users"));
-        assert_eq!(super::quote_ident("order"), "\"order\"");
-        assert_eq!(super::quote_ident("Name"), "\"Name\"");
-        assert_eq!(super::quote_ident("name_1"), "name_1");
-    }
-}

@@ -162,15 +162,21 @@ impl Ctx<'_> {
                 ];
                 let lower = i.value.to_ascii_lowercase();
                 let hint = if FUNCTIONS.contains(&lower.as_str()) {
-                    match self.dialect.name() {
-                        "sqlite" if lower == "now" => format!(
-                            "for the current time write \"CURRENT_TIMESTAMP\"; for the text write \"'{}'\"",
+                    let call = if lower == "now" {
+                        self.dialect.now_call().to_string()
+                    } else {
+                        format!("{}()", i.value)
+                    };
+                    if call.ends_with("()") {
+                        format!(
+                            "`{0}` is a function: write the call, \"{call}\"; for the text write \"'{0}'\"",
                             i.value
-                        ),
-                        _ => format!(
-                            "`{0}` is a function: write the call, \"{0}()\"; for the text write \"'{0}'\"",
+                        )
+                    } else {
+                        format!(
+                            "for the current time write \"{call}\"; for the text write \"'{}'\"",
                             i.value
-                        ),
+                        )
                     }
                 } else {
                     format!(
@@ -232,17 +238,14 @@ impl Ctx<'_> {
                 Some(h),
             )
         })?;
-        if self.dialect.name() == "postgresql" {
-            let base = canon.trim_end_matches("[]").to_string();
-            let builtin = crate::dialect::postgres::normalize::is_builtin_type(&canon);
-            if !builtin && !known.contains(&base) && !has_ext {
-                return Err(self.err(
-                    ty.span(),
-                    key,
-                    format!("unknown type `{}`", ty.get_ref()),
-                    Some("use a PostgreSQL type (bigint, text, varchar(n), timestamptz, numeric(p,s) …) or declare it under [enums] or [domains]".into()),
-                ));
-            }
+        let base = canon.trim_end_matches("[]").to_string();
+        if !self.dialect.known_type(&canon) && !known.contains(&base) && !has_ext {
+            return Err(self.err(
+                ty.span(),
+                key,
+                format!("unknown type `{}`", ty.get_ref()),
+                Some("use a type of the database (bigint, text, varchar(n), timestamptz, numeric(p,s) …) or declare it under [enums] or [domains]".into()),
+            ));
         }
         Ok(ty.get_ref().trim().to_string())
     }
@@ -317,11 +320,11 @@ pub(super) fn build(
     s.namespaces = namespaces.clone();
     let has_ext = extensions.as_ref().is_some_and(|e| !e.is_empty());
     if let Some(exts) = &extensions {
-        if dialect.name() != "postgresql" && !exts.is_empty() {
+        if dialect.lacks("extensions") && !exts.is_empty() {
             return Err(ctx.err(
                 exts[0].span(),
                 "extensions",
-                "extensions exist only in PostgreSQL",
+                format!("{} has no extensions", dialect.name()),
                 None,
             ));
         }
@@ -354,15 +357,15 @@ pub(super) fn build(
         } else {
             q
         };
-        known.insert(crate::dialect::qname_sql(&q));
+        known.insert(crate::sql::qname_sql(&q));
     }
     for (name, e) in &f.enums {
         ctx.at(&format!("enums.{name}"));
-        if dialect.name() != "postgresql" {
+        if dialect.lacks("enums") {
             return Err(ctx.err(
                 e.span(),
                 format!("enums.{name}"),
-                "enum types exist only in PostgreSQL",
+                format!("{} has no enum types", dialect.name()),
                 Some("use a text column with a check constraint".into()),
             ));
         }
@@ -506,11 +509,11 @@ pub(super) fn build(
     for (sig, fd) in &f.functions {
         ctx.at(&format!("functions.{sig}"));
         let key = format!("functions.{sig}");
-        if dialect.name() != "postgresql" {
+        if dialect.lacks("functions") {
             return Err(ctx.err(
                 fd.span(),
                 key,
-                "functions are managed only in PostgreSQL",
+                format!("functions are not managed on {}", dialect.name()),
                 None,
             ));
         }
@@ -629,38 +632,13 @@ fn build_table(
                 None,
             ));
         }
-        let raw = cd.ty.get_ref().trim().to_ascii_lowercase();
-        let serial = match raw.as_str() {
-            "serial" | "serial4" => Some("integer"),
-            "bigserial" | "serial8" => Some("bigint"),
-            "smallserial" | "serial2" => Some("smallint"),
-            _ => None,
-        };
-        let mut col = match serial {
-            Some(int) if ctx.dialect.name() == "postgresql" => {
-                let seq =
-                    ctx.dialect
-                        .default_name(&qname.name, std::slice::from_ref(&cname), "seq");
-                let seq_q = QName {
-                    schema: qname.schema.clone(),
-                    name: seq,
-                };
-                let mut col = Column::new(&cname, int);
-                // The sequence as PostgreSQL prints a regclass: each part quoted where it needs it.
-                col.default = Some(Expr::new(format!(
-                    "nextval({}::regclass)",
-                    ctx.dialect.literal(&crate::dialect::qname_sql(&seq_q))
-                )));
-                s.sequences.insert(
-                    seq_q.clone(),
-                    Sequence {
-                        name: seq_q,
-                        ty: int.into(),
-                        options: SeqOptions::default(),
-                        owned_by: Some((qname.clone(), cname.clone())),
-                        comment: None,
-                    },
-                );
+        // `serial` and its kind: the dialect says what it expands to (an owned sequence and a default).
+        let serial = ctx.dialect.serial(&qname, &cname, cd.ty.get_ref());
+        let mut col = match serial.clone() {
+            Some((int, seq, default)) => {
+                let mut col = Column::new(&cname, &int);
+                col.default = Some(default);
+                s.sequences.insert(seq.name.clone(), seq);
                 col
             }
             _ => Column::new(
@@ -717,8 +695,11 @@ fn build_table(
                     },
                 )),
             };
-            if ident.is_some() && ctx.dialect.name() != "postgresql" {
-                return Err(bad("identity columns are PostgreSQL; in SQLite use `integer` with primary_key = true (and autoincrement = true)"));
+            if ident.is_some() && !ctx.dialect.has_identity() {
+                return Err(bad(&format!(
+                    "{} has no identity columns: use `integer` with primary_key = true (and autoincrement = true)",
+                    ctx.dialect.name()
+                )));
             }
             col.identity = match ident {
                 Some(mut i) => {
@@ -739,11 +720,11 @@ fn build_table(
             };
         }
         if cd.autoincrement == Some(true) {
-            if ctx.dialect.name() != "sqlite" {
+            if !ctx.dialect.has_autoincrement() {
                 return Err(ctx.err(
                     c.span(),
                     format!("{ckey}.autoincrement"),
-                    "autoincrement is SQLite's",
+                    format!("{} has no autoincrement", ctx.dialect.name()),
                     Some("use identity = true".into()),
                 ));
             }
@@ -1011,12 +992,17 @@ fn build_table(
     }
     for o in &def.options {
         let v = o.get_ref().to_ascii_lowercase();
-        if ctx.dialect.name() != "sqlite" || !matches!(v.as_str(), "strict" | "without rowid") {
+        let known = ctx.dialect.table_options();
+        if !known.contains(&v.as_str()) {
             return Err(ctx.err(
                 o.span(),
                 format!("{key}.options"),
                 format!("unknown table option `{}`", o.get_ref()),
-                Some("SQLite tables take \"strict\" and \"without rowid\"".into()),
+                Some(if known.is_empty() {
+                    format!("{} tables take no options", ctx.dialect.name())
+                } else {
+                    format!("this database's tables take: {}", known.join(", "))
+                }),
             ));
         }
         table.options.push(v);
@@ -1071,7 +1057,7 @@ fn index_part(
     p: &Spanned<String>,
     key: &str,
 ) -> Result<IndexPart, ModelError> {
-    let (expr, collation, opclass, desc, nulls_first) = split_index_part(p.get_ref());
+    let (expr, collation, opclass, desc, nulls_first) = crate::sql::split_index_part(p.get_ref());
     let e = Spanned::new(p.span(), expr.clone());
     let parsed = ctx.expr(&e, key, false)?;
     let bare = expr.trim_matches('"');
@@ -1086,7 +1072,7 @@ fn index_part(
     }
     // Index keys name columns the way `columns = [...]` does (exact names): quote them as SQL needs.
     let parsed = if is_ident && t.column(bare).is_some() {
-        Expr::new(crate::dialect::quote_ident(bare))
+        Expr::new(crate::sql::quote_ident(bare))
     } else {
         parsed
     };
@@ -1097,67 +1083,6 @@ fn index_part(
         desc,
         nulls_first,
     })
-}
-
-/// Splits an index key into expression, COLLATE, opclass, DESC and NULLS FIRST/LAST.
-pub fn split_index_part(s: &str) -> (String, Option<String>, Option<String>, bool, Option<bool>) {
-    let mut rest = s.trim().to_string();
-    let mut nulls = None;
-    let mut desc = false;
-    let upper = |r: &str| r.to_ascii_uppercase();
-    for (suffix, v) in [(" NULLS FIRST", Some(true)), (" NULLS LAST", Some(false))] {
-        if upper(&rest).ends_with(suffix) {
-            rest.truncate(rest.len() - suffix.len());
-            nulls = v;
-        }
-    }
-    if upper(&rest).ends_with(" DESC") {
-        rest.truncate(rest.len() - 5);
-        desc = true;
-    } else if upper(&rest).ends_with(" ASC") {
-        rest.truncate(rest.len() - 4);
-    }
-    let mut rest = rest.trim().to_string();
-    // A trailing bare word after a complete expression is an operator class.
-    let mut opclass = None;
-    if let Some(sp) = rest.rfind(' ') {
-        let last = &rest[sp + 1..];
-        let before = rest[..sp].trim_end();
-        let is_word = !last.is_empty()
-            && last
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
-        let before_done = before.ends_with(')')
-            || before.ends_with('"')
-            || before
-                .chars()
-                .last()
-                .is_some_and(|c| c.is_alphanumeric() || c == '_');
-        let before_upper = before.to_ascii_uppercase();
-        let collate_arg = before_upper.ends_with(" COLLATE") || before_upper == "COLLATE";
-        if is_word
-            && before_done
-            && !collate_arg
-            && !is_keyword_operator(last)
-            && !before_upper.ends_with(" IS")
-        {
-            opclass = Some(last.to_string());
-            rest = before.to_string();
-        }
-    }
-    let mut collation = None;
-    if let Some(p) = rest.to_ascii_uppercase().rfind(" COLLATE ") {
-        collation = Some(rest[p + 9..].trim().trim_matches('"').to_string());
-        rest = rest[..p].trim().to_string();
-    }
-    (rest, collation, opclass, desc, nulls)
-}
-
-fn is_keyword_operator(w: &str) -> bool {
-    matches!(
-        w.to_ascii_uppercase().as_str(),
-        "NULL" | "TRUE" | "FALSE" | "AND" | "OR" | "NOT"
-    )
 }
 
 fn check_references(
@@ -1298,40 +1223,5 @@ impl TableSpans {
             .iter()
             .find(|(r, _)| *r == tn || r.starts_with(&format!("{tn}.")))
             .map(|(_, s)| s.clone())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::split_index_part;
-
-    #[test]
-    fn index_parts_split_into_their_options() {
-        assert_eq!(
-            split_index_part("starts_at DESC"),
-            ("starts_at".into(), None, None, true, None)
-        );
-        assert_eq!(
-            split_index_part("lower(email)"),
-            ("lower(email)".into(), None, None, false, None)
-        );
-        assert_eq!(
-            split_index_part("name gin_trgm_ops"),
-            (
-                "name".into(),
-                None,
-                Some("gin_trgm_ops".into()),
-                false,
-                None
-            )
-        );
-        assert_eq!(
-            split_index_part("a NULLS FIRST"),
-            ("a".into(), None, None, false, Some(true))
-        );
-        assert_eq!(
-            split_index_part("a COLLATE \"C\" DESC"),
-            ("a".into(), Some("C".into()), None, true, None)
-        );
     }
 }

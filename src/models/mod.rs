@@ -1,7 +1,7 @@
 //! `models.toml` ↔ `Schema`: loading with validation and exact locations (`build`), writing (`write`).
 
 mod build;
-pub use build::split_index_part;
+pub use crate::sql::split_index_part;
 pub mod file;
 mod rules;
 pub mod sqltext;

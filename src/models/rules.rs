@@ -134,7 +134,7 @@ pub fn unknown_column(d: &dyn Dialect, sql: &str, table: &Table) -> Option<Strin
         .ok()?;
     let mut names = vec![];
     collect(&e, &mut names);
-    let fold = d.name() == "sqlite";
+    let fold = d.names_fold_case();
     names.into_iter().find_map(|(n, quoted)| {
         if !quoted && SPECIAL.contains(&n.to_ascii_lowercase().as_str()) {
             return None;
@@ -260,14 +260,16 @@ pub fn parse(d: &dyn Dialect, sql: &str) -> Option<Expr> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dialect::postgres::Postgres;
+    fn pg() -> &'static dyn Dialect {
+        crate::dialect::by_name("postgresql").unwrap()
+    }
 
     #[test]
     fn unknown_columns_are_found_in_expressions() {
         let mut t = Table::new(QName::parse("t"));
         t.columns.push(Column::new("a", "integer"));
         t.columns.push(Column::new("FullName", "text"));
-        let d = &Postgres;
+        let d = pg();
         assert_eq!(
             unknown_column(d, "a > 0 AND lower(\"FullName\") <> ''", &t),
             None

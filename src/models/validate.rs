@@ -196,7 +196,7 @@ pub fn domain_cycles(
     domains: &BTreeMap<QName, Domain>,
     defs: &BTreeMap<String, Spanned<DomainDef>>,
 ) -> Result<(), ModelError> {
-    let key = |q: &QName| crate::dialect::qname_sql(q);
+    let key = |q: &QName| crate::sql::qname_sql(q);
     let by_type: BTreeMap<String, &Domain> = domains
         .values()
         .map(|d| {
@@ -310,7 +310,7 @@ pub fn schema(ctx: &Ctx, spans: &[TableSpans], s: &Schema) -> Result<(), ModelEr
                 ));
             }
         }
-        if name.schema.is_none() && crate::runner::OWN_TABLES.contains(&name.name.as_str()) {
+        if name.schema.is_none() && crate::schema::OWN_TABLES.contains(&name.name.as_str()) {
             return Err(ctx.err(
                 ts.span.clone(),
                 &key,
@@ -320,7 +320,7 @@ pub fn schema(ctx: &Ctx, spans: &[TableSpans], s: &Schema) -> Result<(), ModelEr
                 ),
                 Some(format!(
                     "autogen's own tables are {}; give this table another name",
-                    crate::runner::OWN_TABLES.join(", ")
+                    crate::schema::OWN_TABLES.join(", ")
                 )),
             ));
         }
@@ -455,7 +455,7 @@ pub fn expressions(
                     "columns of {}: {}{}",
                     t.name,
                     t.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", "),
-                    if d.name() == "postgresql" && n.chars().any(|c| c.is_uppercase()) {
+                    if !d.names_fold_case() && n.chars().any(|c| c.is_uppercase()) {
                         " (unquoted names are folded to lower case: write \"Name\" in double quotes)"
                     } else {
                         ""
@@ -482,7 +482,7 @@ pub fn expressions(
             check(w, format!("{key}.indexes[{i}].where"))?;
         }
         for (j, p) in ix.get_ref().columns.iter().enumerate() {
-            let (expr, ..) = crate::models::split_index_part(p.get_ref());
+            let (expr, ..) = crate::sql::split_index_part(p.get_ref());
             if expr.contains('(') {
                 check(
                     &Spanned::new(p.span(), expr),

@@ -66,29 +66,24 @@ fn deferrable(d: Deferrable) -> Option<String> {
     }
 }
 
-/// Whether `seq` is exactly what `serial` on `table.col` creates.
+/// Whether `seq` is exactly what `serial` on `table.col` creates (as the dialect expands it).
 fn is_serial(d: &dyn Dialect, schema: &Schema, t: &Table, c: &Column) -> Option<QName> {
-    if d.name() != "postgresql" {
-        return None;
-    }
     let def = c.default.as_ref()?;
-    let seq_name = d.default_name(&t.name.name, std::slice::from_ref(&c.name), "seq");
-    let q = QName {
-        schema: t.name.schema.clone(),
-        name: seq_name,
+    let serial = match c.ty.as_str() {
+        "integer" => "serial",
+        "bigint" => "bigserial",
+        "smallint" => "smallserial",
+        _ => return None,
     };
-    let seq = schema.sequences.get(&q)?;
-    let expect = d.expr_key(&format!(
-        "nextval('{}'::regclass)",
-        q.to_string().replace('\'', "''")
-    ));
-    let ok = def.key == expect
+    let (int, expected, default) = d.serial(&t.name, &c.name, serial)?;
+    let seq = schema.sequences.get(&expected.name)?;
+    let ok = def.key == d.expr_key(&default.sql)
+        && int == c.ty
         && seq.owned_by.as_ref() == Some(&(t.name.clone(), c.name.clone()))
         && seq.ty == c.ty
         && seq.options == SeqOptions::default()
-        && seq.comment.is_none()
-        && matches!(c.ty.as_str(), "integer" | "bigint" | "smallint");
-    ok.then_some(q)
+        && seq.comment.is_none();
+    ok.then_some(expected.name)
 }
 
 fn ref_str(d: &dyn Dialect, t: &QName, col: Option<&str>) -> String {
@@ -394,7 +389,7 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
         .checks
         .iter()
         .map(|c| {
-            let first = crate::dialect::canonical::first_column(&c.expr.sql, &colnames);
+            let first = crate::sql::first_column(&c.expr.sql, &colnames);
             let mut fl = vec![];
             if c.name != d.default_name(tn, &first.into_iter().collect::<Vec<_>>(), "check") {
                 fl.push(f("name", s(&c.name)));
@@ -464,7 +459,7 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
             let names: Vec<String> = i
                 .parts
                 .iter()
-                .map(|p| crate::dialect::canonical::index_column_name(&p.expr.sql, &colnames))
+                .map(|p| crate::sql::index_column_name(&p.expr.sql, &colnames))
                 .collect();
             let mut fl = vec![];
             if i.name != d.default_name(tn, &names, "idx") {

@@ -9,7 +9,7 @@ use crate::dialect::conn::DbError;
 use crate::schema::*;
 
 /// Tables autogen keeps for itself; never part of the managed schema.
-pub use crate::runner::OWN_TABLES;
+pub use crate::schema::OWN_TABLES;
 
 fn err(e: postgres::Error) -> DbError {
     DbError::Sql(format!("introspection failed: {}", pg_error(&e)))
@@ -448,7 +448,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
                 let nf = o & 2 != 0;
                 IndexPart {
                     expr: Expr::new(if is_col(k) {
-                        crate::dialect::quote_ident(&defs[k])
+                        crate::sql::quote_ident(&defs[k])
                     } else {
                         defs[k].clone()
                     }),

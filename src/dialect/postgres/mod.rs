@@ -54,6 +54,20 @@ impl Dialect for Postgres {
     fn check_type(&self, ty: &str) -> Result<(), (String, Option<String>)> {
         normalize::check_type(ty)
     }
+    fn known_type(&self, canon_ty: &str) -> bool {
+        normalize::is_builtin_type(canon_ty)
+    }
+    fn serial(
+        &self,
+        table: &crate::schema::QName,
+        column: &str,
+        ty: &str,
+    ) -> Option<(String, crate::schema::Sequence, crate::schema::Expr)> {
+        normalize::serial(self, table, column, ty)
+    }
+    fn has_identity(&self) -> bool {
+        true
+    }
     fn collatable(&self, canon_ty: &str) -> bool {
         let base = canon_ty.trim_end_matches("[]");
         let name = base.split('(').next().unwrap_or(base).trim();

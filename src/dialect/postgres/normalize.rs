@@ -8,6 +8,8 @@ use sqlparser::ast::{
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
+pub use crate::sql::fold_text;
+
 /// Canonical PostgreSQL type name; `Err(hint)` is never returned for names that might be user types.
 pub fn canonical_type(ty: &str) -> Result<String, String> {
     let t = ty.trim();
@@ -100,6 +102,40 @@ pub fn canonical_type(ty: &str) -> Result<String, String> {
         }
     };
     Ok(format!("{canon}{}", "[]".repeat(dims)))
+}
+
+/// `serial` / `bigserial` / `smallserial` on `table.column`: the integer type, the sequence
+/// `table_column_seq` owned by the column, and its `nextval` default, as PostgreSQL creates them.
+pub fn serial(
+    d: &dyn crate::dialect::Dialect,
+    table: &crate::schema::QName,
+    column: &str,
+    ty: &str,
+) -> Option<(String, crate::schema::Sequence, crate::schema::Expr)> {
+    use crate::schema::{Expr, QName, SeqOptions, Sequence};
+    let int = match ty.trim().to_ascii_lowercase().as_str() {
+        "serial" | "serial4" => "integer",
+        "bigserial" | "serial8" => "bigint",
+        "smallserial" | "serial2" => "smallint",
+        _ => return None,
+    };
+    let seq = QName {
+        schema: table.schema.clone(),
+        name: d.default_name(&table.name, &[column.to_string()], "seq"),
+    };
+    // The sequence as PostgreSQL prints a regclass: each part quoted where it needs it.
+    let default = Expr::new(format!(
+        "nextval({}::regclass)",
+        d.literal(&crate::sql::qname_sql(&seq))
+    ));
+    let sequence = Sequence {
+        name: seq,
+        ty: int.into(),
+        options: SeqOptions::default(),
+        owned_by: Some((table.clone(), column.to_string())),
+        comment: None,
+    };
+    Some((int.to_string(), sequence, default))
 }
 
 /// Type modifiers within PostgreSQL's limits: `varchar(0)` or `numeric(2000)` fail at load, not at
@@ -196,7 +232,7 @@ pub fn type_name(name: &str) -> String {
             if p == "char" {
                 "\"char\"".to_string()
             } else {
-                crate::dialect::quote_ident(p)
+                crate::sql::quote_ident(p)
             }
         })
         .collect::<Vec<_>>()
@@ -323,35 +359,6 @@ pub fn expr_key(sql: &str) -> String {
         Ok(e) => canon(e).to_string(),
         Err(_) => fold_text(sql),
     }
-}
-
-/// Lowercases outside quotes and collapses white space.
-pub fn fold_text(sql: &str) -> String {
-    let mut out = String::new();
-    let mut quote: Option<char> = None;
-    let mut space = false;
-    for ch in sql.trim().chars() {
-        if let Some(q) = quote {
-            out.push(ch);
-            if ch == q {
-                quote = None;
-            }
-            continue;
-        }
-        if ch.is_whitespace() {
-            space = true;
-            continue;
-        }
-        if space && !out.is_empty() {
-            out.push(' ');
-        }
-        space = false;
-        if ch == '\'' || ch == '"' {
-            quote = Some(ch);
-        }
-        out.push(ch.to_ascii_lowercase());
-    }
-    out
 }
 
 fn ident(i: Ident) -> Ident {

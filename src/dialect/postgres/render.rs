@@ -2,6 +2,7 @@
 
 use crate::dialect::canonical::{int_max, int_min};
 use crate::op::{EnumUsage, Op};
+pub use crate::sql::{q, strip_outer_parens};
 use crate::schema::*;
 
 /// A string literal that reads the same whatever `standard_conforming_strings` says: text with a
@@ -12,11 +13,6 @@ pub fn lit(s: &str) -> String {
     } else {
         format!("'{}'", s.replace('\'', "''"))
     }
-}
-
-/// Always-quoted identifier.
-pub fn q(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
 }
 
 pub fn qn(n: &QName) -> String {
@@ -175,36 +171,6 @@ fn fk_sql(f: &ForeignKey) -> String {
 
 fn other_sql(o: &OtherConstraint) -> String {
     format!("CONSTRAINT {} {}", q(&o.name), o.definition.sql)
-}
-
-/// `(a > b)` → `a > b` when the outer parentheses enclose everything.
-pub fn strip_outer_parens(s: &str) -> &str {
-    let t = s.trim();
-    if !(t.starts_with('(') && t.ends_with(')')) {
-        return t;
-    }
-    let mut depth = 0i32;
-    let mut quote: Option<char> = None;
-    for (i, ch) in t.char_indices() {
-        if let Some(qc) = quote {
-            if ch == qc {
-                quote = None;
-            }
-            continue;
-        }
-        match ch {
-            '\'' | '"' => quote = Some(ch),
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 && i != t.len() - 1 {
-                    return t;
-                }
-            }
-            _ => {}
-        }
-    }
-    strip_outer_parens(&t[1..t.len() - 1])
 }
 
 fn is_plain_ident(s: &str) -> bool {

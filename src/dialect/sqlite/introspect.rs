@@ -8,7 +8,7 @@ use sqlparser::ast::{ColumnOption, Statement, TableConstraint};
 use sqlparser::dialect::SQLiteDialect;
 use sqlparser::parser::Parser;
 
-use crate::runner::OWN_TABLES;
+use crate::schema::OWN_TABLES;
 use crate::schema::*;
 
 fn action(s: &str) -> FkAction {
@@ -222,12 +222,12 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
                     .iter()
                     .map(|p| {
                         let (expr, collation, _opclass, desc, _) =
-                            crate::models::split_index_part(p);
+                            crate::sql::split_index_part(p);
                         // A column key (any quoting, any case) is written as the column's own name, quoted
                         // when SQL needs it, as the models loader writes it.
                         let bare = unquote(&expr);
                         let text = match cols.iter().find(|c| c.eq_ignore_ascii_case(&bare)) {
-                            Some(c) => crate::dialect::quote_ident(c),
+                            Some(c) => crate::sql::quote_ident(c),
                             None => bare,
                         };
                         IndexPart {

@@ -63,6 +63,21 @@ impl Dialect for Sqlite {
     fn primary_key_is_not_null(&self) -> bool {
         false
     }
+    fn has_autoincrement(&self) -> bool {
+        true
+    }
+    fn table_options(&self) -> &'static [&'static str] {
+        &["strict", "without rowid"]
+    }
+    fn now_call(&self) -> &'static str {
+        "CURRENT_TIMESTAMP"
+    }
+    fn names_fold_case(&self) -> bool {
+        true
+    }
+    fn keeps_declared_types(&self) -> bool {
+        true
+    }
     fn check_expr(&self, sql: &str) -> Result<(), (String, Option<String>)> {
         check::check_expr(sql)
     }
@@ -73,8 +88,8 @@ impl Dialect for Sqlite {
         )
     }
     fn expr_key(&self, sql: &str) -> String {
-        let s = super::postgres::render::strip_outer_parens(sql);
-        super::postgres::normalize::fold_text(s)
+        let s = crate::sql::strip_outer_parens(sql);
+        crate::sql::fold_text(s)
     }
     fn default_name(&self, table: &str, columns: &[String], kind: &str) -> String {
         match kind {

@@ -1,7 +1,7 @@
 //! SQLite SQL for each op; changes ALTER TABLE cannot make arrive here as `RebuildTable`.
 
-use crate::dialect::postgres::render::{q, strip_outer_parens};
-use crate::dialect::quote_literal;
+use crate::sql::{q, strip_outer_parens};
+use crate::sql::quote_literal;
 use crate::op::Op;
 use crate::schema::*;
 
