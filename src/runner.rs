@@ -4,9 +4,9 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use crate::dialect::conn::{Connection, DbError};
-use crate::sql::quote_literal;
 use crate::revision::file::Statement;
 use crate::revision::{Revision, RevisionError, RevisionMap};
+use crate::sql::quote_literal;
 
 /// Where and how a statement of a revision failed.
 #[derive(Debug)]

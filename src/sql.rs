@@ -140,12 +140,10 @@ pub fn quote_literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
-
 /// Always-quoted identifier.
 pub fn q(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
-
 
 /// `(a > b)` → `a > b` when the outer parentheses enclose everything.
 pub fn strip_outer_parens(s: &str) -> &str {
@@ -177,7 +175,6 @@ pub fn strip_outer_parens(s: &str) -> &str {
     strip_outer_parens(&t[1..t.len() - 1])
 }
 
-
 /// Lowercases outside quotes and collapses white space.
 pub fn fold_text(sql: &str) -> String {
     let mut out = String::new();
@@ -206,7 +203,6 @@ pub fn fold_text(sql: &str) -> String {
     }
     out
 }
-
 
 /// Splits an index key into expression, COLLATE, opclass, DESC and NULLS FIRST/LAST.
 pub fn split_index_part(s: &str) -> (String, Option<String>, Option<String>, bool, Option<bool>) {
@@ -268,7 +264,6 @@ fn is_keyword_operator(w: &str) -> bool {
         "NULL" | "TRUE" | "FALSE" | "AND" | "OR" | "NOT"
     )
 }
-
 
 /// Words of an expression, outside string literals: identifiers in order of appearance.
 fn words(sql: &str) -> Vec<String> {
@@ -347,7 +342,6 @@ pub fn index_column_name(sql: &str, cols: &[String]) -> String {
     }
     "expr".into()
 }
-
 
 #[cfg(test)]
 mod tests {

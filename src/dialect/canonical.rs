@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use super::Dialect;
-use crate::sql::{first_column, index_column_name};
 use crate::schema::*;
+use crate::sql::{first_column, index_column_name};
 
 /// Upper bound of an integer type, for sequence defaults.
 pub fn int_max(ty: &str) -> i64 {

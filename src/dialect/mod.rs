@@ -193,6 +193,11 @@ pub fn for_url(url: &str) -> Option<&'static dyn Dialect> {
     }
 }
 
+/// The dialect used where none is known yet (no URL, no revision headers): the first registered.
+pub fn fallback() -> &'static dyn Dialect {
+    &postgres::Postgres
+}
+
 /// The dialect a revision header names.
 pub fn by_name(name: &str) -> Option<&'static dyn Dialect> {
     match name {
@@ -201,4 +206,3 @@ pub fn by_name(name: &str) -> Option<&'static dyn Dialect> {
         _ => None,
     }
 }
-

@@ -2,8 +2,8 @@
 
 use crate::dialect::canonical::{int_max, int_min};
 use crate::op::{EnumUsage, Op};
-pub use crate::sql::{q, strip_outer_parens};
 use crate::schema::*;
+pub use crate::sql::{q, strip_outer_parens};
 
 /// A string literal that reads the same whatever `standard_conforming_strings` says: text with a
 /// backslash is written as an escape string (`E'a\\b'`), which every setting reads alike.

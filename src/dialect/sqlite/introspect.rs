@@ -221,8 +221,7 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
                 let parts = parts
                     .iter()
                     .map(|p| {
-                        let (expr, collation, _opclass, desc, _) =
-                            crate::sql::split_index_part(p);
+                        let (expr, collation, _opclass, desc, _) = crate::sql::split_index_part(p);
                         // A column key (any quoting, any case) is written as the column's own name, quoted
                         // when SQL needs it, as the models loader writes it.
                         let bare = unquote(&expr);

@@ -1,9 +1,9 @@
 //! SQLite SQL for each op; changes ALTER TABLE cannot make arrive here as `RebuildTable`.
 
-use crate::sql::{q, strip_outer_parens};
-use crate::sql::quote_literal;
 use crate::op::Op;
 use crate::schema::*;
+use crate::sql::quote_literal;
+use crate::sql::{q, strip_outer_parens};
 
 fn qn(n: &QName) -> String {
     match &n.schema {
