@@ -1,6 +1,9 @@
 //! `models.toml` ↔ `Schema`: loading with validation and exact locations (`build`), writing (`write`).
 
 mod build;
+mod ctx;
+mod refs;
+mod table;
 pub use crate::sql::split_index_part;
 pub mod file;
 mod rules;

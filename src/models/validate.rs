@@ -8,7 +8,8 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use super::build::{Ctx, TableSpans};
+use super::ctx::Ctx;
+use super::refs::TableSpans;
 use super::file::{DomainDef, File};
 use super::ModelError;
 use crate::schema::*;

@@ -1,7 +1,9 @@
 //! Revisions: files on disk (`file`), the graph they form (`map`), and targets like `head` or `-1` (`target`).
 
+pub mod escape;
 pub mod file;
 pub mod map;
+pub mod split;
 pub mod target;
 
 use std::path::Path;

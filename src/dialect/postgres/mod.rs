@@ -2,6 +2,8 @@
 
 pub mod casts;
 pub mod conn;
+pub mod ddl;
+pub mod expr;
 pub mod introspect;
 pub mod normalize;
 pub mod render;

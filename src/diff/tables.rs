@@ -1,0 +1,350 @@
+//! The diff of tables: renames, columns (with renames and the sequences that follow them), keys,
+//! constraints and indexes by name and definition, comments.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::op::Op;
+use crate::schema::*;
+
+pub(super) fn diff_tables(
+    current: &Schema,
+    desired: &Schema,
+    renamed: &BTreeMap<QName, QName>,
+    seq_renames: &[(QName, QName)],
+    ops: &mut Vec<Op>,
+) {
+    for (name, d) in &desired.tables {
+        let old = renamed
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(o, _)| o.clone());
+        let cur = match &old {
+            Some(o) => {
+                ops.push(Op::RenameTable {
+                    from: o.clone(),
+                    to: name.clone(),
+                });
+                current.tables.get(o).map(|t| Table {
+                    name: name.clone(),
+                    ..t.clone()
+                })
+            }
+            None => current.tables.get(name).cloned(),
+        };
+        match cur {
+            None => ops.push(Op::CreateTable(Table {
+                renamed_from: None,
+                ..d.clone()
+            })),
+            Some(c) => {
+                if c.partition_by != d.partition_by || c.partition_of != d.partition_of {
+                    // PostgreSQL cannot change partitioning in place.
+                    ops.push(Op::DropTable(c.clone()));
+                    ops.push(Op::CreateTable(Table {
+                        renamed_from: None,
+                        ..d.clone()
+                    }));
+                } else {
+                    diff_table(old.as_ref().unwrap_or(name), &c, d, seq_renames, ops);
+                }
+            }
+        }
+    }
+    for (name, c) in &current.tables {
+        if !desired.tables.contains_key(name) && !renamed.contains_key(name) {
+            ops.push(Op::DropTable(c.clone()));
+        }
+    }
+}
+
+/// `old`: the table's name before this revision (drops run before renames, so they use it).
+/// `seq_renames`: sequences renamed with their table, whose `nextval` defaults follow them.
+fn diff_table(
+    old: &QName,
+    cur: &Table,
+    des: &Table,
+    seq_renames: &[(QName, QName)],
+    ops: &mut Vec<Op>,
+) {
+    let t = &des.name;
+    let table_renamed = old != t;
+    // Columns, with renames.
+    let mut matched: BTreeSet<&str> = BTreeSet::new();
+    for d in &des.columns {
+        let c = match cur.column(&d.name) {
+            Some(c) => Some(c.clone()),
+            None => match d.renamed_from.as_deref().and_then(|o| cur.column(o)) {
+                Some(o) => {
+                    ops.push(Op::RenameColumn {
+                        table: t.clone(),
+                        from: o.name.clone(),
+                        to: d.name.clone(),
+                    });
+                    matched.insert(o.name.as_str());
+                    Some(Column {
+                        name: d.name.clone(),
+                        ..o.clone()
+                    })
+                }
+                None => None,
+            },
+        };
+        let d = Column {
+            renamed_from: None,
+            ..d.clone()
+        };
+        match c {
+            None => ops.push(Op::AddColumn {
+                table: t.clone(),
+                column: d,
+            }),
+            Some(c) => {
+                let column_renamed = cur.column(&d.name).is_none();
+                matched.insert(cur.column(&c.name).map(|x| x.name.as_str()).unwrap_or(""));
+                let mut c = Column {
+                    renamed_from: None,
+                    ..c
+                };
+                // A serial's sequence renamed with its table: PostgreSQL's default follows it.
+                if let (Some(cd), Some(dd)) = (&c.default, &d.default) {
+                    if cd != dd
+                        && seq_renames
+                            .iter()
+                            .any(|(o, n)| cd.key.replace(&o.name, &n.name) == dd.key)
+                    {
+                        c.default = d.default.clone();
+                    }
+                }
+                // An identity's sequence is renamed with its table (or column) so ids continue and the
+                // database matches one built from the models.
+                if let (Some(ci), Some(di)) = (&c.identity, &d.identity) {
+                    if let (Some(cs), Some(ds)) = (&ci.sequence, &di.sequence) {
+                        if cs != ds && (table_renamed || column_renamed) {
+                            ops.push(Op::RenameSequence {
+                                from: cs.clone(),
+                                to: ds.clone(),
+                            });
+                        }
+                    }
+                }
+                if c.generated != d.generated {
+                    ops.push(Op::DropColumn {
+                        table: t.clone(),
+                        column: c,
+                    });
+                    ops.push(Op::AddColumn {
+                        table: t.clone(),
+                        column: d,
+                    });
+                } else if c != d {
+                    ops.push(Op::AlterColumn {
+                        table: t.clone(),
+                        from: c,
+                        to: d,
+                    });
+                }
+            }
+        }
+    }
+    // Dropped last column first, so the downgrade re-adds them in their original order.
+    for c in cur.columns.iter().rev() {
+        if !matched.contains(c.name.as_str()) && des.column(&c.name).is_none() {
+            ops.push(Op::DropColumn {
+                table: t.clone(),
+                column: c.clone(),
+            });
+        }
+    }
+    // Primary key.
+    match (&cur.primary_key, &des.primary_key) {
+        (Some(c), Some(d)) if c.columns == d.columns && c.name != d.name => {
+            ops.push(Op::RenameConstraint {
+                table: t.clone(),
+                from: c.name.clone(),
+                to: d.name.clone(),
+            })
+        }
+        (c, d) if c != d => {
+            if let Some(c) = c {
+                ops.push(Op::DropPrimaryKey {
+                    table: old.clone(),
+                    key: c.clone(),
+                });
+            }
+            if let Some(d) = d {
+                ops.push(Op::AddPrimaryKey {
+                    table: t.clone(),
+                    key: d.clone(),
+                });
+            }
+        }
+        _ => {}
+    }
+    let rc = |from: String, to: String| Op::RenameConstraint {
+        table: t.clone(),
+        from,
+        to,
+    };
+    diff_named(
+        &cur.uniques,
+        &des.uniques,
+        |u| &u.name,
+        |u, n| Unique {
+            name: n,
+            ..u.clone()
+        },
+        ops,
+        rc,
+        |u| Op::AddUnique {
+            table: t.clone(),
+            unique: u,
+        },
+        |u| Op::DropUnique {
+            table: old.clone(),
+            unique: u,
+        },
+    );
+    diff_named(
+        &cur.checks,
+        &des.checks,
+        |c| &c.name,
+        |c, n| Check {
+            name: n,
+            ..c.clone()
+        },
+        ops,
+        rc,
+        |c| Op::AddCheck {
+            table: t.clone(),
+            check: c,
+        },
+        |c| Op::DropCheck {
+            table: old.clone(),
+            check: c,
+        },
+    );
+    diff_named(
+        &cur.others,
+        &des.others,
+        |c| &c.name,
+        |c, n| OtherConstraint {
+            name: n,
+            ..c.clone()
+        },
+        ops,
+        rc,
+        |c| Op::AddOther {
+            table: t.clone(),
+            constraint: c,
+        },
+        |c| Op::DropOther {
+            table: old.clone(),
+            constraint: c,
+        },
+    );
+    diff_named(
+        &cur.foreign_keys,
+        &des.foreign_keys,
+        |f| &f.name,
+        |f, n| ForeignKey {
+            name: n,
+            ..f.clone()
+        },
+        ops,
+        rc,
+        |f| Op::AddForeignKey {
+            table: t.clone(),
+            fk: f,
+        },
+        |f| Op::DropForeignKey {
+            table: old.clone(),
+            fk: f,
+        },
+    );
+    let ri = |from: String, to: String| Op::RenameIndex {
+        table: t.clone(),
+        from,
+        to,
+    };
+    diff_named(
+        &cur.indexes,
+        &des.indexes,
+        |i| &i.name,
+        |i, n| Index {
+            name: n,
+            ..i.clone()
+        },
+        ops,
+        ri,
+        |i| Op::CreateIndex {
+            table: t.clone(),
+            index: i,
+        },
+        |i| Op::DropIndex {
+            table: old.clone(),
+            index: i,
+        },
+    );
+    if cur.comment != des.comment {
+        ops.push(Op::SetTableComment {
+            table: t.clone(),
+            from: cur.comment.clone(),
+            to: des.comment.clone(),
+        });
+    }
+}
+
+/// Named objects of one kind: equal by name → nothing; same definition under another name → rename;
+/// otherwise drop + add.
+#[allow(clippy::too_many_arguments)]
+fn diff_named<T: Clone + PartialEq>(
+    cur: &[T],
+    des: &[T],
+    name: impl Fn(&T) -> &String,
+    with_name: impl Fn(&T, String) -> T,
+    ops: &mut Vec<Op>,
+    rename: impl Fn(String, String) -> Op,
+    add: impl Fn(T) -> Op,
+    drop: impl Fn(T) -> Op,
+) {
+    let mut gone: Vec<&T> = vec![];
+    let mut new: Vec<&T> = vec![];
+    for c in cur {
+        match des.iter().find(|d| name(d) == name(c)) {
+            Some(d) if d == c => {}
+            Some(_) => {
+                gone.push(c);
+                new.push(des.iter().find(|d| name(d) == name(c)).unwrap());
+            }
+            None => gone.push(c),
+        }
+    }
+    for d in des {
+        if !cur.iter().any(|c| name(c) == name(d)) {
+            new.push(d);
+        }
+    }
+    let mut drops = vec![];
+    let mut renamed_to: BTreeSet<String> = BTreeSet::new();
+    for c in gone {
+        let same_def = new.iter().find(|d| {
+            !renamed_to.contains(name(d))
+                && !cur.iter().any(|x| name(x) == name(d))
+                && with_name(c, name(d).clone()) == ***d
+        });
+        match same_def {
+            Some(d) => {
+                renamed_to.insert(name(d).clone());
+                ops.push(rename(name(c).clone(), name(d).clone()));
+            }
+            None => drops.push(drop(c.clone())),
+        }
+    }
+    ops.extend(drops);
+    for d in new {
+        if !renamed_to.contains(name(d)) {
+            ops.push(add(d.clone()));
+        }
+    }
+}
+

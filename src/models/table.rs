@@ -1,0 +1,534 @@
+//! One `[tables.NAME]` → `Table`: columns (serial, identity, generated, inline keys and checks),
+//! keys, constraints, foreign keys, indexes and partitioning.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use toml::Spanned;
+
+use super::ctx::{action, deferrable, Ctx};
+use super::file::*;
+use super::ModelError;
+use crate::schema::*;
+
+pub(super) fn build_table(
+    ctx: &Ctx,
+    name: &str,
+    t: &Spanned<TableDef>,
+    known: &BTreeSet<String>,
+    has_ext: bool,
+    s: &mut Schema,
+) -> Result<Table, ModelError> {
+    let key = format!("tables.{name}");
+    let def = t.get_ref();
+    let qname = QName::parse(name);
+    super::validate::qualified_name(ctx, name, t.span(), &key)?;
+    ctx.comment(&def.comment, t.span(), &key)?;
+    if let Some(r) = &def.renamed_from {
+        super::validate::qualified_name(
+            ctx,
+            r.get_ref(),
+            r.span(),
+            &format!("{key}.renamed_from"),
+        )?;
+    }
+    let mut table = Table::new(qname.clone());
+    table.comment = def.comment.clone();
+    table.renamed_from = def.renamed_from.as_ref().map(|r| {
+        let q = QName::parse(r.get_ref());
+        if q.schema.is_none() {
+            QName {
+                schema: qname.schema.clone(),
+                name: q.name,
+            }
+        } else {
+            q
+        }
+    });
+    if let Some(p) = &def.partition_of {
+        // Set early: a partition's columns come from its parent, so column checks are skipped.
+        table.partition_of = Some(PartitionOf {
+            parent: QName::parse(p.get_ref()),
+            bound: Expr::new(String::new()),
+        });
+    }
+    if def.columns.is_empty() && def.partition_of.is_none() {
+        return Err(ctx.err(
+            t.span(),
+            &key,
+            "a table needs at least one column",
+            Some("columns = [{ name = \"id\", type = \"bigint\", primary_key = true }]".into()),
+        ));
+    }
+    let mut seen = BTreeSet::new();
+    let mut pk_cols = vec![];
+    for (i, c) in def.columns.iter().enumerate() {
+        let ckey = format!("{key}.columns[{i}]");
+        let cd = c.get_ref();
+        let cname = cd.name.get_ref().clone();
+        ctx.name(&cname, cd.name.span(), &format!("{ckey}.name"))?;
+        ctx.comment(&cd.comment, c.span(), &ckey)?;
+        if let Some(r) = &cd.renamed_from {
+            ctx.name(r, c.span(), &format!("{ckey}.renamed_from"))?;
+        }
+        if !seen.insert(cname.clone()) {
+            return Err(ctx.err(
+                cd.name.span(),
+                format!("{ckey}.name"),
+                format!("duplicate column `{cname}`"),
+                None,
+            ));
+        }
+        // `serial` and its kind: the dialect says what it expands to (an owned sequence and a default).
+        let serial = ctx.dialect.serial(&qname, &cname, cd.ty.get_ref());
+        let mut col = match serial.clone() {
+            Some((int, seq, default)) => {
+                let mut col = Column::new(&cname, &int);
+                col.default = Some(default);
+                s.sequences.insert(seq.name.clone(), seq);
+                col
+            }
+            _ => Column::new(
+                &cname,
+                &ctx.ty(&cd.ty, &format!("{ckey}.type"), known, has_ext)?,
+            ),
+        };
+        col.nullable = cd.nullable.unwrap_or(false);
+        if let Some(d) = &cd.default {
+            if serial.is_some() {
+                return Err(ctx.err(
+                    d.span(),
+                    format!("{ckey}.default"),
+                    "a serial column has its own default",
+                    None,
+                ));
+            }
+            col.default = Some(ctx.literal(d, &format!("{ckey}.default"))?);
+        }
+        if let Some(g) = &cd.generated {
+            col.generated = Some(ctx.expr(g, &format!("{ckey}.generated"), false)?);
+        }
+        if let Some(idt) = &cd.identity {
+            let bad = |msg: &str| {
+                ctx.err(idt.span(), format!("{ckey}.identity"), msg.to_string(), Some("identity = true, \"always\", \"by default\" or { always = true, start = 1, increment = 1 }".into()))
+            };
+            let ident = match idt.get_ref() {
+                IdentityDef::Flag(false) => None,
+                IdentityDef::Flag(true) => Some(Identity::new(false, SeqOptions::default())),
+                IdentityDef::Kind(k) => match k.to_ascii_lowercase().as_str() {
+                    "always" => Some(Identity::new(true, SeqOptions::default())),
+                    "by default" | "by_default" => {
+                        Some(Identity::new(false, SeqOptions::default()))
+                    }
+                    _ => return Err(bad(&format!("unknown identity kind `{k}`"))),
+                },
+                IdentityDef::Options {
+                    always,
+                    start,
+                    increment,
+                    min,
+                    max,
+                    cache,
+                    cycle,
+                } => Some(Identity::new(
+                    always.unwrap_or(false),
+                    SeqOptions {
+                        start: *start,
+                        increment: *increment,
+                        min: *min,
+                        max: *max,
+                        cache: *cache,
+                        cycle: cycle.unwrap_or(false),
+                    },
+                )),
+            };
+            if ident.is_some() && !ctx.dialect.has_identity() {
+                return Err(bad(&format!(
+                    "{} has no identity columns: use `integer` with primary_key = true (and autoincrement = true)",
+                    ctx.dialect.name()
+                )));
+            }
+            col.identity = match ident {
+                Some(mut i) => {
+                    let ty = ctx
+                        .dialect
+                        .canonical_type(&col.ty)
+                        .unwrap_or(col.ty.clone());
+                    i.options = super::validate::seq_options(
+                        ctx,
+                        i.options,
+                        &ty,
+                        idt.span(),
+                        &format!("{ckey}.identity"),
+                    )?;
+                    Some(i)
+                }
+                None => None,
+            };
+        }
+        if cd.autoincrement == Some(true) {
+            if !ctx.dialect.has_autoincrement() {
+                return Err(ctx.err(
+                    c.span(),
+                    format!("{ckey}.autoincrement"),
+                    format!("{} has no autoincrement", ctx.dialect.name()),
+                    Some("use identity = true".into()),
+                ));
+            }
+            if !table.options.contains(&"autoincrement".to_string()) {
+                table.options.push("autoincrement".into());
+            }
+        }
+        col.collation = ctx.collation(&cd.collation, c.span(), &ckey)?;
+        col.comment = cd.comment.clone();
+        col.renamed_from = cd.renamed_from.clone();
+        super::validate::column(ctx, cd, c.span(), &col, &ckey)?;
+        if cd.primary_key == Some(true) {
+            pk_cols.push(cname.clone());
+        }
+        if cd.unique == Some(true) {
+            table.uniques.push(Unique {
+                name: String::new(),
+                columns: vec![cname.clone()],
+                nulls_not_distinct: false,
+                deferrable: Deferrable::No,
+            });
+        }
+        if let Some(chk) = &cd.check {
+            table.checks.push(Check {
+                name: String::new(),
+                expr: ctx.expr(chk, &format!("{ckey}.check"), false)?,
+                no_inherit: false,
+                not_valid: false,
+            });
+        }
+        if let Some(r) = &cd.references {
+            let (rt, rc) = split_reference(r.get_ref());
+            table.foreign_keys.push(ForeignKey {
+                name: String::new(),
+                columns: vec![cname.clone()],
+                ref_table: rt,
+                ref_columns: rc.into_iter().collect(),
+                on_delete: action(ctx, &cd.on_delete, &format!("{ckey}.on_delete"))?,
+                on_update: action(ctx, &cd.on_update, &format!("{ckey}.on_update"))?,
+                deferrable: Deferrable::No,
+                match_full: false,
+                not_valid: false,
+            });
+        } else if let Some(a) = cd.on_delete.as_ref().or(cd.on_update.as_ref()) {
+            return Err(ctx.err(
+                a.span(),
+                ckey.clone(),
+                "on_delete/on_update need `references`",
+                None,
+            ));
+        }
+        table.columns.push(col);
+    }
+    if let Some(pk) = &def.primary_key {
+        if !pk_cols.is_empty() {
+            return Err(ctx.err(
+                pk.span(),
+                format!("{key}.primary_key"),
+                "primary key given both on columns and on the table",
+                Some("keep one of them".into()),
+            ));
+        }
+        let (n, cols) = match pk.get_ref() {
+            KeyDef::Columns(c) => (String::new(), c.clone()),
+            KeyDef::Named { name, columns } => (name.clone().unwrap_or_default(), columns.clone()),
+        };
+        check_columns(ctx, &table, &cols, pk.span(), &format!("{key}.primary_key"))?;
+        if !n.is_empty() {
+            ctx.name(&n, pk.span(), &format!("{key}.primary_key.name"))?;
+        }
+        table.primary_key = Some(PrimaryKey {
+            name: n,
+            columns: cols,
+        });
+    } else if !pk_cols.is_empty() {
+        table.primary_key = Some(PrimaryKey {
+            name: String::new(),
+            columns: pk_cols,
+        });
+    }
+    for (i, u) in def.unique.iter().enumerate() {
+        let v = u.get_ref();
+        let k = format!("{key}.unique[{i}]");
+        check_columns(ctx, &table, &v.columns, u.span(), &k)?;
+        if let Some(n) = &v.name {
+            ctx.name(n, u.span(), &format!("{k}.name"))?;
+        }
+        table.uniques.push(Unique {
+            name: v.name.clone().unwrap_or_default(),
+            columns: v.columns.clone(),
+            nulls_not_distinct: v.nulls_not_distinct.unwrap_or(false),
+            deferrable: deferrable(ctx, &v.deferrable, &format!("{k}.deferrable"))?,
+        });
+    }
+    for (i, c) in def.checks.iter().enumerate() {
+        let v = c.get_ref();
+        if let Some(n) = &v.name {
+            ctx.name(n, c.span(), &format!("{key}.checks[{i}].name"))?;
+        }
+        table.checks.push(Check {
+            name: v.name.clone().unwrap_or_default(),
+            expr: ctx.expr(&v.expr, &format!("{key}.checks[{i}].expr"), false)?,
+            no_inherit: v.no_inherit.unwrap_or(false),
+            not_valid: v.not_valid.unwrap_or(false),
+        });
+    }
+    for (i, c) in def.constraints.iter().enumerate() {
+        let v = c.get_ref();
+        if v.definition.get_ref().trim().is_empty() {
+            return Err(ctx.err(
+                v.definition.span(),
+                format!("{key}.constraints[{i}].definition"),
+                "empty constraint definition",
+                None,
+            ));
+        }
+        ctx.name(&v.name, c.span(), &format!("{key}.constraints[{i}].name"))?;
+        ctx.text(
+            &v.definition,
+            &format!("{key}.constraints[{i}].definition"),
+            super::sqltext::constraint,
+        )?;
+        table.others.push(OtherConstraint {
+            name: v.name.clone(),
+            definition: Expr::new(v.definition.get_ref().trim()),
+        });
+    }
+    for (i, fk) in def.foreign_keys.iter().enumerate() {
+        let v = fk.get_ref();
+        let k = format!("{key}.foreign_keys[{i}]");
+        check_columns(ctx, &table, &v.columns, fk.span(), &k)?;
+        let (rt, rc) = split_reference(v.references.get_ref());
+        let ref_columns = match (&v.referenced_columns, rc) {
+            (Some(c), _) => c.clone(),
+            (None, Some(c)) => vec![c],
+            (None, None) => vec![],
+        };
+        let (rt, ref_columns) = if v.referenced_columns.is_some() {
+            (QName::parse(v.references.get_ref()), ref_columns)
+        } else {
+            (rt, ref_columns)
+        };
+        if !ref_columns.is_empty() && ref_columns.len() != v.columns.len() {
+            return Err(ctx.err(
+                fk.span(),
+                &k,
+                format!(
+                    "{} columns reference {} columns",
+                    v.columns.len(),
+                    ref_columns.len()
+                ),
+                None,
+            ));
+        }
+        if let Some(n) = &v.name {
+            ctx.name(n, fk.span(), &format!("{k}.name"))?;
+        }
+        if let Some(m) = v
+            .match_kind
+            .as_ref()
+            .filter(|m| !matches!(m.get_ref().to_ascii_lowercase().as_str(), "full" | "simple"))
+        {
+            return Err(ctx.err(
+                m.span(),
+                format!("{k}.match"),
+                format!("unknown match `{}`", m.get_ref()),
+                Some("expected \"full\" or \"simple\"".into()),
+            ));
+        }
+        table.foreign_keys.push(ForeignKey {
+            name: v.name.clone().unwrap_or_default(),
+            columns: v.columns.clone(),
+            ref_table: rt,
+            ref_columns,
+            on_delete: action(ctx, &v.on_delete, &format!("{k}.on_delete"))?,
+            on_update: action(ctx, &v.on_update, &format!("{k}.on_update"))?,
+            deferrable: deferrable(ctx, &v.deferrable, &format!("{k}.deferrable"))?,
+            match_full: v
+                .match_kind
+                .as_ref()
+                .is_some_and(|m| m.get_ref().eq_ignore_ascii_case("full")),
+            not_valid: v.not_valid.unwrap_or(false),
+        });
+    }
+    for (i, ix) in def.indexes.iter().enumerate() {
+        let v = ix.get_ref();
+        let k = format!("{key}.indexes[{i}]");
+        if v.columns.is_empty() {
+            return Err(ctx.err(
+                ix.span(),
+                &k,
+                "an index needs at least one column or expression",
+                None,
+            ));
+        }
+        let mut parts = vec![];
+        for (j, p) in v.columns.iter().enumerate() {
+            parts.push(index_part(ctx, &table, p, &format!("{k}.columns[{j}]"))?);
+        }
+        let include = v.include.clone().unwrap_or_default();
+        check_columns(ctx, &table, &include, ix.span(), &format!("{k}.include"))?;
+        if let Some(n) = &v.name {
+            ctx.name(n, ix.span(), &format!("{k}.name"))?;
+        }
+        if let Some(m) = v.method.as_ref().filter(|m| !super::sqltext::word_text(m)) {
+            return Err(ctx.err(
+                ix.span(),
+                format!("{k}.method"),
+                format!("invalid index method `{m}`"),
+                Some("an access method name: btree, hash, gin, gist, brin, spgist …".into()),
+            ));
+        }
+        table.indexes.push(Index {
+            name: v.name.clone().unwrap_or_default(),
+            unique: v.unique.unwrap_or(false),
+            method: v.method.clone().unwrap_or_else(|| "btree".into()),
+            parts,
+            include,
+            predicate: v
+                .predicate
+                .as_ref()
+                .map(|p| ctx.expr(p, &format!("{k}.where"), false))
+                .transpose()?,
+            nulls_not_distinct: v.nulls_not_distinct.unwrap_or(false),
+        });
+    }
+    if let Some(p) = &def.partition_by {
+        ctx.text(
+            p,
+            &format!("{key}.partition_by"),
+            super::sqltext::partition_by,
+        )?;
+        table.partition_by = Some(Expr::new(p.get_ref().trim()));
+    }
+    match (&def.partition_of, &def.partition_bound) {
+        (Some(p), Some(b)) => {
+            ctx.text(
+                b,
+                &format!("{key}.partition_bound"),
+                super::sqltext::partition_bound,
+            )?;
+            super::validate::qualified_name(
+                ctx,
+                p.get_ref(),
+                p.span(),
+                &format!("{key}.partition_of"),
+            )?;
+            table.partition_of = Some(PartitionOf {
+                parent: QName::parse(p.get_ref()),
+                bound: Expr::new(b.get_ref().trim()),
+            })
+        }
+        (Some(p), None) => {
+            return Err(ctx.err(p.span(), format!("{key}.partition_of"), "a partition needs `partition_bound`", Some("partition_bound = \"FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\" or \"DEFAULT\"".into())));
+        }
+        (None, Some(b)) => {
+            return Err(ctx.err(
+                b.span(),
+                format!("{key}.partition_bound"),
+                "`partition_bound` needs `partition_of`",
+                None,
+            ));
+        }
+        _ => {}
+    }
+    for o in &def.options {
+        let v = o.get_ref().to_ascii_lowercase();
+        let known = ctx.dialect.table_options();
+        if !known.contains(&v.as_str()) {
+            return Err(ctx.err(
+                o.span(),
+                format!("{key}.options"),
+                format!("unknown table option `{}`", o.get_ref()),
+                Some(if known.is_empty() {
+                    format!("{} tables take no options", ctx.dialect.name())
+                } else {
+                    format!("this database's tables take: {}", known.join(", "))
+                }),
+            ));
+        }
+        table.options.push(v);
+    }
+    super::validate::expressions(ctx, def, &table, &key)?;
+    Ok(table)
+}
+
+/// `users.id` → (users, id); `billing.invoices.id` → (billing.invoices, id); `users` → (users, PK).
+pub(super) fn split_reference(r: &str) -> (QName, Option<String>) {
+    let parts: Vec<&str> = r.split('.').collect();
+    match parts.as_slice() {
+        [t] => (QName::new(None, t), None),
+        [t, c] => (QName::new(None, t), Some(c.to_string())),
+        [s, t, c, ..] => (QName::new(Some(s), t), Some(c.to_string())),
+        [] => (QName::default(), None),
+    }
+}
+
+pub(super) fn check_columns(
+    ctx: &Ctx,
+    t: &Table,
+    cols: &[String],
+    span: Range<usize>,
+    key: &str,
+) -> Result<(), ModelError> {
+    for c in cols {
+        if t.column(c).is_none() && t.partition_of.is_none() {
+            return Err(ctx.err(
+                span,
+                key,
+                format!("no column `{c}` in table {}", t.name),
+                Some(format!(
+                    "columns of {}: {}",
+                    t.name,
+                    t.columns
+                        .iter()
+                        .map(|c| c.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `"starts_at DESC NULLS LAST"`, `"lower(email)"`, `"name gin_trgm_ops"`.
+pub(super) fn index_part(
+    ctx: &Ctx,
+    t: &Table,
+    p: &Spanned<String>,
+    key: &str,
+) -> Result<IndexPart, ModelError> {
+    let (expr, collation, opclass, desc, nulls_first) = crate::sql::split_index_part(p.get_ref());
+    let e = Spanned::new(p.span(), expr.clone());
+    let parsed = ctx.expr(&e, key, false)?;
+    let bare = expr.trim_matches('"');
+    let is_ident = bare.chars().all(|c| c.is_alphanumeric() || c == '_') && !bare.is_empty();
+    if is_ident && t.column(bare).is_none() && t.partition_of.is_none() {
+        return Err(ctx.err(
+            p.span(),
+            key,
+            format!("no column `{bare}` in table {}", t.name),
+            None,
+        ));
+    }
+    // Index keys name columns the way `columns = [...]` does (exact names): quote them as SQL needs.
+    let parsed = if is_ident && t.column(bare).is_some() {
+        Expr::new(crate::sql::quote_ident(bare))
+    } else {
+        parsed
+    };
+    Ok(IndexPart {
+        expr: parsed,
+        collation,
+        opclass,
+        desc,
+        nulls_first,
+    })
+}
+

@@ -1,0 +1,304 @@
+//! Migration operations. Every destructive op keeps what it destroys, so `inverse()` cannot fail.
+//! What an op says to people lives beside: `warning.rs` (the revision's `-- warning:` lines) and
+//! `summary.rs` (one line for `check`).
+
+mod summary;
+mod warning;
+
+use crate::schema::*;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)] // a handful per revision; boxing would only add noise
+pub enum Op {
+    CreateNamespace(String),
+    DropNamespace(String),
+    CreateExtension(Extension),
+    DropExtension(Extension),
+    CreateEnum(Enum),
+    DropEnum(Enum),
+    /// Values changed. `usages` are the columns of type `name` (needed when a type swap is rendered).
+    AlterEnum {
+        name: QName,
+        from: Vec<String>,
+        to: Vec<String>,
+        usages: Vec<EnumUsage>,
+    },
+    CreateFunction(Function),
+    DropFunction(Function),
+    ReplaceFunction {
+        from: Function,
+        to: Function,
+    },
+    CreateDomain(Domain),
+    DropDomain(Domain),
+    AlterDomain {
+        from: Domain,
+        to: Domain,
+    },
+    CreateSequence(Sequence),
+    DropSequence(Sequence),
+    AlterSequence {
+        from: Sequence,
+        to: Sequence,
+    },
+    SetSequenceOwner {
+        seq: QName,
+        from: Option<(QName, String)>,
+        to: Option<(QName, String)>,
+    },
+    /// A sequence renamed with the table or column that owns it (its values are kept).
+    RenameSequence {
+        from: QName,
+        to: QName,
+    },
+    CreateTable(Table),
+    DropTable(Table),
+    RenameTable {
+        from: QName,
+        to: QName,
+    },
+    SetTableComment {
+        table: QName,
+        from: Option<String>,
+        to: Option<String>,
+    },
+    AddColumn {
+        table: QName,
+        column: Column,
+    },
+    DropColumn {
+        table: QName,
+        column: Column,
+    },
+    RenameColumn {
+        table: QName,
+        from: String,
+        to: String,
+    },
+    AlterColumn {
+        table: QName,
+        from: Column,
+        to: Column,
+    },
+    AddPrimaryKey {
+        table: QName,
+        key: PrimaryKey,
+    },
+    DropPrimaryKey {
+        table: QName,
+        key: PrimaryKey,
+    },
+    AddUnique {
+        table: QName,
+        unique: Unique,
+    },
+    DropUnique {
+        table: QName,
+        unique: Unique,
+    },
+    AddCheck {
+        table: QName,
+        check: Check,
+    },
+    DropCheck {
+        table: QName,
+        check: Check,
+    },
+    AddOther {
+        table: QName,
+        constraint: OtherConstraint,
+    },
+    DropOther {
+        table: QName,
+        constraint: OtherConstraint,
+    },
+    AddForeignKey {
+        table: QName,
+        fk: ForeignKey,
+    },
+    DropForeignKey {
+        table: QName,
+        fk: ForeignKey,
+    },
+    RenameConstraint {
+        table: QName,
+        from: String,
+        to: String,
+    },
+    CreateIndex {
+        table: QName,
+        index: Index,
+    },
+    DropIndex {
+        table: QName,
+        index: Index,
+    },
+    RenameIndex {
+        table: QName,
+        from: String,
+        to: String,
+    },
+    /// SQLite: a change ALTER TABLE cannot make, done by rebuilding the table (rows copied).
+    RebuildTable {
+        from: Table,
+        to: Table,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnumUsage {
+    pub table: QName,
+    pub column: String,
+    pub default: Option<Expr>,
+    pub array: bool,
+    /// Indexes and checks that mention the column: dropped and recreated around a type swap.
+    pub indexes: Vec<Index>,
+    pub checks: Vec<Check>,
+}
+
+impl Op {
+    /// The op that undoes this one.
+    pub fn inverse(&self) -> Op {
+        use Op::*;
+        match self.clone() {
+            CreateNamespace(n) => DropNamespace(n),
+            DropNamespace(n) => CreateNamespace(n),
+            CreateExtension(e) => DropExtension(e),
+            DropExtension(e) => CreateExtension(e),
+            CreateEnum(e) => DropEnum(e),
+            DropEnum(e) => CreateEnum(e),
+            AlterEnum {
+                name,
+                from,
+                to,
+                usages,
+            } => AlterEnum {
+                name,
+                from: to,
+                to: from,
+                usages,
+            },
+            CreateFunction(f) => DropFunction(f),
+            DropFunction(f) => CreateFunction(f),
+            ReplaceFunction { from, to } => ReplaceFunction { from: to, to: from },
+            CreateDomain(d) => DropDomain(d),
+            DropDomain(d) => CreateDomain(d),
+            AlterDomain { from, to } => AlterDomain { from: to, to: from },
+            CreateSequence(s) => DropSequence(s),
+            DropSequence(s) => CreateSequence(s),
+            AlterSequence { from, to } => AlterSequence { from: to, to: from },
+            SetSequenceOwner { seq, from, to } => SetSequenceOwner {
+                seq,
+                from: to,
+                to: from,
+            },
+            RenameSequence { from, to } => RenameSequence { from: to, to: from },
+            CreateTable(t) => DropTable(t),
+            DropTable(t) => CreateTable(t),
+            RenameTable { from, to } => RenameTable { from: to, to: from },
+            SetTableComment { table, from, to } => SetTableComment {
+                table,
+                from: to,
+                to: from,
+            },
+            AddColumn { table, column } => DropColumn { table, column },
+            DropColumn { table, column } => AddColumn { table, column },
+            RenameColumn { table, from, to } => RenameColumn {
+                table,
+                from: to,
+                to: from,
+            },
+            AlterColumn { table, from, to } => AlterColumn {
+                table,
+                from: to,
+                to: from,
+            },
+            AddPrimaryKey { table, key } => DropPrimaryKey { table, key },
+            DropPrimaryKey { table, key } => AddPrimaryKey { table, key },
+            AddUnique { table, unique } => DropUnique { table, unique },
+            DropUnique { table, unique } => AddUnique { table, unique },
+            AddCheck { table, check } => DropCheck { table, check },
+            DropCheck { table, check } => AddCheck { table, check },
+            AddOther { table, constraint } => DropOther { table, constraint },
+            DropOther { table, constraint } => AddOther { table, constraint },
+            AddForeignKey { table, fk } => DropForeignKey { table, fk },
+            DropForeignKey { table, fk } => AddForeignKey { table, fk },
+            RenameConstraint { table, from, to } => RenameConstraint {
+                table,
+                from: to,
+                to: from,
+            },
+            CreateIndex { table, index } => DropIndex { table, index },
+            DropIndex { table, index } => CreateIndex { table, index },
+            RenameIndex { table, from, to } => RenameIndex {
+                table,
+                from: to,
+                to: from,
+            },
+            RebuildTable { from, to } => RebuildTable { from: to, to: from },
+        }
+    }
+
+    /// The table an op changes in place (not for creating or dropping one).
+    pub fn table(&self) -> Option<&QName> {
+        use Op::*;
+        match self {
+            AddColumn { table, .. }
+            | DropColumn { table, .. }
+            | AlterColumn { table, .. }
+            | AddPrimaryKey { table, .. }
+            | DropPrimaryKey { table, .. }
+            | AddUnique { table, .. }
+            | DropUnique { table, .. }
+            | AddCheck { table, .. }
+            | DropCheck { table, .. }
+            | AddOther { table, .. }
+            | DropOther { table, .. }
+            | AddForeignKey { table, .. }
+            | DropForeignKey { table, .. }
+            | RenameConstraint { table, .. }
+            | CreateIndex { table, .. }
+            | DropIndex { table, .. }
+            | RenameIndex { table, .. }
+            | SetTableComment { table, .. } => Some(table),
+            _ => None,
+        }
+    }
+
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inverse_is_an_involution() {
+        let t = QName::parse("t");
+        let ops = vec![
+            Op::CreateNamespace("b".into()),
+            Op::RenameTable {
+                from: t.clone(),
+                to: QName::parse("u"),
+            },
+            Op::AddColumn {
+                table: t.clone(),
+                column: Column::new("a", "integer"),
+            },
+            Op::AlterEnum {
+                name: t.clone(),
+                from: vec!["a".into()],
+                to: vec!["a".into(), "b".into()],
+                usages: vec![],
+            },
+            Op::SetSequenceOwner {
+                seq: t.clone(),
+                from: None,
+                to: Some((t.clone(), "a".into())),
+            },
+        ];
+        for op in ops {
+            assert_ne!(op.inverse(), op);
+            assert_eq!(op.inverse().inverse(), op);
+        }
+    }
+}

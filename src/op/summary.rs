@@ -1,0 +1,163 @@
+//! One line per op for `check`: what differs between the database and the models.
+
+use super::Op;
+use crate::schema::*;
+
+impl Op {
+    /// Short human summary, one line, used by `check`.
+    pub fn summary(&self) -> String {
+        use Op::*;
+        match self {
+            CreateNamespace(n) => format!("schema {n} is missing"),
+            DropNamespace(n) => format!("schema {n} is not in the models"),
+            CreateExtension(e) => format!("extension {} is missing", e.name),
+            DropExtension(e) => format!("extension {} is not in the models", e.name),
+            CreateEnum(e) => format!("enum {} is missing", e.name),
+            DropEnum(e) => format!("enum {} is not in the models", e.name),
+            AlterEnum { name, from, to, .. } => {
+                format!(
+                    "enum {name}: values [{}] should be [{}]",
+                    from.join(", "),
+                    to.join(", ")
+                )
+            }
+            CreateFunction(f) => format!("function {} is missing", f.signature()),
+            DropFunction(f) => format!("function {} is not in the models", f.signature()),
+            ReplaceFunction { to, .. } => format!("function {} differs", to.signature()),
+            CreateDomain(d) => format!("domain {} is missing", d.name),
+            DropDomain(d) => format!("domain {} is not in the models", d.name),
+            AlterDomain { to, .. } => format!("domain {} differs", to.name),
+            CreateSequence(s) => format!("sequence {} is missing", s.name),
+            DropSequence(s) => format!("sequence {} is not in the models", s.name),
+            AlterSequence { to, .. } => format!("sequence {} options differ", to.name),
+            SetSequenceOwner { seq, to, .. } => match to {
+                Some((t, c)) => format!("sequence {seq} should be owned by {t}.{c}"),
+                None => format!("sequence {seq} should not be owned by a column"),
+            },
+            RenameSequence { from, to } => format!("sequence {from} should be renamed to {to}"),
+            CreateTable(t) => format!("table {} is missing", t.name),
+            DropTable(t) => format!("table {} is not in the models", t.name),
+            RenameTable { from, to } => format!("table {from} should be renamed to {to}"),
+            SetTableComment { table, .. } => format!("table {table}: comment differs"),
+            AddColumn { table, column } => format!("column {table}.{} is missing", column.name),
+            DropColumn { table, column } => {
+                format!("column {table}.{} is not in the models", column.name)
+            }
+            RenameColumn { table, from, to } => {
+                format!("column {table}.{from} should be renamed to {to}")
+            }
+            AlterColumn { table, from, to } => {
+                let mut what = vec![];
+                if from.ty != to.ty {
+                    what.push(format!("type {} → {}", from.ty, to.ty));
+                }
+                if from.nullable != to.nullable {
+                    what.push(if to.nullable {
+                        "should be nullable".into()
+                    } else {
+                        "should be NOT NULL".into()
+                    });
+                }
+                if from.default != to.default {
+                    let d = |e: &Option<Expr>| {
+                        e.as_ref()
+                            .map(|e| e.sql.clone())
+                            .unwrap_or_else(|| "none".into())
+                    };
+                    what.push(format!("default {} → {}", d(&from.default), d(&to.default)));
+                }
+                if from.identity != to.identity {
+                    what.push("identity differs".into());
+                }
+                if from.generated != to.generated {
+                    what.push("generated expression differs".into());
+                }
+                if from.collation != to.collation {
+                    what.push("collation differs".into());
+                }
+                if from.comment != to.comment {
+                    what.push("comment differs".into());
+                }
+                format!("column {table}.{}: {}", to.name, what.join(", "))
+            }
+            AddPrimaryKey { table, key } => {
+                format!("table {table}: primary key {} is missing", key.name)
+            }
+            DropPrimaryKey { table, key } => format!(
+                "table {table}: primary key {} is not in the models",
+                key.name
+            ),
+            AddUnique { table, unique } => {
+                format!("table {table}: unique {} is missing", unique.name)
+            }
+            DropUnique { table, unique } => {
+                format!("table {table}: unique {} is not in the models", unique.name)
+            }
+            AddCheck { table, check } => format!("table {table}: check {} is missing", check.name),
+            DropCheck { table, check } => {
+                format!("table {table}: check {} is not in the models", check.name)
+            }
+            AddOther { table, constraint } => {
+                format!("table {table}: constraint {} is missing", constraint.name)
+            }
+            DropOther { table, constraint } => {
+                format!(
+                    "table {table}: constraint {} is not in the models",
+                    constraint.name
+                )
+            }
+            AddForeignKey { table, fk } => {
+                format!("table {table}: foreign key {} is missing", fk.name)
+            }
+            DropForeignKey { table, fk } => format!(
+                "table {table}: foreign key {} is not in the models",
+                fk.name
+            ),
+            RenameConstraint { table, from, to } => {
+                format!("table {table}: constraint {from} should be named {to}")
+            }
+            CreateIndex { table, index } => {
+                format!("table {table}: index {} is missing", index.name)
+            }
+            DropIndex { table, index } => {
+                format!("table {table}: index {} is not in the models", index.name)
+            }
+            RenameIndex { table, from, to } => {
+                format!("table {table}: index {from} should be named {to}")
+            }
+            RebuildTable { from, to } => {
+                let mut what: Vec<String> = vec![];
+                for c in &to.columns {
+                    match from.column(&c.name) {
+                        None => what.push(format!("column {} is missing", c.name)),
+                        Some(f) if !f.same_definition(c) => {
+                            what.push(format!("column {} differs", c.name))
+                        }
+                        _ => {}
+                    }
+                }
+                for c in &from.columns {
+                    if to.column(&c.name).is_none() {
+                        what.push(format!("column {} is not in the models", c.name));
+                    }
+                }
+                for (differs, part) in [
+                    (from.primary_key != to.primary_key, "primary key"),
+                    (from.uniques != to.uniques, "unique constraints"),
+                    (from.checks != to.checks, "checks"),
+                    (from.foreign_keys != to.foreign_keys, "foreign keys"),
+                    (from.indexes != to.indexes, "indexes"),
+                ] {
+                    if differs {
+                        what.push(format!("{part} differ"));
+                    }
+                }
+                format!(
+                    "table {}: {} (SQLite rebuilds the table)",
+                    to.name,
+                    what.join(", ")
+                )
+            }
+        }
+    }
+}
