@@ -120,7 +120,7 @@ fn rename_hints(ops: &[Op]) -> Vec<String> {
                     column: c2,
                 } = other
                 {
-                    if t2 == table && c2.ty == column.ty {
+                    if t2 == table && c2.ty == column.ty && c2.name != column.name {
                         hints.push(format!(
                             "table {table}: column {} is dropped and {} (also {}) is added; if it is a rename, write `renamed_from = \"{}\"` on {} to keep the data",
                             column.name, c2.name, c2.ty, column.name, c2.name

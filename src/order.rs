@@ -237,7 +237,21 @@ pub fn order(ops: Vec<Op>, break_cycles: bool) -> Vec<Op> {
         .collect();
     out.extend(created);
     out.extend(dropped);
+    // A column dropped and added again under its name (switched between generated and plain) is
+    // dropped first: the add would find it still there.
+    let readded: BTreeSet<(QName, String)> = out
+        .iter()
+        .filter_map(|o| match o {
+            Op::AddColumn { table, column } => Some((table.clone(), column.name.clone())),
+            _ => None,
+        })
+        .collect();
     let key = |op: &Op| match op {
+        Op::DropColumn { table, column }
+            if readded.contains(&(table.clone(), column.name.clone())) =>
+        {
+            49
+        }
         Op::CreateFunction(f) | Op::ReplaceFunction { to: f, .. }
             if uses_row_type(f, &new_tables) =>
         {

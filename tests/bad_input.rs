@@ -436,3 +436,54 @@ fn dollar_quote_tag_starting_with_a_digit_smuggled_sql_into_the_offline_script()
         &["bracketed"],
     );
 }
+
+#[test]
+fn second_review_models_accepted_then_rejected_at_upgrade() {
+    // Found by a second hostile review.
+    let t = |cols: &str| format!("[tables.t]\ncolumns = [{cols}]\n");
+    let cases: Vec<(String, usize, &str)> = vec![
+        // A NUL inside a literal: psql reads a line only up to it, so the quotes after pair differently.
+        (t("{ name = \"a\", type = \"text\", default = \"'a\\u0000'\" }"), 4, "NUL"),
+        (t("{ name = \"a\", type = \"int\" }, { name = \"b\", type = \"int\", default = \"a + 1\" }"), 4, "a default cannot use column `a`"),
+        (t("{ name = \"a\", type = \"int\", default = \"(SELECT 1)\" }"), 4, "a default cannot use a subquery"),
+        (t("{ name = \"a\", type = \"int\", check = \"a IN (SELECT 1)\" }"), 4, "a subquery cannot be used here"),
+        (t("{ name = \"a\", type = \"int\", generated = \"(random() * 10)::int\" }"), 4, "random() does not"),
+        (t("{ name = \"a\", type = \"timestamptz\", generated = \"now()\" }"), 4, "now() does not"),
+        (
+            "[tables.t]\ncolumns = [{ name = \"xs\", type = \"integer[]\", check = \"array_length(xs[1:PORT], 1) < 3\" }]\n".into(),
+            4,
+            "psql reads `:PORT` as one of its variables",
+        ),
+    ];
+    for (body, line, want) in cases {
+        let p = project(&format!("[database]\nurl = \"{PG_URL}\"\n{body}"));
+        let out = run(p.path(), &["diagram"], 2);
+        assert!(
+            out.contains(&format!("models.toml:{line}:")) && out.contains(want),
+            "expected {line} and `{want}`:\n{out}\n{body}"
+        );
+    }
+}
+
+#[test]
+fn revision_with_empty_down_revision_entries_or_a_nul_was_accepted() {
+    let p = project("[database]\nurl = \"sqlite:app.db\"\n");
+    let v = p.path().join("versions");
+    std::fs::create_dir_all(&v).unwrap();
+    std::fs::write(
+        v.join("a.sql"),
+        "-- revision: aaaa00000001\n-- down_revision: , ,\n\n-- upgrade\n\n-- downgrade\n",
+    )
+    .unwrap();
+    let out = run(p.path(), &["heads"], 2);
+    assert!(
+        out.contains("a.sql:2") && out.contains("empty entry"),
+        "{out}"
+    );
+    std::fs::write(v.join("a.sql"), "-- revision: aaaa00000001\n-- down_revision: \n\n-- upgrade\nSELECT 'a\0';\n-- downgrade\n").unwrap();
+    let out = run(p.path(), &["heads"], 2);
+    assert!(out.contains("a.sql:5") && out.contains("NUL"), "{out}");
+    std::fs::write(v.join("a.sql"), "-- revision: aaaa00000001\n-- down_revision: \n-- depends_on: bbbb00000002\n\n-- upgrade\n\n-- downgrade\n").unwrap();
+    let out = run(p.path(), &["heads"], 2);
+    assert!(out.contains("names depends_on bbbb00000002"), "{out}");
+}

@@ -489,3 +489,103 @@ fn downgrade_warnings_were_missing() {
     let down = run(p.path(), &["downgrade", "-1"], 0);
     assert!(down.contains("warning: drops column t.note"), "{down}");
 }
+
+#[test]
+fn serial_to_identity_restarted_the_ids() {
+    let Some(db) = PgDb::new("data_safety::serial_to_identity") else {
+        return;
+    };
+    let a = "[tables.t]\ncolumns = [{ name = \"id\", type = \"serial\", primary_key = true }, { name = \"n\", type = \"text\" }]\n";
+    let p = pg_project(&db, a);
+    run(p.path(), &["revision", "--autogenerate", "-m", "t"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    db.exec("INSERT INTO t (n) VALUES ('a'), ('b'), ('c'); DELETE FROM t WHERE n = 'c'");
+    let b = a.replace(
+        "type = \"serial\", primary_key = true",
+        "type = \"integer\", primary_key = true, identity = true",
+    );
+    set_models(&p, &format!("[database]\nurl = \"{}\"\n{b}", db.url));
+    run(
+        p.path(),
+        &["revision", "--autogenerate", "-m", "identity"],
+        0,
+    );
+    run(p.path(), &["upgrade", "head"], 0);
+    db.exec("INSERT INTO t (n) VALUES ('d')");
+    let id: i32 = db
+        .client()
+        .query_one("SELECT id FROM t WHERE n = 'd'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        id, 4,
+        "the identity continues after the serial sequence (3 was handed out before)"
+    );
+    run(p.path(), &["downgrade", "-1"], 0);
+    db.exec("INSERT INTO t (n) VALUES ('e')");
+    let id: i32 = db
+        .client()
+        .query_one("SELECT id FROM t WHERE n = 'e'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(id, 5, "back on the sequence, ids continue after the rows");
+}
+
+#[test]
+fn column_made_generated_failed_on_postgres_and_lost_values_silently_on_sqlite() {
+    let Some(db) = PgDb::new("data_safety::becomes_generated") else {
+        return;
+    };
+    let a = "[tables.t]\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }, { name = \"g\", type = \"integer\", nullable = true }]\n";
+    let b = a.replace(
+        "\"g\", type = \"integer\", nullable = true",
+        "\"g\", type = \"integer\", nullable = true, generated = \"id * 2\"",
+    );
+    let p = pg_project(&db, a);
+    run(p.path(), &["revision", "--autogenerate", "-m", "t"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    set_models(&p, &format!("[database]\nurl = \"{}\"\n{b}", db.url));
+    let out = run(p.path(), &["revision", "--autogenerate", "-m", "g"], 0);
+    assert!(
+        !out.contains("renamed_from"),
+        "no rename hint for one column: {out}"
+    );
+    run(p.path(), &["upgrade", "head"], 0);
+    run(p.path(), &["downgrade", "-1"], 0);
+    // SQLite: the rebuild says the stored values are replaced.
+    let s = project(&format!("[database]\nurl = \"sqlite:app.db\"\n{a}"));
+    run(s.path(), &["revision", "--autogenerate", "-m", "t"], 0);
+    run(s.path(), &["upgrade", "head"], 0);
+    set_models(&s, &format!("[database]\nurl = \"sqlite:app.db\"\n{b}"));
+    let out = run(s.path(), &["revision", "--autogenerate", "-m", "g"], 0);
+    assert!(
+        out.contains("become generated: their stored values are replaced"),
+        "{out}"
+    );
+}
+
+#[test]
+fn interval_precision_and_bytea_to_text_changed_values_without_a_warning() {
+    let Some(db) = PgDb::new("data_safety::interval_bytea") else {
+        return;
+    };
+    let a = "[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"i\", type = \"interval\" }, { name = \"b\", type = \"text\" }, { name = \"v\", type = \"bit varying(8)\" }]\n";
+    let p = pg_project(&db, a);
+    run(p.path(), &["revision", "--autogenerate", "-m", "t"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    let b = a
+        .replace("\"interval\"", "\"interval(0)\"")
+        .replace("\"b\", type = \"text\"", "\"b\", type = \"bytea\"")
+        .replace("\"bit varying(8)\"", "\"bit varying(3)\"");
+    set_models(&p, &format!("[database]\nurl = \"{}\"\n{b}", db.url));
+    let out = run(p.path(), &["revision", "--autogenerate", "-m", "b"], 0);
+    assert!(
+        out.contains("t.i from interval to interval(0): rounds fractional seconds to 0 digits"),
+        "{out}"
+    );
+    assert!(out.contains("warning (downgrade): changes type of t.b from bytea to text: writes each value in its text form"), "{out}");
+    assert!(
+        out.contains("longer than 3 bits") && !out.contains("3 bits (spaces"),
+        "{out}"
+    );
+}

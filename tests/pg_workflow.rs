@@ -381,3 +381,30 @@ fn offline_sql_needs_no_database() {
         "{out}"
     );
 }
+
+#[test]
+fn interval_with_fields_was_inspected_as_a_quoted_type_that_failed_at_upgrade() {
+    let Some(a) = PgDb::new("pg_workflow::interval_fields") else {
+        return;
+    };
+    let Some(b) = PgDb::new("pg_workflow::interval_fields") else {
+        return;
+    };
+    a.exec("CREATE TABLE t (id int PRIMARY KEY, hm interval hour to minute, ds interval day to second(2))");
+    let d = tempfile::tempdir().unwrap();
+    run(
+        d.path(),
+        &["--url", &a.url, "inspect", "-o", "models.toml"],
+        0,
+    );
+    let m = std::fs::read_to_string(d.path().join("models.toml")).unwrap();
+    assert!(m.contains("type = \"interval hour to minute\""), "{m}");
+    run(d.path(), &["--url", &a.url, "check"], 0);
+    run(
+        d.path(),
+        &["--url", &b.url, "revision", "--autogenerate", "-m", "all"],
+        0,
+    );
+    run(d.path(), &["--url", &b.url, "upgrade", "head"], 0);
+    assert_eq!(a.catalog(), b.catalog());
+}

@@ -324,3 +324,36 @@ fn rebuild_keeps_views_working_and_recreates_triggers() {
         "the trigger did not survive the downgrade rebuild"
     );
 }
+
+#[test]
+fn double_quoted_default_was_rendered_as_a_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    rusqlite::Connection::open(d.join("a.db"))
+        .unwrap()
+        .execute_batch("CREATE TABLE t (id integer PRIMARY KEY, s text DEFAULT \"dq\")")
+        .unwrap();
+    run(
+        d,
+        &["--url", "sqlite:a.db", "inspect", "-o", "models.toml"],
+        0,
+    );
+    run(d, &["--url", "sqlite:a.db", "check"], 0);
+    run(
+        d,
+        &[
+            "--url",
+            "sqlite:b.db",
+            "revision",
+            "--autogenerate",
+            "-m",
+            "all",
+        ],
+        0,
+    );
+    run(d, &["--url", "sqlite:b.db", "upgrade", "head"], 0);
+    let c = rusqlite::Connection::open(d.join("b.db")).unwrap();
+    c.execute("INSERT INTO t (id) VALUES (1)", []).unwrap();
+    let s: String = c.query_row("SELECT s FROM t", [], |r| r.get(0)).unwrap();
+    assert_eq!(s, "dq");
+}

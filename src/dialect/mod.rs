@@ -68,6 +68,11 @@ pub trait Dialect: Sync {
         "now()"
     }
 
+    /// Whether a double-quoted word in a default is a string (SQLite's legacy reading), not a name.
+    fn quoted_default_is_text(&self) -> bool {
+        false
+    }
+
     /// Whether names that differ only in case are the same name (SQLite).
     fn names_fold_case(&self) -> bool {
         false

@@ -347,4 +347,3 @@ fn diff_named<T: Clone + PartialEq>(
         }
     }
 }
-

@@ -297,4 +297,3 @@ pub(super) fn build(
         namespaces,
     })
 }
-

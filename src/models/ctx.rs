@@ -94,7 +94,12 @@ impl Ctx<'_> {
     }
 
     /// A comment: any text but NUL (which no database stores).
-    pub(super) fn comment(&self, c: &Option<String>, span: Range<usize>, key: &str) -> Result<(), ModelError> {
+    pub(super) fn comment(
+        &self,
+        c: &Option<String>,
+        span: Range<usize>,
+        key: &str,
+    ) -> Result<(), ModelError> {
         match c {
             Some(c) if c.contains('\0') => Err(self.err(
                 span,
@@ -133,7 +138,12 @@ impl Ctx<'_> {
     }
 
     /// Parses `sql` as an expression; a bare identifier where a value is expected (`default`) is an error.
-    pub(super) fn expr(&self, sql: &Spanned<String>, key: &str, value: bool) -> Result<Expr, ModelError> {
+    pub(super) fn expr(
+        &self,
+        sql: &Spanned<String>,
+        key: &str,
+        value: bool,
+    ) -> Result<Expr, ModelError> {
         self.text(sql, key, super::sqltext::expr_text)?;
         let d = self.dialect.parser();
         let parsed = Parser::new(d.as_ref())
@@ -253,7 +263,11 @@ impl Ctx<'_> {
     }
 }
 
-pub(super) fn action(ctx: &Ctx, s: &Option<Spanned<String>>, key: &str) -> Result<FkAction, ModelError> {
+pub(super) fn action(
+    ctx: &Ctx,
+    s: &Option<Spanned<String>>,
+    key: &str,
+) -> Result<FkAction, ModelError> {
     match s {
         None => Ok(FkAction::NoAction),
         Some(s) => FkAction::parse(s.get_ref()).ok_or_else(|| {
@@ -267,7 +281,11 @@ pub(super) fn action(ctx: &Ctx, s: &Option<Spanned<String>>, key: &str) -> Resul
     }
 }
 
-pub(super) fn deferrable(ctx: &Ctx, s: &Option<Spanned<String>>, key: &str) -> Result<Deferrable, ModelError> {
+pub(super) fn deferrable(
+    ctx: &Ctx,
+    s: &Option<Spanned<String>>,
+    key: &str,
+) -> Result<Deferrable, ModelError> {
     match s.as_ref().map(|s| (s, s.get_ref().to_ascii_lowercase())) {
         None => Ok(Deferrable::No),
         Some((_, v)) if v == "immediate" || v == "initially immediate" => Ok(Deferrable::Immediate),
@@ -280,4 +298,3 @@ pub(super) fn deferrable(ctx: &Ctx, s: &Option<Spanned<String>>, key: &str) -> R
         )),
     }
 }
-

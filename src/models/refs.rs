@@ -150,4 +150,3 @@ impl TableSpans {
             .map(|(_, s)| s.clone())
     }
 }
-

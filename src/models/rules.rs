@@ -36,15 +36,38 @@ const SPECIAL: &[&str] = &[
     "nfkd",
 ];
 
-/// Column names an expression refers to (as written: `(name, quoted)`), from the parts of the
-/// syntax tree that can hold them; kinds of expressions not walked are skipped, never guessed at.
-fn collect(e: &Expr, out: &mut Vec<(String, bool)>) {
+/// What an expression holds, from the parts of its syntax tree that can hold it (kinds of expressions
+/// not walked are skipped, never guessed at): the names it refers to (`(name, quoted)`), the
+/// functions it calls (lower case), and whether it has a subquery.
+#[derive(Default)]
+struct Found {
+    names: Vec<(String, bool)>,
+    functions: Vec<String>,
+    subquery: bool,
+}
+
+fn walk(e: &Expr) -> Found {
+    let mut f = Found::default();
+    collect(e, &mut f);
+    f
+}
+
+fn collect(e: &Expr, out: &mut Found) {
+    if matches!(e, Expr::Subquery(_) | Expr::Exists { .. })
+        || matches!(e, Expr::In { target, .. } if !matches!(target, sqlparser::ast::InTarget::List(_)))
+    {
+        out.subquery = true;
+    }
+    if let Expr::Function(f) = e {
+        out.functions.push(f.name.to_string().to_lowercase());
+    }
     let mut go = |x: &Expr| collect(x, out);
     match e {
-        Expr::Identifier(i) => out.push((i.value.clone(), i.quote_style.is_some())),
+        Expr::Identifier(i) => out.names.push((i.value.clone(), i.quote_style.is_some())),
         Expr::CompoundIdentifier(v) => {
             if let Some(last) = v.last() {
-                out.push((last.value.clone(), last.quote_style.is_some()));
+                out.names
+                    .push((last.value.clone(), last.quote_style.is_some()));
             }
         }
         Expr::Nested(x)
@@ -132,10 +155,8 @@ pub fn unknown_column(d: &dyn Dialect, sql: &str, table: &Table) -> Option<Strin
         .try_with_sql(sql)
         .and_then(|mut p| p.parse_expr())
         .ok()?;
-    let mut names = vec![];
-    collect(&e, &mut names);
     let fold = d.names_fold_case();
-    names.into_iter().find_map(|(n, quoted)| {
+    walk(&e).names.into_iter().find_map(|(n, quoted)| {
         if !quoted && SPECIAL.contains(&n.to_ascii_lowercase().as_str()) {
             return None;
         }
@@ -151,6 +172,64 @@ pub fn unknown_column(d: &dyn Dialect, sql: &str, table: &Table) -> Option<Strin
         });
         (!found).then(|| if quoted { format!("\"{n}\"") } else { n })
     })
+}
+
+/// Functions whose result changes from call to call (or with the time): a generated column cannot use
+/// them, and no default of a stored expression can depend on them being evaluated once.
+const VOLATILE: &[&str] = &[
+    "random",
+    "now",
+    "clock_timestamp",
+    "statement_timestamp",
+    "transaction_timestamp",
+    "timeofday",
+    "current_timestamp",
+    "current_date",
+    "current_time",
+    "localtime",
+    "localtimestamp",
+    "gen_random_uuid",
+    "uuid_generate_v4",
+    "nextval",
+    "currval",
+    "setval",
+    "lastval",
+    "randomblob",
+];
+
+/// For a generated column's expression: a function it calls whose result is not fixed by its
+/// arguments (`random()`, `now()`), if any.
+pub fn volatile_call(d: &dyn Dialect, sql: &str) -> Option<String> {
+    let e = parse(d, sql)?;
+    walk(&e)
+        .functions
+        .into_iter()
+        .find(|f| VOLATILE.contains(&f.rsplit('.').next().unwrap_or(f)))
+}
+
+/// For a default: the first column it names (a default cannot refer to columns), or `SELECT` when
+/// it holds a subquery (which no default can).
+pub fn default_refers(d: &dyn Dialect, sql: &str) -> Option<String> {
+    let e = parse(d, sql)?;
+    let f = walk(&e);
+    if f.subquery {
+        return Some("a subquery".into());
+    }
+    f.names
+        .into_iter()
+        .find(|(n, quoted)| {
+            if *quoted {
+                !d.quoted_default_is_text()
+            } else {
+                !SPECIAL.contains(&n.to_ascii_lowercase().as_str())
+            }
+        })
+        .map(|(n, _)| format!("column `{n}`"))
+}
+
+/// Whether a check or index expression holds a subquery (which neither can).
+pub fn has_subquery(d: &dyn Dialect, sql: &str) -> bool {
+    parse(d, sql).is_some_and(|e| walk(&e).subquery)
 }
 
 /// The names a domain check uses besides `VALUE` (a domain check sees no columns).

@@ -23,6 +23,11 @@ fn fail(offset: usize, msg: impl Into<String>, hint: Option<&str>) -> TextError 
 
 /// Tokens with their byte offsets, white space dropped (comments kept, for `single` to refuse).
 fn tokens(sql: &str, d: &dyn SqlDialect) -> Result<Vec<(Token, usize)>, TextError> {
+    // No database stores a NUL in text, and psql reads a line only up to one: the quotes after it
+    // would pair differently in an offline script.
+    if let Some(p) = sql.find('\0') {
+        return Err(fail(p, "a NUL character cannot be part of SQL text", None));
+    }
     let toks = Tokenizer::new(d, sql)
         .tokenize_with_location()
         .map_err(|e| fail(0, format!("cannot be read as SQL: {}", e.message), None))?;
@@ -114,7 +119,21 @@ fn single(toks: &[(Token, usize)], what: &str) -> Result<(), TextError> {
 /// meta-command such as `\!`), a `]` inside a bracket-quoted name (SQLite has no escape for it), and
 /// parameters (`$1`, `?`), which no stored SQL can have.
 fn lexically_safe(toks: &[(Token, usize)], params: bool) -> Result<(), TextError> {
-    for (t, off) in toks {
+    for (i, (t, off)) in toks.iter().enumerate() {
+        // psql replaces `:name`, `:'name'` and `:"name"` by the value of a variable of that name, in
+        // an offline script: a colon right before a name or a quote is refused (`a[1:n]` → `a[1: n]`).
+        if *t == Token::Colon && i + 1 < toks.len() && toks[i + 1].1 == off + 1 {
+            let next = &toks[i + 1].0;
+            let psql_var = matches!(next, Token::Word(_) | Token::SingleQuotedString(_))
+                && !(i > 0 && toks[i - 1].0 == Token::Colon && toks[i - 1].1 + 1 == *off);
+            if psql_var {
+                return Err(fail(
+                    *off,
+                    format!("psql reads `:{next}` as one of its variables when it runs an offline script"),
+                    Some("put a space after the colon (`a[1: n]`)"),
+                ));
+            }
+        }
         match t {
             Token::DollarQuotedString(d) => {
                 if let Some(tag) = &d.tag {
@@ -450,6 +469,10 @@ mod tests {
         assert!(expr_text("$1$\n\\! touch x\n$1$", &PG).is_err());
         assert!(expr_text("$a$x$a$", &PG).is_ok());
         assert!(expr_text("a <> $1", &PG).is_err());
+        assert!(expr_text("'a\0' || 'b'", &PG).is_err());
+        assert!(expr_text("array_length(xs[1:PORT], 1) < 3", &PG).is_err());
+        assert!(expr_text("array_length(xs[1: PORT], 1) < 3", &PG).is_ok());
+        assert!(expr_text("x::int > 0", &PG).is_ok());
         let lite = sqlparser::dialect::SQLiteDialect {};
         assert!(expr_text("[a]] <> 'x');\ndrop table victim;\nselect ([a]", &lite).is_err());
         assert!(routine(

@@ -531,4 +531,3 @@ pub(super) fn index_part(
         nulls_first,
     })
 }
-

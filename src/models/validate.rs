@@ -9,8 +9,8 @@ use std::ops::Range;
 use toml::Spanned;
 
 use super::ctx::Ctx;
-use super::refs::TableSpans;
 use super::file::{DomainDef, File};
+use super::refs::TableSpans;
 use super::ModelError;
 use crate::schema::*;
 
@@ -421,6 +421,24 @@ pub fn column(
             );
         }
     }
+    if let Some(g) = &col.generated {
+        if let Some(f) = super::rules::volatile_call(d, &g.sql) {
+            return bad(
+                "generated",
+                format!("a generated column must give the same value for the same row, and {f}() does not"),
+                "compute it from the row's columns with functions that always give the same result; or use a default",
+            );
+        }
+    }
+    if let Some(x) = &col.default {
+        if let Some(what) = super::rules::default_refers(d, &x.sql) {
+            return bad(
+                "default",
+                format!("a default cannot use {what}"),
+                "a default is a value or an expression of constants and functions; for a value computed from other columns use `generated`",
+            );
+        }
+    }
     if cd.primary_key == Some(true) && cd.nullable == Some(true) && d.primary_key_is_not_null() {
         return bad(
             "nullable",
@@ -447,6 +465,14 @@ pub fn expressions(
     }
     let d = ctx.dialect;
     let check = |sql: &Spanned<String>, k: String| -> Result<(), ModelError> {
+        if super::rules::has_subquery(d, sql.get_ref()) {
+            return Err(ctx.err(
+                sql.span(),
+                k,
+                "a subquery cannot be used here (checks, generated columns and indexes see only their row)",
+                None,
+            ));
+        }
         match super::rules::unknown_column(d, sql.get_ref(), t) {
             Some(n) => Err(ctx.err(
                 sql.span(),

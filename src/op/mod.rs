@@ -264,7 +264,6 @@ impl Op {
             _ => None,
         }
     }
-
 }
 
 #[cfg(test)]

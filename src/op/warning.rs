@@ -162,6 +162,22 @@ impl Op {
                     .map(|c| c.name.as_str())
                     .collect();
                 let mut parts = vec![];
+                let computed: Vec<&str> = to
+                    .columns
+                    .iter()
+                    .filter(|c| {
+                        c.generated.is_some()
+                            && from.column(&c.name).is_some_and(|f| f.generated.is_none())
+                    })
+                    .map(|c| c.name.as_str())
+                    .collect();
+                if !computed.is_empty() {
+                    parts.push(format!(
+                        "column(s) {} of {} become generated: their stored values are replaced by the expression",
+                        computed.join(", "),
+                        to.name
+                    ));
+                }
                 if !gone.is_empty() {
                     parts.push(format!(
                         "rebuilds table {} without column(s) {}",
@@ -185,5 +201,4 @@ impl Op {
             _ => self.data_warning(),
         }
     }
-
 }

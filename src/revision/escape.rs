@@ -70,4 +70,3 @@ pub fn unescape_comment(s: &str) -> String {
     }
     out
 }
-

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::RevisionError;
 pub use super::escape::{comment_text, unescape_comment};
 pub use super::split::split;
+use super::RevisionError;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Statement {
@@ -144,6 +144,13 @@ pub fn parse(
         .strip_prefix('\u{feff}')
         .unwrap_or(text)
         .replace("\r\n", "\n");
+    if let Some(p) = text.find('\0') {
+        return Err(err(
+            text[..p].matches('\n').count() + 1,
+            "a NUL character: no database takes it in SQL, and psql would cut the line short"
+                .into(),
+        ));
+    }
     let lines: Vec<&str> = text.split('\n').collect();
     let mut rev = Revision::new("", vec![], "", "", path.to_path_buf());
     let mut seen_rev = false;
@@ -190,6 +197,12 @@ pub fn parse(
                 seen_rev = true;
             }
             "down_revision" => {
+                if v.split(',').count() > 1 && v.split(',').any(|x| x.trim().is_empty()) {
+                    return Err(err(
+                        i + 1,
+                        format!("down_revision `{v}` has an empty entry"),
+                    ));
+                }
                 rev.down = list(v);
                 for d in &rev.down {
                     valid_id(d).map_err(|m| err(i + 1, format!("down_revision: {m}")))?;

@@ -42,6 +42,11 @@ impl RevisionMap {
                         id: r.id.clone(),
                         path: r.path.display().to_string(),
                         parent: p.clone(),
+                        key: if k < r.down.len() {
+                            "down_revision"
+                        } else {
+                            "depends_on"
+                        },
                     });
                 };
                 parents[i].push(j);

@@ -29,11 +29,13 @@ pub enum RevisionError {
     Io { path: String, reason: String },
     #[error("revision {id} is defined twice: {a} and {b}\nhint: give one of them a new `-- revision:` id")]
     DuplicateId { id: String, a: String, b: String },
-    #[error("revision {id} ({path}) names down_revision {parent}, which does not exist\nhint: fix the `-- down_revision:` line or restore the missing file")]
+    #[error("revision {id} ({path}) names {key} {parent}, which does not exist\nhint: fix the `-- {key}:` line or restore the missing file")]
     MissingParent {
         id: String,
         path: String,
         parent: String,
+        /// The header line that names it: `down_revision` or `depends_on`.
+        key: &'static str,
     },
     #[error("revisions form a cycle: {0}\nhint: a revision cannot be its own ancestor; fix the `-- down_revision:` lines")]
     Cycle(String),

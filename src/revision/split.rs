@@ -130,4 +130,3 @@ pub fn split(
     }
     Ok(out)
 }
-

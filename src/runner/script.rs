@@ -1,6 +1,8 @@
 //! The script `upgrade --sql` / `downgrade --sql` prints: what the runner would run, without connecting.
 
-use super::{dir_name, history_insert, terminated, version_updates, Direction, HISTORY_DDL, VERSION_DDL};
+use super::{
+    dir_name, history_insert, terminated, version_updates, Direction, HISTORY_DDL, VERSION_DDL,
+};
 use crate::revision::{Revision, RevisionMap};
 
 /// The script `upgrade --sql` / `downgrade --sql` prints: what the runner would run, without connecting.
@@ -74,4 +76,3 @@ pub fn offline_script(
     }
     out
 }
-

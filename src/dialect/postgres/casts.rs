@@ -165,9 +165,13 @@ pub fn change_note(from: &str, to: &str) -> Option<String> {
                 && t.name == "character varying"
                 && length(&f).is_some_and(|m| m <= n));
         if !fits {
-            notes.push(format!(
-                "the upgrade fails if a value is longer than {n} characters (spaces at the end beyond {n} are cut without an error)"
-            ));
+            notes.push(if t.name.starts_with("bit") {
+                format!("the upgrade fails if a value is longer than {n} bits")
+            } else {
+                format!(
+                    "the upgrade fails if a value is longer than {n} characters (spaces at the end beyond {n} are cut without an error)"
+                )
+            });
         }
     }
     if is(NUMS, &f) && is(NUMS, &t) {
@@ -224,6 +228,15 @@ pub fn change_note(from: &str, to: &str) -> Option<String> {
     }
     if f.name == "json" && t.name == "jsonb" {
         notes.push("normalizes JSON (key order, white space, duplicate keys)".into());
+    }
+    if f.name == "interval" && t.name == "interval" {
+        let prec = |x: &Ty| x.mods.first().copied().unwrap_or(6);
+        if prec(&t) < prec(&f) {
+            notes.push(format!("rounds fractional seconds to {} digits", prec(&t)));
+        }
+    }
+    if f.name == "bytea" && is(STRS, &t) {
+        notes.push("writes each value in its text form (hello becomes \\x68656c6c6f)".into());
     }
     if f.name == "interval" && t.name != "interval" {
         notes.push(

@@ -312,4 +312,3 @@ pub(super) fn domain_def(d: &Domain) -> String {
     }
     s
 }
-

@@ -80,6 +80,32 @@ pub fn canonical_type(ty: &str) -> Result<String, String> {
             return Err(format!("`{lname}` is only allowed as a column type"));
         }
         "interval" => format!("interval{}", tm("")),
+        // `interval hour to minute`, `interval day to second(2)`: fields, then the precision.
+        l if l.starts_with("interval ") => {
+            const FIELDS: &[&str] = &[
+                "year",
+                "month",
+                "day",
+                "hour",
+                "minute",
+                "second",
+                "year to month",
+                "day to hour",
+                "day to minute",
+                "day to second",
+                "hour to minute",
+                "hour to second",
+                "minute to second",
+            ];
+            let fields = &l["interval ".len()..];
+            if !FIELDS.contains(&fields) {
+                return Err(format!(
+                    "`interval {fields}`: the fields of an interval are one of {}",
+                    FIELDS.join(", ")
+                ));
+            }
+            format!("interval {fields}{}", tm(""))
+        }
         other => {
             if other.is_empty() {
                 return Err("empty type".into());
@@ -363,6 +389,8 @@ mod tests {
             ("bool", "boolean"),
             ("\"Priority\"", "\"Priority\""),
             ("\"Sales\".channel[]", "\"Sales\".channel[]"),
+            ("interval hour to minute", "interval hour to minute"),
+            ("INTERVAL DAY TO SECOND(2)", "interval day to second(2)"),
             ("Sales.Channel", "sales.channel"),
         ] {
             assert_eq!(canonical_type(a).unwrap(), b, "{a}");

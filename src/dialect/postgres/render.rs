@@ -64,10 +64,27 @@ fn alter_column(t: &QName, from: &Column, to: &Column) -> Vec<String> {
         }
     }
     match (&from.identity, &to.identity) {
-        (None, Some(i)) => out.push(alter(
-            t,
-            format!("ALTER COLUMN {c} ADD {}", identity_sql(i, &to.ty)),
-        )),
+        (None, Some(i)) => {
+            out.push(alter(
+                t,
+                format!("ALTER COLUMN {c} ADD {}", identity_sql(i, &to.ty)),
+            ));
+            // The new identity continues after the rows there are (and after the serial sequence it
+            // replaces), instead of starting at 1 on a duplicate key.
+            if i.options.start.is_none() && i.options.increment.unwrap_or(1) > 0 {
+                let mut floor = format!("(SELECT coalesce(max({c}), 0) + 1 FROM {})", qn(t));
+                if let Some(seq) = from.default.as_ref().and_then(|d| nextval_sequence(&d.sql)) {
+                    floor = format!(
+                        "{floor}, (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM {seq})"
+                    );
+                }
+                out.push(format!(
+                    "SELECT setval(pg_get_serial_sequence({}, {}), GREATEST({floor}), false)",
+                    lit(&qn(t)),
+                    lit(&to.name)
+                ));
+            }
+        }
         (Some(a), Some(b)) if a != b || from.ty != to.ty => {
             let kind = if b.always { "ALWAYS" } else { "BY DEFAULT" };
             let opts = seq_opts(&b.options, &to.ty, true).join(" ");
@@ -78,10 +95,36 @@ fn alter_column(t: &QName, from: &Column, to: &Column) -> Vec<String> {
         }
         _ => {}
     }
+    // An identity replaced by a sequence's default: the sequence continues after the rows there are.
+    if from.identity.is_some() && to.identity.is_none() {
+        if let Some(seq) = to.default.as_ref().and_then(|d| nextval_sequence(&d.sql)) {
+            out.push(format!(
+                "SELECT setval({}, (SELECT coalesce(max({c}), 0) + 1 FROM {}), false)",
+                lit(&seq),
+                qn(t)
+            ));
+        }
+    }
     if from.comment != to.comment {
         out.push(comment("COLUMN", &format!("{}.{}", qn(t), c), &to.comment));
     }
     out
+}
+
+/// The sequence a `nextval('seq'::regclass)` default draws from, as SQL names it (`"seq"`).
+fn nextval_sequence(default: &str) -> Option<String> {
+    let d = default.trim();
+    let rest = d.strip_prefix("nextval(")?.strip_suffix(')')?;
+    let lit = rest
+        .trim()
+        .strip_suffix("::regclass")
+        .unwrap_or(rest.trim());
+    let name = lit.strip_prefix('\'')?.strip_suffix('\'')?;
+    // Written into SQL as a name: only a plain or quoted, possibly qualified, identifier will do.
+    let plain = name
+        .chars()
+        .all(|ch| ch.is_alphanumeric() || matches!(ch, '_' | '.' | '$' | '"'));
+    (plain && name.matches('"').count() % 2 == 0 && !name.is_empty()).then(|| name.to_string())
 }
 
 fn alter_enum(name: &QName, from: &[String], to: &[String], usages: &[EnumUsage]) -> Vec<String> {

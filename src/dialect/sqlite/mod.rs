@@ -75,6 +75,9 @@ impl Dialect for Sqlite {
     fn names_fold_case(&self) -> bool {
         true
     }
+    fn quoted_default_is_text(&self) -> bool {
+        true
+    }
     fn keeps_declared_types(&self) -> bool {
         true
     }

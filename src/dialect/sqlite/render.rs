@@ -27,6 +27,8 @@ fn default_sql(e: &str) -> String {
             "NULL" | "TRUE" | "FALSE" | "CURRENT_TIMESTAMP" | "CURRENT_DATE" | "CURRENT_TIME"
         )
         || (t.starts_with('(') && strip_outer_parens(t) != t)
+        // A double-quoted default is SQLite's legacy string literal: parentheses would make it a name.
+        || (t.len() > 1 && t.starts_with('"') && t.ends_with('"') && !t[1..t.len() - 1].contains('"'))
         || (t.starts_with('-') && t[1..].parse::<f64>().is_ok());
     if literal {
         t.to_string()
