@@ -16,13 +16,18 @@ fn autogen_cmd(dir: &std::path::Path, args: &[&str]) -> Command {
 }
 
 fn write_rev(dir: &std::path::Path, id: &str, down: &str, header: &str, up: &str) {
-    let v = dir.join("versions");
-    std::fs::create_dir_all(&v).unwrap();
-    std::fs::write(
-        v.join(format!("{id}.sql")),
-        format!("-- revision: {id}\n-- down_revision: {down}\n{header}\n-- upgrade\n{up}\n-- downgrade\n"),
-    )
-    .unwrap();
+    crate::support::write_revision(
+        dir,
+        id,
+        id,
+        down,
+        &format!(
+            "{header}
+"
+        ),
+        up,
+        "",
+    );
 }
 
 /// Waits until the runner's backend waits for a lock while running a statement that contains `query`,

@@ -6,9 +6,12 @@ use std::path::Path;
 use crate::support::{project, run, PgDb};
 
 fn write_rev(dir: &Path, id: &str, down: &str, extra: &str, up: &str, downsql: &str) {
-    std::fs::create_dir_all(dir.join("versions")).unwrap();
-    let text = format!("-- revision: {id}\n-- down_revision: {down}\n-- message: m {id}\n-- dialect: sqlite\n{extra}\n-- upgrade\n{up}\n\n-- downgrade\n{downsql}\n");
-    std::fs::write(dir.join("versions").join(format!("{id}.sql")), text).unwrap();
+    let extra = format!(
+        "-- message: m {id}
+-- dialect: sqlite
+{extra}"
+    );
+    crate::support::write_revision(dir, id, id, down, &extra, up, downsql);
 }
 
 fn sqlite_project() -> tempfile::TempDir {

@@ -6,13 +6,16 @@ use crate::support::{project, run};
 const SQLITE: &str = "[database]\nurl = \"sqlite:app.db\"\n";
 
 fn write_rev(dir: &std::path::Path, id: &str, down: &str, up: &str, downgrade: &str) {
-    let v = dir.join("versions");
-    std::fs::create_dir_all(&v).unwrap();
-    std::fs::write(
-        v.join(format!("{id}.sql")),
-        format!("-- revision: {id}\n-- down_revision: {down}\n-- dialect: sqlite\n\n-- upgrade\n{up}\n\n-- downgrade\n{downgrade}\n"),
-    )
-    .unwrap();
+    crate::support::write_revision(
+        dir,
+        id,
+        id,
+        down,
+        "-- dialect: sqlite
+",
+        up,
+        downgrade,
+    );
 }
 
 #[test]

@@ -158,9 +158,12 @@ fn revision_refuses_when_database_is_behind() {
 }
 
 fn write_rev(dir: &Path, name: &str, id: &str, down: &str, up: &str, downsql: &str) {
-    std::fs::create_dir_all(dir.join("versions")).unwrap();
-    let text = format!("-- revision: {id}\n-- down_revision: {down}\n-- message: {name}\n-- dialect: postgresql\n\n-- upgrade\n{up}\n\n-- downgrade\n{downsql}\n");
-    std::fs::write(dir.join("versions").join(format!("{id}_{name}.sql")), text).unwrap();
+    let extra = format!(
+        "-- message: {name}
+-- dialect: postgresql
+"
+    );
+    crate::support::write_revision(dir, &format!("{id}_{name}"), id, down, &extra, up, downsql);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Regression tests, each named after the bug it pins (found by trying autogen as a new user).
 
-use crate::support::{project, run, PgDb};
+use crate::support::{diff_after, project, run, PgDb};
 
 fn pg_project(db: &PgDb, body: &str) -> tempfile::TempDir {
     project(&format!("[database]\nurl = \"{}\"\n{body}", db.url))
@@ -49,19 +49,14 @@ partition_bound = "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"
 
 #[test]
 fn sqlite_table_rename_rebuilt_the_table_for_a_constraint_name() {
-    let a = "[database]\nurl = \"sqlite:app.db\"\n[tables.people]\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }, { name = \"email\", type = \"text\", unique = true }]\n";
-    let p = project(a);
-    run(p.path(), &["revision", "--autogenerate", "-m", "one"], 0);
-    run(p.path(), &["upgrade", "head"], 0);
-    std::fs::write(
-        p.path().join("models.toml"),
-        a.replace(
-            "[tables.people]",
-            "[tables.persons]\nrenamed_from = \"people\"",
-        ),
-    )
-    .unwrap();
-    let out = run(p.path(), &["diff"], 0);
+    let db = "[database]\nurl = \"sqlite:app.db\"\n";
+    let a = "[tables.people]\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }, { name = \"email\", type = \"text\", unique = true }]\n";
+    let p = project("");
+    let b = a.replace(
+        "[tables.people]",
+        "[tables.persons]\nrenamed_from = \"people\"",
+    );
+    let out = diff_after(p.path(), db, a, &b);
     assert_eq!(
         out.trim(),
         "ALTER TABLE \"people\" RENAME TO \"persons\";",

@@ -139,8 +139,6 @@ impl Ctx {
     }
 }
 
-/// Runs the command line; returns the exit code (errors are exit 2, printed by `main`).
-
 /// Lists what the database has that autogen does not manage.
 pub fn print_unmanaged(out: &mut dyn Write, items: &[String]) -> Result<(), Error> {
     for u in items {

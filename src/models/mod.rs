@@ -9,6 +9,7 @@ pub mod file;
 mod rules;
 pub mod sqltext;
 mod validate;
+mod validate_table;
 pub mod write;
 
 use std::path::Path;

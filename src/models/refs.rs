@@ -73,12 +73,12 @@ pub(super) fn check_references(
                 }
             }
             let at = t.reference(&fk.ref_table).unwrap_or(span.clone());
-            super::validate::foreign_key(ctx, &key, table, fk, target, at)?;
+            super::validate_table::foreign_key(ctx, &key, table, fk, target, at)?;
         }
         if let Some(p) = &table.partition_of {
             if let Some(parent) = tables.get(&norm(&p.parent)) {
                 let span = t.partition_of.clone().unwrap_or(t.span.clone());
-                super::validate::partition(ctx, &format!("tables.{name}"), p, parent, span)?;
+                super::validate_table::partition(ctx, &format!("tables.{name}"), p, parent, span)?;
             }
             if !tables.contains_key(&norm(&p.parent)) {
                 let span = t.partition_of.clone().unwrap_or(t.span.clone());

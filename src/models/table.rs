@@ -182,7 +182,7 @@ pub(super) fn build_table(
         col.collation = ctx.collation(&cd.collation, c.span(), &ckey)?;
         col.comment = cd.comment.clone();
         col.renamed_from = cd.renamed_from.clone();
-        super::validate::column(ctx, cd, c.span(), &col, &ckey)?;
+        super::validate_table::column(ctx, cd, c.span(), &col, &ckey)?;
         if cd.primary_key == Some(true) {
             pk_cols.push(cname.clone());
         }
@@ -454,7 +454,7 @@ pub(super) fn build_table(
         }
         table.options.push(v);
     }
-    super::validate::expressions(ctx, def, &table, &key)?;
+    super::validate_table::expressions(ctx, def, &table, &key)?;
     Ok(table)
 }
 

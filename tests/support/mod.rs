@@ -135,6 +135,37 @@ pub fn run(dir: &Path, args: &[&str], code: i32) -> String {
     text
 }
 
+/// Writes the revision file `versions/<stem>.sql`: `-- revision: ID`, `-- down_revision: DOWN`, the
+/// header lines in `extra` (each ending in a newline), then the upgrade and downgrade sections.
+pub fn write_revision(
+    dir: &Path,
+    stem: &str,
+    id: &str,
+    down: &str,
+    extra: &str,
+    up: &str,
+    downgrade: &str,
+) {
+    let v = dir.join("versions");
+    std::fs::create_dir_all(&v).unwrap();
+    std::fs::write(
+        v.join(format!("{stem}.sql")),
+        format!("-- revision: {id}\n-- down_revision: {down}\n{extra}\n-- upgrade\n{up}\n\n-- downgrade\n{downgrade}\n"),
+    )
+    .unwrap();
+}
+
+/// Generates a revision from the models, applies it, replaces the models with `next` (a body after
+/// the `[database]` section the project started with) and returns what `diff` prints: the shape of
+/// most regression tests of the diff.
+pub fn diff_after(dir: &Path, database: &str, first: &str, next: &str) -> String {
+    std::fs::write(dir.join("models.toml"), format!("{database}{first}")).unwrap();
+    run(dir, &["revision", "--autogenerate", "-m", "first"], 0);
+    run(dir, &["upgrade", "head"], 0);
+    std::fs::write(dir.join("models.toml"), format!("{database}{next}")).unwrap();
+    run(dir, &["diff"], 0)
+}
+
 /// A temp project directory with `models.toml` containing `models`.
 pub fn project(models: &str) -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();

@@ -1,11 +1,11 @@
 //! SQLite: the dialect (declared types kept as written, names SQLite does not store are canonical),
 //! rendering with the documented table rebuild for ALTERs SQLite lacks, and its connection.
 
-pub mod check;
 pub mod conn;
 pub mod introspect;
 pub mod lower;
 pub mod names;
+pub mod normalize;
 pub mod render;
 
 use super::Dialect;
@@ -13,28 +13,6 @@ use crate::op::Op;
 use crate::schema::Schema;
 
 pub struct Sqlite;
-
-/// SQLite keeps the declared type as written; compare it case- and space-insensitively.
-pub fn canonical_type(ty: &str) -> Result<String, String> {
-    let t = ty
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
-    let t = t
-        .replace(" (", "(")
-        .replace("( ", "(")
-        .replace(" )", ")")
-        .replace(", ", ",");
-    if t.is_empty() {
-        return Err("empty type".into());
-    }
-    Ok(match t.as_str() {
-        "bytes" => "blob".into(),
-        "double" => "double precision".into(),
-        _ => t,
-    })
-}
 
 fn dedupe<'a>(names: impl Iterator<Item = &'a mut String>) {
     let mut seen = std::collections::BTreeMap::<String, usize>::new();
@@ -55,10 +33,10 @@ impl Dialect for Sqlite {
         "main"
     }
     fn canonical_type(&self, ty: &str) -> Result<String, String> {
-        canonical_type(ty)
+        normalize::canonical_type(ty)
     }
     fn check_type(&self, ty: &str) -> Result<(), (String, Option<String>)> {
-        check::check_type(ty)
+        normalize::check_type(ty)
     }
     fn primary_key_is_not_null(&self) -> bool {
         false
@@ -82,7 +60,7 @@ impl Dialect for Sqlite {
         true
     }
     fn check_expr(&self, sql: &str) -> Result<(), (String, Option<String>)> {
-        check::check_expr(sql)
+        normalize::check_expr(sql)
     }
     fn lacks(&self, section: &str) -> bool {
         matches!(
@@ -129,7 +107,7 @@ impl Dialect for Sqlite {
                     .split_whitespace()
                     .collect::<Vec<_>>()
                     .join(" ");
-                let canon = canonical_type(&written).unwrap_or_else(|_| written.clone());
+                let canon = normalize::canonical_type(&written).unwrap_or_else(|_| written.clone());
                 c.decl = (written != canon).then_some(written);
                 // Collation names are case-insensitive (BINARY, NOCASE, RTRIM).
                 c.collation = c.collation.take().map(|x| x.to_ascii_uppercase());
@@ -184,7 +162,7 @@ impl Dialect for Sqlite {
             .iter()
             .filter_map(|c| {
                 let f = from.column(&c.name)?;
-                check::affinity_note(&c.name, f.sql_type(), c.sql_type())
+                normalize::affinity_note(&c.name, f.sql_type(), c.sql_type())
             })
             .collect();
         if notes.is_empty() {
@@ -212,12 +190,15 @@ mod tests {
     #[test]
     fn declared_types_compare_loosely() {
         assert_eq!(
-            super::canonical_type("NVARCHAR( 40 )").unwrap(),
+            super::normalize::canonical_type("NVARCHAR( 40 )").unwrap(),
             "nvarchar(40)"
         );
-        assert_eq!(super::canonical_type("INTEGER").unwrap(), "integer");
         assert_eq!(
-            super::canonical_type("numeric(10, 2)").unwrap(),
+            super::normalize::canonical_type("INTEGER").unwrap(),
+            "integer"
+        );
+        assert_eq!(
+            super::normalize::canonical_type("numeric(10, 2)").unwrap(),
             "numeric(10,2)"
         );
     }

@@ -1,5 +1,28 @@
-//! What SQLite accepts in models.toml: type names that mean something to it (a misspelled type would
-//! silently get NUMERIC affinity), and functions it has (`now()` is PostgreSQL's), each with a hint.
+//! SQLite canonical forms and what it accepts: declared types compared case- and space-insensitively,
+//! type names that mean something to it (a misspelled type would silently get NUMERIC affinity),
+//! affinities, and functions it has (`now()` is PostgreSQL's), each with a hint.
+
+/// SQLite keeps the declared type as written; compare it case- and space-insensitively.
+pub fn canonical_type(ty: &str) -> Result<String, String> {
+    let t = ty
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    let t = t
+        .replace(" (", "(")
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace(", ", ",");
+    if t.is_empty() {
+        return Err("empty type".into());
+    }
+    Ok(match t.as_str() {
+        "bytes" => "blob".into(),
+        "double" => "double precision".into(),
+        _ => t,
+    })
+}
 
 /// Words SQLite's affinity rules recognise inside a declared type (`VARCHAR`, `BIGINT`, `DOUBLE` …).
 const AFFINITY_WORDS: &[&str] = &[
