@@ -62,14 +62,48 @@ fn render(ops: Vec<Op>, hints: Vec<String>, d: &dyn Dialect) -> Plan {
         .filter(|o| o.table().is_none_or(|t| !created.contains(t)))
         .filter_map(|o| d.warning(o))
         .collect();
-    let downgrade_warnings = ops
+    // What this revision creates, its downgrade drops: one line names it all (a first revision of a
+    // thousand tables gets one line, not a thousand).
+    let mut downgrade_warnings: Vec<String> = vec![];
+    let list = |names: Vec<String>| {
+        let more = names.len().saturating_sub(10);
+        let shown = names.into_iter().take(10).collect::<Vec<_>>().join(", ");
+        if more > 0 {
+            format!("{shown} and {more} more")
+        } else {
+            shown
+        }
+    };
+    let new_tables: Vec<String> = created.iter().map(|t| t.to_string()).collect();
+    let new_sequences: Vec<String> = ops
         .iter()
-        .rev()
-        .map(Op::inverse)
-        .filter(|o| o.table().is_none_or(|t| !recreated.contains(t)))
-        .filter_map(|o| d.warning(&o))
-        .map(|w| w.replace("the upgrade fails", "the downgrade fails"))
+        .filter_map(|o| match o {
+            Op::CreateSequence(q) => Some(q.name.to_string()),
+            _ => None,
+        })
         .collect();
+    let mut made = vec![];
+    if !new_tables.is_empty() {
+        made.push(format!("table(s) {}", list(new_tables)));
+    }
+    if !new_sequences.is_empty() {
+        made.push(format!("sequence(s) {}", list(new_sequences)));
+    }
+    if !made.is_empty() {
+        downgrade_warnings.push(format!(
+            "drops what this revision creates: {}",
+            made.join("; ")
+        ));
+    }
+    downgrade_warnings.extend(
+        ops.iter()
+            .rev()
+            .filter(|o| !matches!(o, Op::CreateTable(_) | Op::CreateSequence(_)))
+            .map(Op::inverse)
+            .filter(|o| o.table().is_none_or(|t| !recreated.contains(t)))
+            .filter_map(|o| d.warning(&o))
+            .map(|w| w.replace("the upgrade fails", "the downgrade fails")),
+    );
     Plan {
         ops,
         upgrade,
