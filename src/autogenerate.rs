@@ -82,13 +82,51 @@ fn render(ops: Vec<Op>, hints: Vec<String>, d: &dyn Dialect) -> Plan {
             _ => None,
         })
         .collect();
-    let mut made = vec![];
-    if !new_tables.is_empty() {
-        made.push(format!("table(s) {}", list(new_tables)));
-    }
-    if !new_sequences.is_empty() {
-        made.push(format!("sequence(s) {}", list(new_sequences)));
-    }
+    let named = |f: fn(&Op) -> Option<String>| ops.iter().filter_map(f).collect::<Vec<_>>();
+    let kinds: [(&str, Vec<String>); 7] = [
+        (
+            "schema(s)",
+            named(|o| match o {
+                Op::CreateNamespace(n) => Some(n.clone()),
+                _ => None,
+            }),
+        ),
+        (
+            "extension(s)",
+            named(|o| match o {
+                Op::CreateExtension(e) => Some(e.name.clone()),
+                _ => None,
+            }),
+        ),
+        (
+            "enum(s)",
+            named(|o| match o {
+                Op::CreateEnum(e) => Some(e.name.to_string()),
+                _ => None,
+            }),
+        ),
+        (
+            "domain(s)",
+            named(|o| match o {
+                Op::CreateDomain(d) => Some(d.name.to_string()),
+                _ => None,
+            }),
+        ),
+        (
+            "function(s)",
+            named(|o| match o {
+                Op::CreateFunction(f) => Some(f.signature()),
+                _ => None,
+            }),
+        ),
+        ("table(s)", new_tables),
+        ("sequence(s)", new_sequences),
+    ];
+    let made: Vec<String> = kinds
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k} {}", list(v)))
+        .collect();
     if !made.is_empty() {
         downgrade_warnings.push(format!(
             "drops what this revision creates: {}",
@@ -98,7 +136,18 @@ fn render(ops: Vec<Op>, hints: Vec<String>, d: &dyn Dialect) -> Plan {
     downgrade_warnings.extend(
         ops.iter()
             .rev()
-            .filter(|o| !matches!(o, Op::CreateTable(_) | Op::CreateSequence(_)))
+            .filter(|o| {
+                !matches!(
+                    o,
+                    Op::CreateTable(_)
+                        | Op::CreateSequence(_)
+                        | Op::CreateNamespace(_)
+                        | Op::CreateExtension(_)
+                        | Op::CreateEnum(_)
+                        | Op::CreateDomain(_)
+                        | Op::CreateFunction(_)
+                )
+            })
             .map(Op::inverse)
             .filter(|o| o.table().is_none_or(|t| !recreated.contains(t)))
             .filter_map(|o| d.warning(&o))

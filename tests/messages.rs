@@ -199,3 +199,38 @@ fn relative_step_from_several_heads_had_no_hint() {
         "{out}"
     );
 }
+
+#[test]
+fn sqlite_versions_against_postgres_said_not_up_to_date_and_created_tables() {
+    let Some(db) = crate::support::PgDb::new("messages::wrong_dialect") else {
+        return;
+    };
+    let p = project(&format!("[database]\nurl = \"{}\"\n", db.url));
+    write_rev(
+        p.path(),
+        "aaaa00000001",
+        "",
+        "CREATE TABLE a (n integer);",
+        "DROP TABLE a;",
+    );
+    let out = run(p.path(), &["revision", "--autogenerate", "-m", "x"], 2);
+    assert!(
+        out.contains("targets sqlite, but the database is postgresql")
+            && !out.contains("not up to date"),
+        "{out}"
+    );
+    let out = run(p.path(), &["upgrade", "head"], 2);
+    assert!(out.contains("targets sqlite"), "{out}");
+    let n: i64 = db
+        .client()
+        .query_one(
+            "SELECT count(*) FROM pg_class WHERE relname LIKE 'autogen\\_%'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        n, 0,
+        "autogen's tables were created in a database the revisions do not target"
+    );
+}

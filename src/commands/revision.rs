@@ -70,6 +70,8 @@ pub fn revision(
         )?;
         trace("connected");
         let mut r = runner(conn.as_mut());
+        // Revisions of another dialect: say so, before "not up to date" sends the user elsewhere.
+        r.check_dialect(&map.history())?;
         let cur = r.current()?;
         if cur != parent {
             let pending: Vec<String> = map

@@ -191,7 +191,7 @@ impl Runner<'_> {
         Ok(())
     }
 
-    fn check_dialect(&self, revs: &[&Revision]) -> Result<(), RunError> {
+    pub fn check_dialect(&self, revs: &[&Revision]) -> Result<(), RunError> {
         let expected = self.conn.dialect().name();
         for r in revs {
             if !r.dialect.is_empty() && r.dialect != expected {
@@ -393,6 +393,8 @@ impl Runner<'_> {
         dir: Direction,
         out: &mut dyn Write,
     ) -> Result<usize, RunError> {
+        // A versions directory of another dialect is refused before anything is created here.
+        self.check_dialect(&map.history())?;
         // Lock first: two runners must not race even on creating the version tables.
         self.conn.lock(self.lock_timeout)?;
         let result = self
@@ -536,6 +538,7 @@ impl Runner<'_> {
         target: &[String],
         purge: bool,
     ) -> Result<(), RunError> {
+        self.check_dialect(&map.history())?;
         self.conn.lock(self.lock_timeout)?;
         let r = (|| {
             self.ensure_tables()?;
