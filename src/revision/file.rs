@@ -118,11 +118,31 @@ fn list(v: &str) -> Vec<String> {
         .collect()
 }
 
+/// Line endings made LF: every run of CR right before an LF goes, so the result has no CRLF left and
+/// normalizing twice changes nothing (a file written back reads the same).
+fn lf(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut crs = 0;
+    for ch in s.chars() {
+        match ch {
+            '\r' => crs += 1,
+            '\n' => {
+                crs = 0;
+                out.push('\n');
+            }
+            c => {
+                out.extend(std::iter::repeat_n('\r', crs));
+                crs = 0;
+                out.push(c);
+            }
+        }
+    }
+    out.extend(std::iter::repeat_n('\r', crs));
+    out
+}
+
 pub fn checksum(section: &str) -> String {
-    let text = section
-        .strip_prefix('\u{feff}')
-        .unwrap_or(section)
-        .replace("\r\n", "\n");
+    let text = lf(section.strip_prefix('\u{feff}').unwrap_or(section));
     let text = text.trim_matches('\n');
     let digest = Sha256::digest(text.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
@@ -140,10 +160,7 @@ pub fn parse(
         line,
         msg,
     };
-    let text = text
-        .strip_prefix('\u{feff}')
-        .unwrap_or(text)
-        .replace("\r\n", "\n");
+    let text = lf(text.strip_prefix('\u{feff}').unwrap_or(text));
     if let Some(p) = text.find('\0') {
         return Err(err(
             text[..p].matches('\n').count() + 1,
@@ -414,6 +431,17 @@ mod tests {
             "{:?}",
             t.elapsed()
         );
+    }
+
+    #[test]
+    fn carriage_returns_before_a_line_feed_did_not_read_back_the_same() {
+        // Found by the revision_parse fuzz target: `\r\r\n` normalized once still held a CRLF.
+        let text =
+            "-- revision: abc\n-- down_revision: \n\n-- upgrade\nSELECT 1\r\r\r\n;\n-- downgrade\n";
+        let rev = parse(Path::new("f.sql"), text, &PostgreSqlDialect {}).unwrap();
+        let again = parse(Path::new("f.sql"), &render(&rev), &PostgreSqlDialect {}).unwrap();
+        assert_eq!(rev.upgrade[0].sql, again.upgrade[0].sql);
+        assert_eq!(checksum("a\r\nb"), checksum("a\nb"));
     }
 
     #[test]
