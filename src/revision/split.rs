@@ -99,10 +99,15 @@ pub fn split(
             block = 0;
             if let Some((s, line)) = start.take() {
                 let end = offset(loc.line, loc.column);
-                out.push(Statement {
-                    sql: sql[s..end].trim().to_string(),
-                    line: first_line + line - 1,
-                });
+                // `trim` also takes Unicode spaces (a no-break space), which the tokenizer reads as
+                // text: a statement of nothing else is no statement.
+                let text = sql[s..end].trim();
+                if !text.is_empty() {
+                    out.push(Statement {
+                        sql: text.to_string(),
+                        line: first_line + line - 1,
+                    });
+                }
             }
             depth = 0;
             continue;
@@ -129,4 +134,17 @@ pub fn split(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_statement_of_a_no_break_space_was_an_empty_statement() {
+        // Found by the statement_split fuzz target.
+        let st = split("f", "\u{a0};\u{a0};SELECT 1;", 1, &sqlparser::dialect::PostgreSqlDialect {}).unwrap();
+        assert_eq!(st.len(), 1);
+        assert_eq!(st[0].sql, "SELECT 1");
+    }
 }
