@@ -57,9 +57,18 @@ fn render(ops: Vec<Op>, hints: Vec<String>, d: &dyn Dialect) -> Plan {
             .collect()
     };
     let (created, recreated) = (made(true), made(false));
+    // A check dropped and added back unchanged (around a type change) holds for every row it held for.
+    let readded = |o: &Op| match o {
+        Op::AddCheck { table, check } => ops.iter().any(|x| {
+            matches!(x, Op::DropCheck { table: t, check: c } | Op::AddCheck { table: t, check: c }
+                if t == table && c == check && !std::ptr::eq(x, o))
+        }),
+        _ => false,
+    };
     let warnings = ops
         .iter()
         .filter(|o| o.table().is_none_or(|t| !created.contains(t)))
+        .filter(|o| !readded(o))
         .filter_map(|o| d.warning(o))
         .collect();
     // What this revision creates, its downgrade drops: one line names it all (a first revision of a
@@ -150,6 +159,7 @@ fn render(ops: Vec<Op>, hints: Vec<String>, d: &dyn Dialect) -> Plan {
             })
             .map(Op::inverse)
             .filter(|o| o.table().is_none_or(|t| !recreated.contains(t)))
+            .filter(|o| !readded(o))
             .filter_map(|o| d.warning(&o))
             .map(|w| w.replace("the upgrade fails", "the downgrade fails")),
     );

@@ -175,6 +175,113 @@ pub fn strip_outer_parens(s: &str) -> &str {
     strip_outer_parens(&t[1..t.len() - 1])
 }
 
+/// A deparsed `ARRAY[e1::T, e2::T]::U[]` (PostgreSQL's form of `x IN ('a', 'b')` on varchar) written
+/// so it parses back to what the server printed: `ARRAY[e1::T, e2::T]::T[]::U[]`. Without the middle
+/// cast the parser pushes `U` into the elements (`ARRAY['a'::varchar::text, …]`), with or without
+/// parentheses, and the check or index would change what the server stores.
+pub fn paren_array_casts(sql: &str) -> String {
+    let b = sql.as_bytes();
+    let mut inserts: Vec<(usize, String)> = vec![]; // (position after `]`, `::T[]`)
+    let skip_quoted = |mut j: usize| {
+        let q = b[j];
+        j += 1;
+        while j < b.len() && b[j] != q {
+            j += 1;
+        }
+        j
+    };
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'\'' || c == b'"' {
+            i = skip_quoted(i) + 1;
+            continue;
+        }
+        let boundary = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
+        if boundary && sql.len() >= i + 6 && sql[i..i + 6].eq_ignore_ascii_case("ARRAY[") {
+            let start = i + 6;
+            let mut depth = 1;
+            let mut j = start;
+            let mut elems = vec![];
+            let mut from = start;
+            while j < b.len() {
+                match b[j] {
+                    b'\'' | b'"' => j = skip_quoted(j),
+                    b'[' | b'(' => depth += 1,
+                    b')' => depth -= 1,
+                    b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    b',' if depth == 1 => {
+                        elems.push(&sql[from..j]);
+                        from = j + 1;
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            if j >= b.len() {
+                break;
+            }
+            elems.push(&sql[from..j]);
+            let ty = |e: &str| -> Option<String> {
+                let e = e.trim();
+                let p = last_top_level_cast(e)?;
+                let t = e[p + 2..].trim();
+                (!t.is_empty() && !t.contains('[')).then(|| t.to_string())
+            };
+            let types: Vec<Option<String>> = elems.iter().map(|e| ty(e)).collect();
+            if let Some(Some(t)) = types.first() {
+                let same = types.iter().all(|x| x.as_deref() == Some(t.as_str()));
+                let cast = format!("::{t}[]");
+                let rest = &sql[j + 1..];
+                if same && rest.starts_with("::") && !rest.starts_with(&cast) {
+                    inserts.push((j + 1, cast));
+                }
+            }
+        }
+        i += 1;
+    }
+    let mut out = sql.to_string();
+    for (p, c) in inserts.into_iter().rev() {
+        out.insert_str(p, &c);
+    }
+    out
+}
+
+/// Byte offset of the last `::` of `e` outside parentheses, brackets and quotes.
+fn last_top_level_cast(e: &str) -> Option<usize> {
+    let b = e.as_bytes();
+    let mut depth = 0;
+    let mut quote: Option<u8> = None;
+    let mut last = None;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+        } else {
+            match c {
+                b'\'' | b'"' => quote = Some(c),
+                b'(' | b'[' => depth += 1,
+                b')' | b']' => depth -= 1,
+                b':' if depth == 0 && b.get(i + 1) == Some(&b':') => {
+                    last = Some(i);
+                    i += 1;
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    last
+}
+
 /// Lowercases outside quotes and collapses white space.
 pub fn fold_text(sql: &str) -> String {
     let mut out = String::new();
@@ -317,9 +424,40 @@ pub fn mentions(sql: &str, column: &str) -> bool {
     words(sql).iter().any(|w| *w == c || w == column)
 }
 
-/// The first column an expression mentions (PostgreSQL names an unnamed CHECK after it).
-pub fn first_column(sql: &str, cols: &[String]) -> Option<String> {
-    words(sql).into_iter().find(|w| cols.contains(w))
+/// The column an unnamed CHECK is named after: PostgreSQL uses the column when the expression
+/// mentions exactly one (distinct) column, and none (`<table>_check`) when it mentions zero or several.
+pub fn sole_column(sql: &str, cols: &[String]) -> Option<String> {
+    let mut found: Option<String> = None;
+    for w in words(sql) {
+        if !cols.contains(&w) {
+            continue;
+        }
+        match &found {
+            Some(f) if *f != w => return None,
+            _ => found = Some(w),
+        }
+    }
+    found
+}
+
+/// The column names PostgreSQL puts into a default index name: each key's name
+/// ([`index_column_name`]), a repeated one numbered (`expr`, `expr1`, …) as `ChooseIndexColumnNames` does.
+pub fn index_column_names<'a>(
+    exprs: impl IntoIterator<Item = &'a str>,
+    cols: &[String],
+) -> Vec<String> {
+    let mut out: Vec<String> = vec![];
+    for e in exprs {
+        let orig = index_column_name(e, cols);
+        let mut name = orig.clone();
+        let mut i = 1;
+        while out.contains(&name) {
+            name = format!("{orig}{i}");
+            i += 1;
+        }
+        out.push(name);
+    }
+    out
 }
 
 /// The name PostgreSQL uses for an index key in a default index name: the column, the function name
@@ -356,6 +494,33 @@ mod tests {
         assert_eq!(super::quote_ident("order"), "\"order\"");
         assert_eq!(super::quote_ident("Name"), "\"Name\"");
         assert_eq!(super::quote_ident("name_1"), "name_1");
+    }
+}
+
+#[cfg(test)]
+mod array_cast_tests {
+    #[test]
+    fn casts_of_whole_arrays_parse_back_to_themselves() {
+        let t = super::paren_array_casts;
+        assert_eq!(
+            t("s::text = ANY (ARRAY['a'::character varying, 'b'::character varying]::text[])"),
+            "s::text = ANY (ARRAY['a'::character varying, 'b'::character varying]::character varying[]::text[])"
+        );
+        assert_eq!(t("x = ANY (ARRAY[1, 2])"), "x = ANY (ARRAY[1, 2])");
+        assert_eq!(
+            t("ARRAY[1, 'a'::text]::text[]"),
+            "ARRAY[1, 'a'::text]::text[]"
+        );
+        assert_eq!(t("'ARRAY[1::int]'::text"), "'ARRAY[1::int]'::text");
+        assert_eq!(
+            t("ARRAY['a'::varchar]::varchar[]::text[]"),
+            "ARRAY['a'::varchar]::varchar[]::text[]"
+        );
+        assert_eq!(t("myarray[1]::text"), "myarray[1]::text");
+        assert_eq!(
+            t("ARRAY[(a)::text, f(b::int)::text]::name[]"),
+            "ARRAY[(a)::text, f(b::int)::text]::text[]::name[]"
+        );
     }
 }
 

@@ -147,7 +147,9 @@ pub fn verify(
     }
     let mut live = scratch.introspect(&ns)?;
     d.canonicalize(&mut live);
-    let p = plan(&live, &models.schema, d);
+    let mut wanted = models.schema.clone();
+    scratch.align(&mut wanted, &live)?;
+    let p = plan(&live, &wanted, d);
     if !p.is_empty() {
         w(
             out,

@@ -6,6 +6,7 @@ mod bad_input;
 mod bookkeeping;
 mod cli_errors;
 mod data_safety;
+mod fidelity;
 mod fuzz_props;
 mod golden;
 mod graph;

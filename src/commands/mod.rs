@@ -131,10 +131,12 @@ impl Ctx {
                 d.canonicalize(&mut live);
                 live
             });
-            let m = loading
+            let mut m = loading
                 .join()
                 .map_err(|_| Error::Usage("loading the models failed".into()))??;
-            Ok((m, live?))
+            let live = live?;
+            conn.align(&mut m.schema, &live)?;
+            Ok((m, live))
         })
     }
 }

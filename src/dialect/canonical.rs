@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::Dialect;
 use crate::schema::*;
-use crate::sql::{first_column, index_column_name};
+use crate::sql::{index_column_names, sole_column};
 
 /// Upper bound of an integer type, for sequence defaults.
 pub fn int_max(ty: &str) -> i64 {
@@ -190,25 +190,9 @@ fn canonical_table<D: Dialect + ?Sized>(d: &D, t: &mut Table) {
         }
         c.comment = c.comment.take().filter(|x| !x.is_empty());
     }
-    if let Some(pk) = &mut t.primary_key {
-        if pk.name.is_empty() {
-            pk.name = d.default_name(&tname, &[], "pkey");
-        }
-    }
-    for u in &mut t.uniques {
-        if u.name.is_empty() {
-            u.name = d.default_name(&tname, &u.columns, "key");
-        }
-    }
-    for f in &mut t.foreign_keys {
-        qn(d, &mut f.ref_table);
-        if f.name.is_empty() {
-            f.name = d.default_name(&tname, &f.columns, "fkey");
-        }
-    }
     let cols: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
     // Names given in the models are taken first; a default name that is already taken gets the number
-    // PostgreSQL appends (`t_a_check`, `t_a_check1`, …).
+    // PostgreSQL appends (`t_a_check`, `t_a_check1`, …; `t_lower_idx1`).
     let mut taken: std::collections::BTreeSet<String> = t
         .checks
         .iter()
@@ -216,21 +200,42 @@ fn canonical_table<D: Dialect + ?Sized>(d: &D, t: &mut Table) {
         .chain(t.uniques.iter().map(|u| u.name.clone()))
         .chain(t.foreign_keys.iter().map(|f| f.name.clone()))
         .chain(t.primary_key.iter().map(|p| p.name.clone()))
+        .chain(t.others.iter().map(|o| o.name.clone()))
+        .chain(t.indexes.iter().map(|i| i.name.clone()))
         .filter(|n| !n.is_empty())
         .collect();
+    let numbers = d.keeps_constraint_names();
+    let mut choose = |columns: &[String], kind: &str| {
+        let mut name = d.default_name(&tname, columns, kind);
+        let mut n = 0;
+        while numbers && taken.contains(&name) {
+            n += 1;
+            name = d.default_name(&tname, columns, &format!("{kind}{n}"));
+        }
+        taken.insert(name.clone());
+        name
+    };
+    if let Some(pk) = &mut t.primary_key {
+        if pk.name.is_empty() {
+            pk.name = choose(&[], "pkey");
+        }
+    }
+    for u in &mut t.uniques {
+        if u.name.is_empty() {
+            u.name = choose(&u.columns, "key");
+        }
+    }
+    for f in &mut t.foreign_keys {
+        qn(d, &mut f.ref_table);
+        if f.name.is_empty() {
+            f.name = choose(&f.columns, "fkey");
+        }
+    }
     for c in &mut t.checks {
         key(d, &mut c.expr);
         if c.name.is_empty() {
-            let first = first_column(&c.expr.sql, &cols);
-            let base = d.default_name(&tname, &first.into_iter().collect::<Vec<_>>(), "check");
-            let mut name = base.clone();
-            let mut n = 0;
-            while d.keeps_constraint_names() && taken.contains(&name) {
-                n += 1;
-                name = format!("{base}{n}");
-            }
-            taken.insert(name.clone());
-            c.name = name;
+            let sole = sole_column(&c.expr.sql, &cols);
+            c.name = choose(&sole.into_iter().collect::<Vec<_>>(), "check");
         }
     }
     for o in &mut t.others {
@@ -248,12 +253,8 @@ fn canonical_table<D: Dialect + ?Sized>(d: &D, t: &mut Table) {
         }
         i.method = i.method.to_ascii_lowercase();
         if i.name.is_empty() {
-            let names: Vec<String> = i
-                .parts
-                .iter()
-                .map(|p| index_column_name(&p.expr.sql, &cols))
-                .collect();
-            i.name = d.default_name(&tname, &names, "idx");
+            let names = index_column_names(i.parts.iter().map(|p| p.expr.sql.as_str()), &cols);
+            i.name = choose(&names, "idx");
         }
     }
     if let Some(p) = &mut t.partition_by {
@@ -464,15 +465,29 @@ mod tests {
     }
 
     #[test]
-    fn first_column_skips_literals_and_casts() {
+    fn default_names_follow_postgres() {
+        use crate::sql::index_column_name;
         let cols = vec![
             "ends_at".to_string(),
             "starts_at".to_string(),
             "text".to_string(),
         ];
         assert_eq!(
-            first_column("('x'::text <> ends_at)", &cols).as_deref(),
+            sole_column("('x'::text <> ends_at)", &cols).as_deref(),
             Some("ends_at")
+        );
+        assert_eq!(sole_column("starts_at < ends_at", &cols), None);
+        assert_eq!(
+            sole_column("ends_at > 0 AND ends_at < 9", &cols).as_deref(),
+            Some("ends_at")
+        );
+        assert_eq!(sole_column("true", &cols), None);
+        assert_eq!(
+            index_column_names(
+                ["starts_at", "lower(x)", "(a + b)", "(b + c)", "lower(y)"],
+                &cols
+            ),
+            ["starts_at", "lower", "expr", "expr1", "lower1"]
         );
         assert_eq!(index_column_name("lower((email)::text)", &cols), "lower");
         assert_eq!(index_column_name("(a + b)", &cols), "expr");

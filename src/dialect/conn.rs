@@ -49,6 +49,12 @@ pub trait Connection {
     fn rollback(&mut self) -> Result<(), DbError> {
         self.execute("ROLLBACK")
     }
+    /// Where a model expression's key differs from the live one, asks the server for its own form of
+    /// the models' version and gives the model the live key when they are the same (PostgreSQL rewrites
+    /// what it stores). Default: nothing to ask.
+    fn align(&mut self, _models: &mut Schema, _live: &Schema) -> Result<(), DbError> {
+        Ok(())
+    }
     /// Rows that break a constraint the database does not enforce while migrating (SQLite's foreign
     /// keys, off during table rebuilds), one description each. Default: none (the server enforces).
     fn violations(&mut self) -> Result<Vec<String>, DbError> {

@@ -108,7 +108,8 @@ pub trait Dialect: Sync {
     /// Canonical comparison key of an SQL expression (default, check, index expression, predicate).
     fn expr_key(&self, sql: &str) -> String;
 
-    /// The name the database gives an unnamed constraint/index. `kind`: pkey, key, fkey, check, idx, seq.
+    /// The name the database gives an unnamed constraint/index. `kind`: pkey, key, fkey, check, idx, seq,
+    /// excl, possibly numbered (`check1`: the name taken when `check` is already used).
     fn default_name(&self, table: &str, columns: &[String], kind: &str) -> String;
 
     /// The sqlparser dialect used to split and check revision SQL.

@@ -204,9 +204,54 @@ fn diff_table(
             unique: u,
         },
     );
+    // A check on a column whose type changes is dropped before and added after the change: PostgreSQL
+    // would keep the old casts in it (`credits::numeric >= 1::numeric`), unlike a check made fresh.
+    let retyped: Vec<&str> = des
+        .columns
+        .iter()
+        .filter(|d| {
+            cur.column(&d.name)
+                .or_else(|| d.renamed_from.as_deref().and_then(|o| cur.column(o)))
+                .is_some_and(|c| c.ty != d.ty && c.generated == d.generated)
+        })
+        .map(|d| d.name.as_str())
+        .collect();
+    let recheck = |c: &Check| {
+        retyped
+            .iter()
+            .any(|col| crate::sql::mentions(&c.expr.sql, col))
+            && des.checks.iter().any(|d| d == c)
+    };
+    let (cur_checks, kept): (Vec<Check>, Vec<Check>) =
+        cur.checks.iter().cloned().partition(|c| !recheck(c));
+    for c in kept {
+        let d = des
+            .checks
+            .iter()
+            .find(|d| **d == c)
+            .cloned()
+            .unwrap_or_else(|| c.clone());
+        ops.push(Op::DropCheck {
+            table: old.clone(),
+            check: c,
+        });
+        ops.push(Op::AddCheck {
+            table: t.clone(),
+            check: d,
+        });
+    }
+    let des_checks: Vec<Check> = des
+        .checks
+        .iter()
+        .filter(|d| {
+            cur_checks.iter().any(|c| c.name == d.name)
+                || !cur.checks.iter().any(|c| c.name == d.name)
+        })
+        .cloned()
+        .collect();
     diff_named(
-        &cur.checks,
-        &des.checks,
+        &cur_checks,
+        &des_checks,
         |c| &c.name,
         |c, n| Check {
             name: n,

@@ -389,9 +389,9 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
         .checks
         .iter()
         .map(|c| {
-            let first = crate::sql::first_column(&c.expr.sql, &colnames);
+            let sole = crate::sql::sole_column(&c.expr.sql, &colnames);
             let mut fl = vec![];
-            if c.name != d.default_name(tn, &first.into_iter().collect::<Vec<_>>(), "check") {
+            if c.name != d.default_name(tn, &sole.into_iter().collect::<Vec<_>>(), "check") {
                 fl.push(f("name", s(&c.name)));
             }
             fl.push(f("expr", s(&c.expr.sql)));
@@ -456,11 +456,10 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
         .iter()
         .map(|i| {
             let parts: Vec<String> = i.parts.iter().map(index_part_text).collect();
-            let names: Vec<String> = i
-                .parts
-                .iter()
-                .map(|p| crate::sql::index_column_name(&p.expr.sql, &colnames))
-                .collect();
+            let names = crate::sql::index_column_names(
+                i.parts.iter().map(|p| p.expr.sql.as_str()),
+                &colnames,
+            );
             let mut fl = vec![];
             if i.name != d.default_name(tn, &names, "idx") {
                 fl.push(f("name", s(&i.name)));

@@ -143,7 +143,13 @@ mod tests {
     #[test]
     fn a_statement_of_a_no_break_space_was_an_empty_statement() {
         // Found by the statement_split fuzz target.
-        let st = split("f", "\u{a0};\u{a0};SELECT 1;", 1, &sqlparser::dialect::PostgreSqlDialect {}).unwrap();
+        let st = split(
+            "f",
+            "\u{a0};\u{a0};SELECT 1;",
+            1,
+            &sqlparser::dialect::PostgreSqlDialect {},
+        )
+        .unwrap();
         assert_eq!(st.len(), 1);
         assert_eq!(st[0].sql, "SELECT 1");
     }

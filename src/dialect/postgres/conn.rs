@@ -179,6 +179,9 @@ impl Connection for PgConn {
     fn execute(&mut self, sql: &str) -> Result<(), DbError> {
         self.client.batch_execute(sql).map_err(sql_err)
     }
+    fn align(&mut self, models: &mut Schema, live: &Schema) -> Result<(), DbError> {
+        super::ask::align(self, models, live)
+    }
     fn query(&mut self, sql: &str) -> Result<Rows, DbError> {
         let mut out = vec![];
         for m in self.client.simple_query(sql).map_err(sql_err)? {

@@ -140,8 +140,8 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
                     .trim()
                     .strip_prefix("CHECK ")
                     .unwrap_or(&d)
-                    .trim_end_matches(" NOT VALID")
-                    .to_string();
+                    .trim_end_matches(" NOT VALID");
+                let body = crate::sql::paren_array_casts(body);
                 Check {
                     name: n,
                     expr: Expr::new(body),
@@ -386,13 +386,15 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
             }
             "c" => t.checks.push(Check {
                 name,
-                expr: Expr::new(r.get::<_, Option<String>>(15).unwrap_or_default()),
+                expr: Expr::new(crate::sql::paren_array_casts(
+                    &r.get::<_, Option<String>>(15).unwrap_or_default(),
+                )),
                 no_inherit: r.get(14),
                 not_valid: r.get(16),
             }),
             _ => t.others.push(OtherConstraint {
                 name,
-                definition: Expr::new(def),
+                definition: Expr::new(crate::sql::paren_array_casts(&def)),
             }),
         }
     }
@@ -450,7 +452,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
                     expr: Expr::new(if is_col(k) {
                         crate::sql::quote_ident(&defs[k])
                     } else {
-                        defs[k].clone()
+                        crate::sql::paren_array_casts(&defs[k])
                     }),
                     collation: None,
                     opclass: opclasses.get(k).filter(|s| !s.is_empty()).cloned(),
@@ -465,7 +467,9 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
             method: r.get(3),
             parts,
             include: defs.iter().skip(nkey).cloned().collect(),
-            predicate: r.get::<_, Option<String>>(6).map(Expr::new),
+            predicate: r
+                .get::<_, Option<String>>(6)
+                .map(|p| Expr::new(crate::sql::paren_array_casts(&p))),
             nulls_not_distinct: r.get(5),
         });
     }

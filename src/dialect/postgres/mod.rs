@@ -1,5 +1,6 @@
 //! PostgreSQL: the dialect (names, types, expressions, rendering) and its live connection.
 
+pub mod ask;
 pub mod casts;
 pub mod conn;
 pub mod ddl;
@@ -84,11 +85,10 @@ impl Dialect for Postgres {
         normalize::expr_key(sql)
     }
     fn default_name(&self, table: &str, columns: &[String], kind: &str) -> String {
-        let joined = columns.join("_");
-        match kind {
-            "pkey" => make_object_name(table, None, "pkey"),
-            "check" if columns.is_empty() => make_object_name(table, None, "check"),
-            _ => make_object_name(table, Some(&joined), kind),
+        if columns.is_empty() || kind == "pkey" {
+            make_object_name(table, None, kind)
+        } else {
+            make_object_name(table, Some(&columns.join("_")), kind)
         }
     }
     fn parser(&self) -> Box<dyn sqlparser::dialect::Dialect> {

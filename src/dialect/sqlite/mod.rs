@@ -73,10 +73,10 @@ impl Dialect for Sqlite {
         crate::sql::fold_text(s)
     }
     fn default_name(&self, table: &str, columns: &[String], kind: &str) -> String {
-        match kind {
-            "pkey" => format!("{table}_pkey"),
-            "check" if columns.is_empty() => format!("{table}_check"),
-            _ => format!("{table}_{}_{kind}", columns.join("_")),
+        if columns.is_empty() || kind == "pkey" {
+            format!("{table}_{kind}")
+        } else {
+            format!("{table}_{}_{kind}", columns.join("_"))
         }
     }
     fn parser(&self) -> Box<dyn sqlparser::dialect::Dialect> {
