@@ -261,8 +261,88 @@ pub fn order(ops: Vec<Op>, break_cycles: bool) -> Vec<Op> {
         _ => phase(op),
     };
     // Stable sort by phase keeps the topological order inside a phase.
-    out.sort_by_key(key);
+    out.sort_by_key(&key);
+    let keys: Vec<u32> = out.iter().map(&key).collect();
+    routines_in_dependency_order(&mut out, &keys, |k| (22..=24).contains(&k), false);
+    routines_in_dependency_order(&mut out, &keys, |k| k == 81, true);
     out
+}
+
+/// The name a routine or domain op defines and the SQL text it uses.
+fn routine_parts(op: &Op) -> Option<(String, String)> {
+    let bare = |q: &QName| q.name.to_lowercase();
+    match op {
+        Op::CreateFunction(f) | Op::ReplaceFunction { to: f, .. } | Op::DropFunction(f) => {
+            Some((bare(&f.name), f.sql.sql.clone()))
+        }
+        Op::CreateDomain(d) | Op::AlterDomain { to: d, .. } | Op::DropDomain(d) => {
+            let mut text: Vec<&str> = d.checks.iter().map(|c| c.expr.sql.as_str()).collect();
+            if let Some(e) = &d.default {
+                text.push(&e.sql);
+            }
+            Some((bare(&d.name), text.join(" ")))
+        }
+        _ => None,
+    }
+}
+
+/// Functions and domains of one phase range in the order their texts use each other: a domain
+/// whose check calls a function after it, a function whose body calls another after that one,
+/// including SQL-standard bodies (`RETURN …`, `BEGIN ATOMIC … END`). `reverse` for drops.
+/// Ties and cycles keep the order they had.
+fn routines_in_dependency_order(
+    ops: &mut [Op],
+    keys: &[u32],
+    in_range: impl Fn(u32) -> bool,
+    reverse: bool,
+) {
+    let idx: Vec<usize> = (0..ops.len())
+        .filter(|&i| in_range(keys[i]) && routine_parts(&ops[i]).is_some())
+        .collect();
+    if idx.len() < 2 {
+        return;
+    }
+    let parts: Vec<(String, Vec<String>)> = idx
+        .iter()
+        .map(|&i| {
+            let (n, text) = routine_parts(&ops[i]).expect("filtered");
+            (n, crate::sql::words(&text))
+        })
+        .collect();
+    // uses[a] = the items a's text names (other than itself).
+    let uses: Vec<Vec<usize>> = parts
+        .iter()
+        .enumerate()
+        .map(|(a, (name, words))| {
+            (0..parts.len())
+                .filter(|&b| b != a && parts[b].0 != *name && words.contains(&parts[b].0))
+                .collect()
+        })
+        .collect();
+    fn visit(a: usize, uses: &[Vec<usize>], state: &mut [u8], out: &mut Vec<usize>) {
+        if state[a] != 0 {
+            return;
+        }
+        state[a] = 1;
+        for &b in &uses[a] {
+            visit(b, uses, state, out);
+        }
+        state[a] = 2;
+        out.push(a);
+    }
+    let mut state = vec![0u8; parts.len()];
+    let mut seq = vec![];
+    for a in 0..parts.len() {
+        visit(a, &uses, &mut state, &mut seq);
+    }
+    if reverse {
+        seq.reverse();
+    }
+    let taken: Vec<Op> = idx.iter().map(|&i| ops[i].clone()).collect();
+    // Keep the slots; fill them in dependency order (creates of sequences in between stay put).
+    for (slot, k) in idx.iter().zip(seq) {
+        ops[*slot] = taken[k].clone();
+    }
 }
 
 #[cfg(test)]

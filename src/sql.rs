@@ -373,7 +373,7 @@ fn is_keyword_operator(w: &str) -> bool {
 }
 
 /// Words of an expression, outside string literals: identifiers in order of appearance.
-fn words(sql: &str) -> Vec<String> {
+pub fn words(sql: &str) -> Vec<String> {
     let mut out = vec![];
     let mut cur = String::new();
     let mut in_str = false;

@@ -139,3 +139,53 @@ columns = [
         ),
     );
 }
+
+#[test]
+fn domain_and_function_using_functions_were_created_before_them() {
+    reproduce(
+        "fidelity::routine_order",
+        "CREATE FUNCTION is_pos(x int) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN x > 0;
+         CREATE DOMAIN posint AS int CHECK (is_pos(VALUE));
+         CREATE FUNCTION z_base() RETURNS int LANGUAGE sql IMMUTABLE RETURN 42;
+         CREATE FUNCTION a_user(x int) RETURNS int LANGUAGE sql IMMUTABLE BEGIN ATOMIC SELECT z_base() * x; END;
+         CREATE PROCEDURE touch(a int) LANGUAGE sql AS $$ SELECT a $$;
+         CREATE TABLE t (id int PRIMARY KEY, n posint, m int DEFAULT a_user(2));",
+        None,
+    );
+}
+
+#[test]
+fn changed_return_type_and_argument_names_failed_as_create_or_replace() {
+    let Some(db) = PgDb::new("fidelity::function_signature") else {
+        return;
+    };
+    let first = r#"
+[functions."f(integer)"]
+sql = "CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT a + 1 $$"
+[functions."g(integer)"]
+sql = "CREATE FUNCTION g(a int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT a $$"
+[functions."p(integer)"]
+sql = "CREATE PROCEDURE p(a int) LANGUAGE sql AS $$ SELECT a $$"
+"#;
+    let next = first
+        .replace(
+            "RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT a + 1",
+            "RETURNS bigint LANGUAGE sql IMMUTABLE AS $$ SELECT a + 1",
+        )
+        .replace(
+            "g(a int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT a $$",
+            "g(b int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT b $$",
+        );
+    let p = project(&format!("[database]\nurl = \"{}\"\n{first}", db.url));
+    run(p.path(), &["revision", "--autogenerate", "-m", "one"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    std::fs::write(
+        p.path().join("models.toml"),
+        format!("[database]\nurl = \"{}\"\n{next}", db.url),
+    )
+    .unwrap();
+    run(p.path(), &["revision", "--autogenerate", "-m", "two"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    assert!(run(p.path(), &["check"], 0).contains("No differences"));
+    run(p.path(), &["downgrade", "base"], 0);
+}

@@ -347,7 +347,7 @@ pub fn function_key(sql: &str) -> String {
 }
 
 /// A `CREATE FUNCTION` text split into its header and its body (the dollar- or single-quoted `AS` string).
-fn split_function(sql: &str) -> (String, String) {
+pub fn split_function(sql: &str) -> (String, String) {
     let b: Vec<char> = sql.chars().collect();
     let mut i = 0;
     while i < b.len() {

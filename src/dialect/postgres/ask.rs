@@ -113,11 +113,17 @@ pub fn align(c: &mut PgConn, models: &mut Schema, live: &Schema) -> Result<(), D
         .filter(|(n, m)| live.domains.get(*n).is_some_and(|l| domain_differs(m, l)))
         .map(|(n, _)| n.clone())
         .collect();
-    if tables.is_empty() && domains.is_empty() {
+    let functions: Vec<String> = models
+        .functions
+        .iter()
+        .filter(|(sig, m)| live.functions.get(*sig).is_some_and(|l| l.sql != m.sql))
+        .map(|(sig, _)| sig.clone())
+        .collect();
+    if tables.is_empty() && domains.is_empty() && functions.is_empty() {
         return Ok(());
     }
     c.execute("BEGIN")?;
-    let result = ask(c, models, &tables, &domains);
+    let result = ask(c, models, &tables, &domains, &functions);
     c.execute("ROLLBACK")?;
     let asked = match result {
         Ok(s) => s,
@@ -200,6 +206,34 @@ pub fn align(c: &mut PgConn, models: &mut Schema, live: &Schema) -> Result<(), D
             }
         }
     }
+    let scratch = asked.namespaces.first().cloned().unwrap_or_default();
+    for sig in &functions {
+        let m = models
+            .functions
+            .get_mut(sig)
+            .expect("asked about a models function");
+        let l = &live.functions[sig];
+        let Some(s) = asked.functions.values().find(|f| {
+            f.name.name == m.name.name
+                && f.args == l.args
+                && f.name.schema.as_deref() == Some(scratch.as_str())
+        }) else {
+            continue;
+        };
+        let schema = m.name.schema.clone().unwrap_or_else(|| "public".into());
+        let text = s
+            .sql
+            .sql
+            .replacen(&format!("{}.", q(&scratch)), &format!("{}.", q(&schema)), 1)
+            .replacen(
+                &format!("{scratch}."),
+                &format!("{}.", crate::sql::quote_ident(&schema)),
+                1,
+            );
+        if crate::dialect::canonical::function_key(&text) == l.sql.key {
+            m.sql.key = l.sql.key.clone();
+        }
+    }
     for (k, name) in domains.iter().enumerate() {
         let Some(s) = asked.domains.get(&scratch_name(&asked, &format!("d{k}"))) else {
             continue;
@@ -227,6 +261,45 @@ pub fn align(c: &mut PgConn, models: &mut Schema, live: &Schema) -> Result<(), D
     Ok(())
 }
 
+/// A `CREATE FUNCTION`/`PROCEDURE` text with the routine's name moved into `schema`.
+fn in_schema(sql: &str, schema: &str) -> Option<String> {
+    let lower = sql.to_ascii_lowercase();
+    let kw = ["function", "procedure"]
+        .iter()
+        .filter_map(|k| {
+            lower
+                .match_indices(k)
+                .find(|(p, _)| {
+                    let before = lower[..*p].chars().next_back();
+                    let after = lower[p + k.len()..].chars().next();
+                    before.is_some_and(char::is_whitespace)
+                        && after.is_some_and(char::is_whitespace)
+                })
+                .map(|(p, _)| p + k.len())
+        })
+        .min()?;
+    let open = kw + sql[kw..].find('(')?;
+    let name = sql[kw..open].trim();
+    // The last dot outside quotes separates the schema.
+    let mut in_q = false;
+    let mut dot = None;
+    for (i, ch) in name.char_indices() {
+        match ch {
+            '"' => in_q = !in_q,
+            '.' if !in_q => dot = Some(i),
+            _ => {}
+        }
+    }
+    let bare = dot.map_or(name, |d| &name[d + 1..]).trim();
+    Some(format!(
+        "{} {}.{}{}",
+        &sql[..kw],
+        q(schema),
+        bare,
+        &sql[open..]
+    ))
+}
+
 /// The scratch name of the `name` index of the `k`th table asked about.
 fn index_name(k: usize, name: &str, items: &[Item]) -> String {
     let pos = items
@@ -251,6 +324,7 @@ fn ask(
     models: &Schema,
     tables: &[(QName, Vec<Item>)],
     domains: &[QName],
+    functions: &[String],
 ) -> Result<Schema, DbError> {
     let pid = c.query("SELECT pg_backend_pid()")?;
     let scratch = format!(
@@ -351,8 +425,39 @@ fn ask(
             );
         }
     }
+    if !functions.is_empty() {
+        c.execute("SET LOCAL check_function_bodies = false")?;
+    }
+    for sig in functions {
+        if let Some(sql) = in_schema(&models.functions[sig].sql.sql, &scratch) {
+            attempt(c, &sql);
+        }
+    }
     let mut s = super::introspect::introspect(c, std::slice::from_ref(&scratch))?;
     super::Postgres.canonicalize(&mut s);
     s.namespaces = vec![scratch];
     Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn routines_move_into_the_scratch_schema() {
+        assert_eq!(
+            super::in_schema(
+                "CREATE FUNCTION app.f(a int) RETURNS int AS $$ SELECT 1 $$",
+                "x"
+            )
+            .unwrap(),
+            "CREATE FUNCTION \"x\".f(a int) RETURNS int AS $$ SELECT 1 $$"
+        );
+        assert_eq!(
+            super::in_schema(
+                "create or replace procedure \"A.b\"(a int) language sql as $$ select 1 $$",
+                "x"
+            )
+            .unwrap(),
+            "create or replace procedure \"x\".\"A.b\"(a int) language sql as $$ select 1 $$"
+        );
+    }
 }

@@ -8,6 +8,7 @@ pub mod expr;
 pub mod introspect;
 pub mod normalize;
 pub mod render;
+pub mod routine;
 
 use super::Dialect;
 use crate::op::Op;

@@ -276,6 +276,11 @@ pub fn render(op: &Op) -> Vec<String> {
         } => alter_enum(name, from, to, usages),
         CreateFunction(f) | ReplaceFunction { to: f, .. } => {
             let mut v = vec![];
+            if let ReplaceFunction { from, to } = op {
+                if super::routine::needs_drop(from, to) {
+                    v.push(super::routine::drop_sql(from));
+                }
+            }
             if f.sql.sql.to_ascii_lowercase().contains("language sql") {
                 // SQL function bodies may name tables created later in the revision.
                 v.push("SET check_function_bodies = false".to_string());
@@ -296,7 +301,7 @@ pub fn render(op: &Op) -> Vec<String> {
             v.push(body);
             v
         }
-        DropFunction(f) => vec![format!("DROP FUNCTION {}({})", qn(&f.name), f.args)],
+        DropFunction(f) => vec![super::routine::drop_sql(f)],
         CreateDomain(d) => {
             let mut v = vec![domain_def(d)];
             if d.comment.is_some() {
