@@ -82,6 +82,44 @@ impl Schema {
     pub fn table(&self, name: &QName) -> Option<&Table> {
         self.tables.get(name)
     }
+
+    /// For databases whose names ignore case (SQLite): each foreign key's target table and columns
+    /// spelled as the target spells them (`REFERENCES Users (ID)` → `users (id)`), where such a table
+    /// exists.
+    pub fn resolve_reference_case(&mut self) {
+        let names: BTreeMap<(Option<String>, String), (QName, Vec<String>)> = self
+            .tables
+            .values()
+            .map(|t| {
+                (
+                    (
+                        t.name.schema.as_ref().map(|s| s.to_lowercase()),
+                        t.name.name.to_lowercase(),
+                    ),
+                    (
+                        t.name.clone(),
+                        t.columns.iter().map(|c| c.name.clone()).collect(),
+                    ),
+                )
+            })
+            .collect();
+        for t in self.tables.values_mut() {
+            for fk in &mut t.foreign_keys {
+                let k = (
+                    fk.ref_table.schema.as_ref().map(|s| s.to_lowercase()),
+                    fk.ref_table.name.to_lowercase(),
+                );
+                if let Some((name, cols)) = names.get(&k) {
+                    fk.ref_table = name.clone();
+                    for rc in &mut fk.ref_columns {
+                        if let Some(c) = cols.iter().find(|c| c.eq_ignore_ascii_case(rc)) {
+                            *rc = c.clone();
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -180,6 +218,9 @@ pub struct Column {
     /// differs from `ty`. Rendered, not compared.
     pub decl: Option<String>,
     pub nullable: bool,
+    /// The nullability as declared where the database ignores it (SQLite's rowid alias is never
+    /// NULL, declared NOT NULL or not): rendered and written back, not compared.
+    pub decl_nullable: Option<bool>,
     pub default: Option<Expr>,
     pub identity: Option<Identity>,
     /// `GENERATED ALWAYS AS (expr) STORED`.
@@ -203,12 +244,18 @@ impl Column {
         self.decl.as_deref().unwrap_or(&self.ty)
     }
 
+    /// Whether to write the column as nullable: as declared where that differs from what is compared.
+    pub fn sql_nullable(&self) -> bool {
+        self.decl_nullable.unwrap_or(self.nullable)
+    }
+
     pub fn new(name: &str, ty: &str) -> Self {
         Column {
             name: name.into(),
             ty: ty.into(),
             decl: None,
             nullable: true,
+            decl_nullable: None,
             default: None,
             identity: None,
             generated: None,

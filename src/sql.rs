@@ -282,6 +282,46 @@ fn last_top_level_cast(e: &str) -> Option<usize> {
     last
 }
 
+/// `sql` with the `VARIADIC` marker of call arguments (`f(VARIADIC ARRAY[a, b])`) taken out, for
+/// parsers that do not know it. Text inside quotes is left alone.
+pub fn without_variadic(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut quote: Option<char> = None;
+    let mut last_sig: Option<char> = None;
+    let chars: Vec<(usize, char)> = sql.char_indices().collect();
+    let mut k = 0;
+    while k < chars.len() {
+        let (i, ch) = chars[k];
+        if let Some(q) = quote {
+            out.push(ch);
+            if ch == q {
+                quote = None;
+            }
+            k += 1;
+            continue;
+        }
+        if ch == '\'' || ch == '"' {
+            quote = Some(ch);
+        }
+        let rest = &sql[i..];
+        if matches!(last_sig, Some('(') | Some(','))
+            && rest.len() > 8
+            && rest[..8].eq_ignore_ascii_case("variadic")
+            && rest[8..].starts_with(char::is_whitespace)
+        {
+            k += 8;
+            last_sig = None;
+            continue;
+        }
+        if !ch.is_whitespace() {
+            last_sig = Some(ch);
+        }
+        out.push(ch);
+        k += 1;
+    }
+    out
+}
+
 /// Lowercases outside quotes and collapses white space.
 pub fn fold_text(sql: &str) -> String {
     let mut out = String::new();
@@ -494,6 +534,18 @@ mod tests {
         assert_eq!(super::quote_ident("order"), "\"order\"");
         assert_eq!(super::quote_ident("Name"), "\"Name\"");
         assert_eq!(super::quote_ident("name_1"), "name_1");
+    }
+}
+
+#[cfg(test)]
+mod variadic_tests {
+    #[test]
+    fn variadic_markers_go_for_the_parser() {
+        let t = super::without_variadic;
+        assert_eq!(t("cat(VARIADIC ARRAY[a, b])"), "cat( ARRAY[a, b])");
+        assert_eq!(t("f(x, variadic y)"), "f(x,  y)");
+        assert_eq!(t("'(variadic x'"), "'(variadic x'");
+        assert_eq!(t("variadic_col + 1"), "variadic_col + 1");
     }
 }
 

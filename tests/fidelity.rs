@@ -189,3 +189,15 @@ sql = "CREATE PROCEDURE p(a int) LANGUAGE sql AS $$ SELECT a $$"
     assert!(run(p.path(), &["check"], 0).contains("No differences"));
     run(p.path(), &["downgrade", "base"], 0);
 }
+
+#[test]
+fn table_without_columns_and_variadic_index_did_not_load_back() {
+    reproduce(
+        "fidelity::empty_table_variadic",
+        "CREATE TABLE marker ();
+         CREATE FUNCTION cat(VARIADIC parts text[]) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT array_to_string(parts, ' ') $$;
+         CREATE TABLE t (a text, b text);
+         CREATE INDEX t_cat ON t (cat(a, b));",
+        Some("[tables.marker]\n\n[functions.\"cat(text[])\"]\nsql = \"CREATE FUNCTION cat(VARIADIC parts text[]) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT array_to_string(parts, ' ') $$\"\n\n[tables.t]\ncolumns = [{ name = \"a\", type = \"text\", nullable = true }, { name = \"b\", type = \"text\", nullable = true }]\nindexes = [{ name = \"t_cat\", columns = [\"cat(VARIADIC ARRAY[a, b])\"] }]\n"),
+    );
+}

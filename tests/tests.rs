@@ -7,6 +7,7 @@ mod bookkeeping;
 mod cli_errors;
 mod data_safety;
 mod fidelity;
+mod fidelity_sqlite;
 mod fuzz_props;
 mod golden;
 mod graph;

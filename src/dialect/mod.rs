@@ -100,6 +100,16 @@ pub trait Dialect: Sync {
         matches!(canon_ty, "smallint" | "integer" | "bigint")
     }
 
+    /// Whether a column may have no declared type (SQLite: `type = ""`, BLOB affinity).
+    fn allows_untyped_columns(&self) -> bool {
+        false
+    }
+
+    /// Whether a table may have no columns (PostgreSQL's `CREATE TABLE t ()`).
+    fn allows_empty_tables(&self) -> bool {
+        false
+    }
+
     /// Sections of models.toml this dialect has no such object for (SQLite: sequences, domains …).
     fn lacks(&self, _section: &str) -> bool {
         false

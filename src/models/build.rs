@@ -289,6 +289,9 @@ pub(super) fn build(
         drop(t);
         s.tables.insert(table.name.clone(), table);
     }
+    if dialect.names_fold_case() {
+        s.resolve_reference_case();
+    }
     super::validate::schema(&ctx, &spans, &s)?;
     check_references(&ctx, &spans, &sequences, &s)?;
     Ok(Models {

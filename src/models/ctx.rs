@@ -146,8 +146,10 @@ impl Ctx<'_> {
     ) -> Result<Expr, ModelError> {
         self.text(sql, key, super::sqltext::expr_text)?;
         let d = self.dialect.parser();
+        // sqlparser does not know `f(VARIADIC arr)`, which PostgreSQL prints for variadic calls.
+        let checked = crate::sql::without_variadic(sql.get_ref());
         let parsed = Parser::new(d.as_ref())
-            .try_with_sql(sql.get_ref())
+            .try_with_sql(&checked)
             .and_then(|mut p| {
                 let e = p.parse_expr()?;
                 if p.peek_token().token != sqlparser::tokenizer::Token::EOF {
@@ -238,6 +240,9 @@ impl Ctx<'_> {
         known: &BTreeSet<String>,
         has_ext: bool,
     ) -> Result<String, ModelError> {
+        if ty.get_ref().is_empty() && self.dialect.allows_untyped_columns() {
+            return Ok(String::new());
+        }
         self.text(ty, key, super::sqltext::type_text)?;
         self.dialect
             .check_type(ty.get_ref())

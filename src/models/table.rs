@@ -52,7 +52,7 @@ pub(super) fn build_table(
             bound: Expr::new(String::new()),
         });
     }
-    if def.columns.is_empty() && def.partition_of.is_none() {
+    if def.columns.is_empty() && def.partition_of.is_none() && !ctx.dialect.allows_empty_tables() {
         return Err(ctx.err(
             t.span(),
             &key,

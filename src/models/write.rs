@@ -311,7 +311,7 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
                 fl.push(f("identity", inline(&o)));
             }
         }
-        if c.nullable {
+        if c.sql_nullable() {
             fl.push(f("nullable", "true".into()));
         }
         if let Some(x) = &c.default {

@@ -72,6 +72,9 @@ impl Dialect for Postgres {
     fn has_identity(&self) -> bool {
         true
     }
+    fn allows_empty_tables(&self) -> bool {
+        true
+    }
     fn collatable(&self, canon_ty: &str) -> bool {
         let base = canon_ty.trim_end_matches("[]");
         let name = base.split('(').next().unwrap_or(base).trim();

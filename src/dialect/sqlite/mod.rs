@@ -44,6 +44,9 @@ impl Dialect for Sqlite {
     fn has_autoincrement(&self) -> bool {
         true
     }
+    fn allows_untyped_columns(&self) -> bool {
+        true
+    }
     fn table_options(&self) -> &'static [&'static str] {
         &["strict", "without rowid"]
     }
@@ -86,6 +89,7 @@ impl Dialect for Sqlite {
         render::render(op)
     }
     fn canonicalize(&self, schema: &mut Schema) {
+        schema.resolve_reference_case();
         // SQLite does not keep constraint names where its pragmas can read them: compare by definition.
         for t in schema.tables.values_mut() {
             if let Some(p) = &mut t.primary_key {
@@ -115,6 +119,20 @@ impl Dialect for Sqlite {
             for i in &mut t.indexes {
                 for p in &mut i.parts {
                     p.collation = p.collation.take().map(|x| x.to_ascii_uppercase());
+                }
+            }
+            // The rowid alias (an `INTEGER` primary key of a rowid table) can never be NULL, whether
+            // or not it was declared NOT NULL.
+            let rowid = !t
+                .options
+                .iter()
+                .any(|o| o.eq_ignore_ascii_case("without rowid"));
+            if let Some([pk]) = t.primary_key.as_ref().map(|p| p.columns.as_slice()) {
+                if let Some(c) = t.columns.iter_mut().find(|c| &c.name == pk) {
+                    if rowid && c.sql_type().eq_ignore_ascii_case("integer") {
+                        c.decl_nullable.get_or_insert(c.nullable);
+                        c.nullable = false;
+                    }
                 }
             }
         }

@@ -38,7 +38,11 @@ fn default_sql(e: &str) -> String {
 }
 
 fn column_def(t: &Table, c: &Column) -> String {
-    let mut s = format!("{} {}", q(&c.name), c.sql_type());
+    let mut s = q(&c.name);
+    if !c.sql_type().is_empty() {
+        s.push(' ');
+        s.push_str(c.sql_type());
+    }
     let inline_pk = t
         .primary_key
         .as_ref()
@@ -49,7 +53,7 @@ fn column_def(t: &Table, c: &Column) -> String {
             s.push_str(" AUTOINCREMENT");
         }
     }
-    if !c.nullable {
+    if !c.sql_nullable() {
         s.push_str(" NOT NULL");
     }
     if let Some(d) = &c.default {
