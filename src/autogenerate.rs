@@ -205,15 +205,36 @@ pub fn plans(current: &Schema, desired: &Schema, d: &dyn Dialect) -> Vec<Plan> {
 /// loses the data.
 fn rename_hints(ops: &[Op]) -> Vec<String> {
     let mut hints = vec![];
+    // A column dropped and added under the same name (generated ↔ plain) is no rename.
+    let readded = |table: &QName, name: &str, adds: bool| {
+        ops.iter().any(|o| match o {
+            Op::AddColumn {
+                table: t,
+                column: c,
+            } if adds => t == table && c.name == name,
+            Op::DropColumn {
+                table: t,
+                column: c,
+            } if !adds => t == table && c.name == name,
+            _ => false,
+        })
+    };
     for op in ops {
         if let Op::DropColumn { table, column } = op {
+            if readded(table, &column.name, true) {
+                continue;
+            }
             for other in ops {
                 if let Op::AddColumn {
                     table: t2,
                     column: c2,
                 } = other
                 {
-                    if t2 == table && c2.ty == column.ty && c2.name != column.name {
+                    if t2 == table
+                        && c2.ty == column.ty
+                        && c2.name != column.name
+                        && !readded(t2, &c2.name, false)
+                    {
                         hints.push(format!(
                             "table {table}: column {} is dropped and {} (also {}) is added; if it is a rename, write `renamed_from = \"{}\"` on {} to keep the data",
                             column.name, c2.name, c2.ty, column.name, c2.name
@@ -231,7 +252,7 @@ fn rename_hints(ops: &[Op]) -> Vec<String> {
             };
             for other in ops {
                 if let Op::CreateTable(n) = other {
-                    if !n.columns.is_empty() && cols(n) == cols(t) {
+                    if !n.columns.is_empty() && cols(n) == cols(t) && n.name != t.name {
                         hints.push(format!(
                             "table {} is dropped and {} (with the same columns) is created; if it is a rename, write `renamed_from = \"{}\"` under [tables.{}] to keep the rows",
                             t.name, n.name, qname_key(&t.name), qname_key(&n.name)

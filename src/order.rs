@@ -260,6 +260,13 @@ pub fn order(ops: Vec<Op>, break_cycles: bool) -> Vec<Op> {
         Op::DropFunction(f) if uses_row_type(f, &old_tables) => 39,
         _ => phase(op),
     };
+    // Those drops go last column first, so the downgrade (the ops reversed) adds them back in their
+    // order.
+    let slots: Vec<usize> = (0..out.len()).filter(|&i| key(&out[i]) == 49).collect();
+    let moved: Vec<Op> = slots.iter().rev().map(|&i| out[i].clone()).collect();
+    for (slot, op) in slots.into_iter().zip(moved) {
+        out[slot] = op;
+    }
     // Stable sort by phase keeps the topological order inside a phase.
     out.sort_by_key(&key);
     let keys: Vec<u32> = out.iter().map(&key).collect();

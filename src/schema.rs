@@ -229,6 +229,10 @@ pub struct Column {
     pub comment: Option<String>,
     /// Models only: the column's previous name (a rename, not drop + add). Ignored by `==`.
     pub renamed_from: Option<String>,
+    /// Models only: the `USING` expression converting the values when the type changes. Ignored by `==`.
+    pub using: Option<Expr>,
+    /// Models only: byte offset of the column's `type` in models.toml, for errors found after loading.
+    pub at: usize,
 }
 
 impl PartialEq for Column {
@@ -262,6 +266,8 @@ impl Column {
             collation: None,
             comment: None,
             renamed_from: None,
+            using: None,
+            at: 0,
         }
     }
     /// Equality of everything but the name, comment and rename hint.

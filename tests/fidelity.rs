@@ -201,3 +201,147 @@ fn table_without_columns_and_variadic_index_did_not_load_back() {
         Some("[tables.marker]\n\n[functions.\"cat(text[])\"]\nsql = \"CREATE FUNCTION cat(VARIADIC parts text[]) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT array_to_string(parts, ' ') $$\"\n\n[tables.t]\ncolumns = [{ name = \"a\", type = \"text\", nullable = true }, { name = \"b\", type = \"text\", nullable = true }]\nindexes = [{ name = \"t_cat\", columns = [\"cat(VARIADIC ARRAY[a, b])\"] }]\n"),
     );
 }
+
+#[test]
+fn raising_minvalue_failed_because_the_sequence_was_below_it() {
+    let Some(db) = PgDb::new("fidelity::minvalue") else {
+        return;
+    };
+    let first = r#"
+[tables.t]
+columns = [{ name = "id", type = "bigint", primary_key = true, identity = { always = true, min = 1, start = 1 } }, { name = "v", type = "int" }]
+[sequences.s]
+type = "bigint"
+min = 1
+start = 1
+[sequences.far]
+type = "bigint"
+min = 1
+start = 1
+"#;
+    let next = first
+        .replace("min = 1, start = 1", "min = 100, start = 100")
+        .replace("min = 1\nstart = 1", "min = 100\nstart = 100");
+    let p = project(&format!("[database]\nurl = \"{}\"\n{first}", db.url));
+    run(p.path(), &["revision", "--autogenerate", "-m", "one"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    db.exec("INSERT INTO t (v) VALUES (1), (2); SELECT nextval('s'); SELECT setval('far', 500);");
+    std::fs::write(
+        p.path().join("models.toml"),
+        format!("[database]\nurl = \"{}\"\n{next}", db.url),
+    )
+    .unwrap();
+    run(p.path(), &["revision", "--autogenerate", "-m", "two"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    assert!(run(p.path(), &["check"], 0).contains("No differences"));
+    let mut c = db.client();
+    let id: i64 = c
+        .query_one("INSERT INTO t (v) VALUES (3) RETURNING id", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(id, 100, "the first id the new range allows");
+    let s: i64 = c.query_one("SELECT nextval('s')", &[]).unwrap().get(0);
+    assert_eq!(s, 100);
+    let far: i64 = c.query_one("SELECT nextval('far')", &[]).unwrap().get(0);
+    assert_eq!(far, 501, "a position already in the new range is kept");
+    run(p.path(), &["downgrade", "base"], 0);
+}
+
+#[test]
+fn enum_to_enum_failed_on_a_partial_index_and_bigint_to_timestamp_at_upgrade() {
+    let Some(db) = PgDb::new("fidelity::type_changes") else {
+        return;
+    };
+    let first = r#"
+[enums.e1]
+values = ["a", "b"]
+[enums.e2]
+values = ["a", "b", "c"]
+[tables.t]
+columns = [
+  { name = "id", type = "int", primary_key = true },
+  { name = "s", type = "e1", default = "'a'" },
+  { name = "ts", type = "bigint" },
+]
+indexes = [{ columns = ["s"], where = "s <> 'b'" }, { columns = ["(s = 'a')"] }]
+"#;
+    let p = project(&format!("[database]\nurl = \"{}\"\n{first}", db.url));
+    run(p.path(), &["revision", "--autogenerate", "-m", "one"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    db.exec("INSERT INTO t VALUES (1, 'a', 0), (2, 'b', 86400)");
+    let next = first.replace("type = \"e1\"", "type = \"e2\"").replace(
+        "{ name = \"ts\", type = \"bigint\" }",
+        "{ name = \"ts\", type = \"timestamp\" }",
+    );
+    let write = |body: &str| {
+        std::fs::write(
+            p.path().join("models.toml"),
+            format!("[database]\nurl = \"{}\"\n{body}", db.url),
+        )
+        .unwrap()
+    };
+    write(&next);
+    let out = run(p.path(), &["revision", "--autogenerate", "-m", "two"], 2);
+    assert!(
+        out.contains("models.toml:")
+            && out.contains("no conversion from bigint to timestamp without time zone"),
+        "{out}"
+    );
+    assert!(out.contains("using = "), "{out}");
+    write(&next.replace(
+        "type = \"timestamp\" }",
+        "type = \"timestamp\", using = \"to_timestamp(ts) AT TIME ZONE 'UTC'\" }",
+    ));
+    run(p.path(), &["revision", "--autogenerate", "-m", "two"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    assert!(run(p.path(), &["check"], 0).contains("No differences"));
+    let day: String = db
+        .client()
+        .query_one("SELECT ts::date::text FROM t WHERE id = 2", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(day, "1970-01-02");
+}
+
+#[test]
+fn columns_switched_between_generated_and_plain_came_back_in_another_order() {
+    let Some(db) = PgDb::new("fidelity::generated_switch") else {
+        return;
+    };
+    let first = r#"
+[tables.t]
+columns = [
+  { name = "id", type = "int", primary_key = true },
+  { name = "g", type = "int", generated = "id * 2" },
+  { name = "h", type = "int", nullable = true },
+]
+"#;
+    let next = first
+        .replace("generated = \"id * 2\"", "nullable = true")
+        .replace(
+            "{ name = \"h\", type = \"int\", nullable = true }",
+            "{ name = \"h\", type = \"int\", generated = \"id * 3\" }",
+        );
+    let p = project(&format!("[database]\nurl = \"{}\"\n{first}", db.url));
+    run(p.path(), &["revision", "--autogenerate", "-m", "one"], 0);
+    std::fs::write(
+        p.path().join("models.toml"),
+        format!("[database]\nurl = \"{}\"\n{next}", db.url),
+    )
+    .unwrap();
+    run(p.path(), &["upgrade", "head"], 0);
+    let out = run(p.path(), &["revision", "--autogenerate", "-m", "two"], 0);
+    assert!(
+        !out.contains("renamed_from"),
+        "a column dropped and added under its name is no rename:\n{out}"
+    );
+    let Some(scratch) = PgDb::new("fidelity::generated_switch") else {
+        return;
+    };
+    std::fs::write(
+        p.path().join("models.toml"),
+        format!("[database]\nurl = \"{}\"\n{next}", scratch.url),
+    )
+    .unwrap();
+    run(p.path(), &["verify"], 0);
+}

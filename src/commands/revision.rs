@@ -94,6 +94,7 @@ pub fn revision(
         print_unmanaged(out, &live.unmanaged)?;
         plans = crate::autogenerate::plans(&live, &m.schema, d);
         trace("planned");
+        needs_using(&ctx.paths.models, &plans, d)?;
         if plans.iter().all(|p| p.is_empty()) {
             w(
                 out,
@@ -181,4 +182,37 @@ pub fn merge(ctx: &Ctx, message: &str, revs: &[String], out: &mut dyn Write) -> 
     rfile::write_atomic(&path, &rfile::render(&rev)).map_err(|e| Error::io(&path, e))?;
     w(out, format!("Generated {}", path.display()))?;
     Ok(0)
+}
+
+/// A type change the database has no conversion for is an error at the column's `type`, asking for
+/// the `using` expression, instead of a revision that fails at upgrade.
+fn needs_using(
+    models: &std::path::Path,
+    plans: &[crate::autogenerate::Plan],
+    d: &dyn crate::dialect::Dialect,
+) -> Result<(), Error> {
+    for op in plans.iter().flat_map(|p| &p.ops) {
+        if let crate::op::Op::AlterColumn { table, from, to } = op {
+            if from.ty != to.ty && to.using.is_none() && d.cast_missing(&from.ty, &to.ty) {
+                return Err(crate::models::error_at(
+                    models,
+                    to.at,
+                    format!("tables.{table}.columns.{}.type", to.name),
+                    format!(
+                        "{} has no conversion from {} to {}, so changing {table}.{} cannot run as written",
+                        d.name(),
+                        from.ty,
+                        to.ty,
+                        to.name
+                    ),
+                    Some(format!(
+                        "say how to convert the values: using = \"…\" on the column, an expression of `{}` (e.g. using = \"to_timestamp({})\" for seconds since 1970)",
+                        to.name, to.name
+                    )),
+                )
+                .into());
+            }
+        }
+    }
+    Ok(())
 }

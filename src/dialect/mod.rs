@@ -100,6 +100,12 @@ pub trait Dialect: Sync {
         matches!(canon_ty, "smallint" | "integer" | "bigint")
     }
 
+    /// Whether the database has no conversion at all from type `from` to `to`, so changing a column
+    /// between them needs a `using` expression in the models. Default: every change converts.
+    fn cast_missing(&self, _from: &str, _to: &str) -> bool {
+        false
+    }
+
     /// Whether a column may have no declared type (SQLite: `type = ""`, BLOB affinity).
     fn allows_untyped_columns(&self) -> bool {
         false

@@ -311,9 +311,47 @@ fn diff_table(
         from,
         to,
     };
+    // Likewise an index whose expression or predicate uses such a column: PostgreSQL would rebuild it
+    // from its old text, where operators of the old type (an enum's `<>`) no longer apply.
+    let reindex = |i: &Index| {
+        let uses = |sql: &str| retyped.iter().any(|col| crate::sql::mentions(sql, col));
+        let expression = i.parts.iter().any(|p| {
+            let bare = p.expr.sql.trim().trim_matches('"');
+            !retyped.contains(&bare) && uses(&p.expr.sql)
+        });
+        (expression || i.predicate.as_ref().is_some_and(|p| uses(&p.sql)))
+            && des.indexes.iter().any(|d| d == i)
+    };
+    let (cur_indexes, rebuilt): (Vec<Index>, Vec<Index>) =
+        cur.indexes.iter().cloned().partition(|i| !reindex(i));
+    for i in rebuilt {
+        let d = des
+            .indexes
+            .iter()
+            .find(|d| **d == i)
+            .cloned()
+            .unwrap_or_else(|| i.clone());
+        ops.push(Op::DropIndex {
+            table: old.clone(),
+            index: i,
+        });
+        ops.push(Op::CreateIndex {
+            table: t.clone(),
+            index: d,
+        });
+    }
+    let des_indexes: Vec<Index> = des
+        .indexes
+        .iter()
+        .filter(|d| {
+            cur_indexes.iter().any(|c| c.name == d.name)
+                || !cur.indexes.iter().any(|c| c.name == d.name)
+        })
+        .cloned()
+        .collect();
     diff_named(
-        &cur.indexes,
-        &des.indexes,
+        &cur_indexes,
+        &des_indexes,
         |i| &i.name,
         |i, n| Index {
             name: n,

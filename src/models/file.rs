@@ -165,6 +165,7 @@ pub struct ColumnDef {
     pub comment: Option<String>,
     pub renamed_from: Option<String>,
     pub check: Option<Spanned<String>>,
+    pub using: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Debug)]

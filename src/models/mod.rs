@@ -42,6 +42,26 @@ pub struct Models {
 }
 
 /// 1-based line and column of a byte offset.
+/// An error at byte `offset` of the models file, for a problem found after loading (by the plan).
+pub fn error_at(
+    path: &Path,
+    offset: usize,
+    key: String,
+    msg: String,
+    hint: Option<String>,
+) -> ModelError {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let (line, col) = line_col(&text, offset.min(text.len()));
+    ModelError::Invalid {
+        path: path.display().to_string(),
+        line,
+        col,
+        key,
+        msg,
+        hint,
+    }
+}
+
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..offset];

@@ -182,6 +182,10 @@ pub(super) fn build_table(
         col.collation = ctx.collation(&cd.collation, c.span(), &ckey)?;
         col.comment = cd.comment.clone();
         col.renamed_from = cd.renamed_from.clone();
+        col.at = ctx.offset.get() + cd.ty.span().start;
+        if let Some(u) = &cd.using {
+            col.using = Some(ctx.expr(u, &format!("{ckey}.using"), false)?);
+        }
         super::validate_table::column(ctx, cd, c.span(), &col, &ckey)?;
         if cd.primary_key == Some(true) {
             pk_cols.push(cname.clone());

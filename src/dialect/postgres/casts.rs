@@ -92,6 +92,44 @@ fn assignment(from: &Ty, to: &Ty) -> bool {
         || pair(&["macaddr", "macaddr8"], &["macaddr", "macaddr8"])
 }
 
+/// Whether PostgreSQL has no cast at all from `from` to `to` (`bigint` → `timestamp`, `date` →
+/// `integer`): the change needs a `USING` expression from the models. Only built-in types are judged.
+pub fn no_cast(from: &str, to: &str) -> bool {
+    let (f, t) = (parse(from), parse(to));
+    if f.dims != t.dims || assignment(&f, &t) || !builtin(&f) || !builtin(&t) {
+        return false;
+    }
+    // Every type converts to and from the string types by its I/O functions.
+    if is(STRS, &f) || is(STRS, &t) {
+        return false;
+    }
+    let pair = |a: &[&str], b: &[&str]| is(a, &f) && is(b, &t);
+    let explicit = pair(&["integer"], &["boolean"])
+        || pair(&["boolean"], &["integer"])
+        || pair(&["integer", "bigint"], &["bit", "bit varying"])
+        || pair(&["bit", "bit varying"], &["integer", "bigint"])
+        || pair(&["inet"], &["cidr"])
+        || pair(
+            &["jsonb"],
+            &[
+                "boolean",
+                "numeric",
+                "smallint",
+                "integer",
+                "bigint",
+                "real",
+                "double precision",
+            ],
+        )
+        || pair(&["numeric", "real", "double precision"], &["money"])
+        || pair(
+            &["date"],
+            &["timestamp without time zone", "timestamp with time zone"],
+        )
+        || pair(&["xml"], &["xml"]);
+    !explicit
+}
+
 /// The `USING` expression for changing `column` from `from` to `to`, or `None` where PostgreSQL's
 /// assignment cast applies (an explicit cast would truncate `varchar` and round silently).
 pub fn using(column: &str, from: &str, to: &str) -> Option<String> {
@@ -146,6 +184,11 @@ pub fn change_note(from: &str, to: &str) -> Option<String> {
     let (f, t) = (parse(from), parse(to));
     if f.dims != t.dims {
         return Some("converts between an array and a single value".into());
+    }
+    if no_cast(from, to) {
+        return Some(format!(
+            "PostgreSQL has no cast from {from} to {to}: write the conversion (using = \"…\" on the column, or edit the USING of this statement)"
+        ));
     }
     if !assignment(&f, &t) {
         let example = match (f.name.as_str(), t.name.as_str()) {

@@ -75,6 +75,9 @@ impl Dialect for Postgres {
     fn allows_empty_tables(&self) -> bool {
         true
     }
+    fn cast_missing(&self, from: &str, to: &str) -> bool {
+        casts::no_cast(from, to)
+    }
     fn collatable(&self, canon_ty: &str) -> bool {
         let base = canon_ty.trim_end_matches("[]");
         let name = base.split('(').next().unwrap_or(base).trim();

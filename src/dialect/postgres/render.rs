@@ -41,8 +41,9 @@ fn alter_column(t: &QName, from: &Column, to: &Column) -> Vec<String> {
             .unwrap_or_default();
         // No USING where an assignment cast exists: it fails on a value that does not fit, where an
         // explicit cast would truncate `varchar` and round silently.
-        let using = match super::casts::using(&c, &from.ty, &to.ty) {
-            Some(u) if from.ty != to.ty => format!(" USING {u}"),
+        let using = match (&to.using, super::casts::using(&c, &from.ty, &to.ty)) {
+            (Some(u), _) if from.ty != to.ty => format!(" USING {}", u.sql),
+            (None, Some(u)) if from.ty != to.ty => format!(" USING {u}"),
             _ => String::new(),
         };
         out.push(alter(
@@ -86,6 +87,8 @@ fn alter_column(t: &QName, from: &Column, to: &Column) -> Vec<String> {
             }
         }
         (Some(a), Some(b)) if a != b || from.ty != to.ty => {
+            let seq = format!("pg_get_serial_sequence({}, {})", lit(&qn(t)), lit(&to.name));
+            out.extend(into_new_range(&seq, &a.options, &b.options));
             let kind = if b.always { "ALWAYS" } else { "BY DEFAULT" };
             let opts = seq_opts(&b.options, &to.ty, true).join(" ");
             out.push(alter(
@@ -112,6 +115,30 @@ fn alter_column(t: &QName, from: &Column, to: &Column) -> Vec<String> {
 }
 
 /// The sequence a `nextval('seq'::regclass)` default draws from, as SQL names it (`"seq"`).
+/// Before a sequence's range narrows (`MINVALUE` raised on an ascending one, `MAXVALUE` lowered on a
+/// descending one), its position is moved to the new bound where it lies outside, so the `ALTER`
+/// is accepted and the next value is the first one allowed; a position already inside is kept.
+/// `seq` is an SQL expression for the sequence's name.
+fn into_new_range(seq: &str, from: &SeqOptions, to: &SeqOptions) -> Vec<String> {
+    let ascending = to.increment.unwrap_or(1) > 0;
+    let (bound, op) = if ascending {
+        match (from.min, to.min) {
+            (a, Some(b)) if a.unwrap_or(1) < b => (b, "<"),
+            _ => return vec![],
+        }
+    } else {
+        match (from.max, to.max) {
+            (a, Some(b)) if a.unwrap_or(-1) > b => (b, ">"),
+            _ => return vec![],
+        }
+    };
+    vec![format!(
+        "SELECT setval(format('%I.%I', schemaname, sequencename), {bound}, false) FROM pg_sequences \
+         WHERE format('%I.%I', schemaname, sequencename)::regclass = {seq}::regclass \
+         AND coalesce(last_value, start_value) {op} {bound}"
+    )]
+}
+
 fn nextval_sequence(default: &str) -> Option<String> {
     let d = default.trim();
     let rest = d.strip_prefix("nextval(")?.strip_suffix(')')?;
@@ -322,6 +349,11 @@ pub fn render(op: &Op) -> Vec<String> {
         AlterSequence { from, to } => {
             let mut v = vec![];
             if from.ty != to.ty || from.options != to.options {
+                v.extend(into_new_range(
+                    &lit(&qn(&from.name)),
+                    &from.options,
+                    &to.options,
+                ));
                 let mut parts = vec![format!("ALTER SEQUENCE {} AS {}", qn(&to.name), to.ty)];
                 parts.extend(
                     seq_opts(&to.options, &to.ty, true)
