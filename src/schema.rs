@@ -73,6 +73,8 @@ pub struct Schema {
     pub tables: BTreeMap<QName, Table>,
     /// Functions and procedures, keyed by signature `schema.name(args)` (`name(args)` in the default schema).
     pub functions: BTreeMap<String, Function>,
+    /// Namespaces holding objects autogen does not manage (views, collations …): never dropped.
+    pub occupied: Vec<String>,
     /// Objects seen in the database that autogen does not manage (views, functions, triggers …):
     /// listed to the user, never dropped. Not compared.
     pub unmanaged: Vec<String>,
@@ -334,6 +336,7 @@ impl FkAction {
 pub struct PrimaryKey {
     pub name: String,
     pub columns: Vec<String>,
+    pub deferrable: Deferrable,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -394,6 +397,8 @@ pub struct Index {
     pub include: Vec<String>,
     pub predicate: Option<Expr>,
     pub nulls_not_distinct: bool,
+    /// Storage parameters, `name=value` (`fillfactor=70`), sorted.
+    pub with: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

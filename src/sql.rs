@@ -399,10 +399,53 @@ pub fn split_index_part(s: &str) -> (String, Option<String>, Option<String>, boo
     }
     let mut collation = None;
     if let Some(p) = rest.to_ascii_uppercase().rfind(" COLLATE ") {
-        collation = Some(rest[p + 9..].trim().trim_matches('"').to_string());
+        collation = Some(unquote_chain(rest[p + 9..].trim()));
         rest = rest[..p].trim().to_string();
     }
     (rest, collation, opclass, desc, nulls)
+}
+
+/// A possibly quoted, possibly qualified SQL name as the models write it: quotes taken off, parts
+/// joined with `.` (`"app"."ci"` → `app.ci`, `"C"` → `C`).
+pub fn unquote_chain(s: &str) -> String {
+    let mut parts = vec![];
+    let mut cur = String::new();
+    let mut q = false;
+    let mut chars = s.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if q && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => q = !q,
+            '.' if !q => parts.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    parts.push(cur);
+    parts.join(".")
+}
+
+/// A collation name in SQL for PostgreSQL: `app.ci` is qualified when `app` is one of `namespaces`
+/// (or `public`/`pg_catalog`, which are left out), otherwise the whole is one name (`"en_US.utf8"`).
+pub fn sql_collation(c: &str, namespaces: &[String]) -> String {
+    if c.starts_with('"') {
+        return c.to_string();
+    }
+    if let Some((s, n)) = c.split_once('.') {
+        if s == "public" || s == "pg_catalog" {
+            return quote_always(n);
+        }
+        if namespaces.iter().any(|x| x == s) {
+            return format!("{}.{}", quote_always(s), quote_always(n));
+        }
+    }
+    quote_always(c)
+}
+
+fn quote_always(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
 }
 
 fn is_keyword_operator(w: &str) -> bool {

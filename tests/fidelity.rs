@@ -345,3 +345,69 @@ columns = [
     .unwrap();
     run(p.path(), &["verify"], 0);
 }
+
+#[test]
+fn empty_and_view_only_schemas_were_left_out_and_never_dropped() {
+    let sql =
+        "CREATE SCHEMA empty_s; CREATE SCHEMA views_s; CREATE VIEW views_s.v AS SELECT 1 AS x;
+               CREATE SCHEMA data_s; CREATE TABLE data_s.t (id int PRIMARY KEY);";
+    reproduce("fidelity::schemas", sql, None);
+    let Some(db) = PgDb::new("fidelity::schemas") else {
+        return;
+    };
+    db.exec(sql);
+    let p = project(&format!(
+        "[database]\nurl = \"{}\"\n[tables.\"data_s.t\"]\ncolumns = [{{ name = \"id\", type = \"int\", primary_key = true }}]\n",
+        db.url
+    ));
+    let out = run(p.path(), &["diff"], 0);
+    assert!(out.contains("DROP SCHEMA \"empty_s\""), "{out}");
+    assert!(
+        !out.contains("views_s\";"),
+        "a schema holding a view is not dropped:\n{out}"
+    );
+}
+
+#[test]
+fn index_collations_storage_parameters_and_deferrable_keys_were_lost() {
+    reproduce(
+        "fidelity::index_options",
+        "CREATE TABLE t (id int, a text, b int, c text COLLATE \"C\",
+           CONSTRAINT t_pkey PRIMARY KEY (id) DEFERRABLE INITIALLY DEFERRED, CONSTRAINT t_b_key UNIQUE (b) DEFERRABLE);
+         CREATE INDEX t_a_ff ON t (a) WITH (fillfactor = 70);
+         CREATE INDEX t_brin ON t USING brin (b) WITH (pages_per_range = 32);
+         CREATE INDEX t_a_c ON t (a COLLATE \"C\", c COLLATE \"POSIX\" text_pattern_ops);",
+        Some(
+            r#"[tables.t]
+columns = [
+  { name = "id", type = "int" }, { name = "a", type = "text", nullable = true },
+  { name = "b", type = "int", nullable = true }, { name = "c", type = "text", nullable = true, collation = "C" },
+]
+primary_key = { columns = ["id"], deferrable = "deferred" }
+unique = [{ columns = ["b"], deferrable = "immediate" }]
+indexes = [
+  { name = "t_a_ff", columns = ["a"], with = ["fillfactor = 70"] },
+  { name = "t_brin", columns = ["b"], method = "brin", with = ["pages_per_range=32"] },
+  { name = "t_a_c", columns = ["a COLLATE \"C\"", "c COLLATE \"POSIX\" text_pattern_ops"] },
+]
+"#,
+        ),
+    );
+}
+
+#[test]
+fn extension_in_its_own_schema_was_created_in_public_and_the_upgrade_failed() {
+    reproduce(
+        "fidelity::extension_schema",
+        "CREATE SCHEMA ext; CREATE EXTENSION citext WITH SCHEMA ext; CREATE EXTENSION pg_trgm WITH SCHEMA ext;
+         CREATE TABLE t (id int PRIMARY KEY, c ext.citext, a text);
+         CREATE INDEX t_a_trgm ON t USING gin (a ext.gin_trgm_ops);",
+        Some(
+            r#"extensions = ["ext.citext", "ext.pg_trgm"]
+[tables.t]
+columns = [{ name = "id", type = "int", primary_key = true }, { name = "c", type = "ext.citext", nullable = true }, { name = "a", type = "text", nullable = true }]
+indexes = [{ name = "t_a_trgm", columns = ["a ext.gin_trgm_ops"], method = "gin" }]
+"#,
+        ),
+    );
+}

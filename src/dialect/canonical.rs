@@ -150,6 +150,7 @@ pub fn canonicalize<D: Dialect + ?Sized>(d: &D, s: &mut Schema) {
         }
     }
     s.tables = out;
+    namespaces.extend(s.extensions.iter().filter_map(|e| e.schema.clone()));
     namespaces.retain(|n| n != d.default_namespace());
     namespaces.sort();
     namespaces.dedup();

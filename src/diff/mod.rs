@@ -17,7 +17,9 @@ pub fn diff(current: &Schema, desired: &Schema) -> Vec<Op> {
         ops.push(Op::CreateNamespace((*n).clone()));
     }
     for n in cur_ns.difference(&des_ns) {
-        ops.push(Op::DropNamespace((*n).clone()));
+        if !current.occupied.contains(n) {
+            ops.push(Op::DropNamespace((*n).clone()));
+        }
     }
     for e in &desired.extensions {
         if !current.extensions.iter().any(|c| c.name == e.name) {
@@ -304,6 +306,7 @@ mod tests {
             include: vec![],
             predicate: None,
             nulls_not_distinct: false,
+            with: vec![],
         };
         let mut a = table("a", &[("id", "integer")]);
         a.indexes.push(idx("old"));

@@ -63,11 +63,16 @@ pub(super) fn build(
             ));
         }
         for e in exts {
-            ctx.name(e.get_ref(), e.span(), "extensions")?;
-            s.extensions.push(Extension {
-                name: e.get_ref().clone(),
-                schema: None,
-            });
+            // `schema.name`: the extension's objects go into that schema (`WITH SCHEMA`).
+            let (schema, name) = match e.get_ref().split_once('.') {
+                Some((s, n)) => (Some(s.to_string()), n.to_string()),
+                None => (None, e.get_ref().clone()),
+            };
+            ctx.name(&name, e.span(), "extensions")?;
+            if let Some(sc) = &schema {
+                ctx.name(sc, e.span(), "extensions")?;
+            }
+            s.extensions.push(Extension { name, schema });
         }
     }
     super::validate::sections(&ctx, &f)?;

@@ -142,6 +142,7 @@ pub enum KeyDef {
     Named {
         name: Option<String>,
         columns: Vec<String>,
+        deferrable: Option<String>,
     },
 }
 
@@ -219,4 +220,5 @@ pub struct IndexDef {
     #[serde(rename = "where")]
     pub predicate: Option<Spanned<String>>,
     pub nulls_not_distinct: Option<bool>,
+    pub with: Option<Vec<Spanned<String>>>,
 }

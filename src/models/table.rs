@@ -238,22 +238,44 @@ pub(super) fn build_table(
                 Some("keep one of them".into()),
             ));
         }
-        let (n, cols) = match pk.get_ref() {
-            KeyDef::Columns(c) => (String::new(), c.clone()),
-            KeyDef::Named { name, columns } => (name.clone().unwrap_or_default(), columns.clone()),
+        let (n, cols, defer) = match pk.get_ref() {
+            KeyDef::Columns(c) => (String::new(), c.clone(), Deferrable::No),
+            KeyDef::Named {
+                name,
+                columns,
+                deferrable: d,
+            } => (
+                name.clone().unwrap_or_default(),
+                columns.clone(),
+                deferrable(
+                    ctx,
+                    &d.as_ref().map(|x| Spanned::new(pk.span(), x.clone())),
+                    &format!("{key}.primary_key.deferrable"),
+                )?,
+            ),
         };
         check_columns(ctx, &table, &cols, pk.span(), &format!("{key}.primary_key"))?;
+        if defer != Deferrable::No && ctx.dialect.lacks("deferrable primary keys") {
+            return Err(ctx.err(
+                pk.span(),
+                format!("{key}.primary_key.deferrable"),
+                format!("{} primary keys cannot be deferrable", ctx.dialect.name()),
+                Some("remove `deferrable`".into()),
+            ));
+        }
         if !n.is_empty() {
             ctx.name(&n, pk.span(), &format!("{key}.primary_key.name"))?;
         }
         table.primary_key = Some(PrimaryKey {
             name: n,
             columns: cols,
+            deferrable: defer,
         });
     } else if !pk_cols.is_empty() {
         table.primary_key = Some(PrimaryKey {
             name: String::new(),
             columns: pk_cols,
+            deferrable: Deferrable::No,
         });
     }
     for (i, u) in def.unique.iter().enumerate() {
@@ -400,6 +422,11 @@ pub(super) fn build_table(
                 .map(|p| ctx.expr(p, &format!("{k}.where"), false))
                 .transpose()?,
             nulls_not_distinct: v.nulls_not_distinct.unwrap_or(false),
+            with: storage_params(
+                ctx,
+                v.with.as_deref().unwrap_or_default(),
+                &format!("{k}.with"),
+            )?,
         });
     }
     if let Some(p) = &def.partition_by {
@@ -534,4 +561,44 @@ pub(super) fn index_part(
         desc,
         nulls_first,
     })
+}
+
+/// Index storage parameters, each `name = value` with a plain word or number as the value
+/// (`fillfactor = 70`, `fastupdate = off`): canonical `name=value`, sorted.
+fn storage_params(
+    ctx: &Ctx,
+    with: &[Spanned<String>],
+    key: &str,
+) -> Result<Vec<String>, ModelError> {
+    if !with.is_empty() && ctx.dialect.lacks("index storage parameters") {
+        return Err(ctx.err(
+            with[0].span(),
+            key,
+            format!("{} indexes have no storage parameters", ctx.dialect.name()),
+            Some("remove `with`".into()),
+        ));
+    }
+    let mut out = vec![];
+    for (i, w) in with.iter().enumerate() {
+        let plain = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+        };
+        match w.get_ref().split_once('=') {
+            Some((n, v)) if plain(n.trim()) && plain(v.trim()) => {
+                out.push(format!("{}={}", n.trim().to_ascii_lowercase(), v.trim()))
+            }
+            _ => {
+                return Err(ctx.err(
+                    w.span(),
+                    format!("{key}[{i}]"),
+                    format!("invalid storage parameter `{}`", w.get_ref()),
+                    Some("write name = value, e.g. with = [\"fillfactor = 70\"]".into()),
+                ))
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
 }

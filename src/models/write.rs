@@ -107,7 +107,14 @@ pub fn write(schema: &Schema, d: &dyn Dialect, url: Option<&str>) -> String {
         out.push_str(&format!("schemas = {}\n", list(&ns)));
     }
     if !schema.extensions.is_empty() {
-        let e: Vec<String> = schema.extensions.iter().map(|e| e.name.clone()).collect();
+        let e: Vec<String> = schema
+            .extensions
+            .iter()
+            .map(|e| match &e.schema {
+                Some(s) => format!("{s}.{}", e.name),
+                None => e.name.clone(),
+            })
+            .collect();
         out.push_str(&format!("extensions = {}\n", list(&e)));
     }
     for (n, e) in &schema.enums {
@@ -133,7 +140,10 @@ pub fn write(schema: &Schema, d: &dyn Dialect, url: Option<&str>) -> String {
             out.push_str(&format!("default = {}\n", s(&x.sql)));
         }
         if let Some(c) = &dm.collation {
-            out.push_str(&format!("collation = {}\n", s(c)));
+            out.push_str(&format!(
+                "collation = {}\n",
+                s(&crate::sql::unquote_chain(c))
+            ));
         }
         if !dm.checks.is_empty() {
             let cs: Vec<String> = dm
@@ -226,10 +236,11 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
             out.push_str(&format!("options = {}\n", list(&opts)));
         }
     }
-    let default_pk = t
-        .primary_key
-        .as_ref()
-        .is_some_and(|p| p.columns.len() == 1 && p.name == d.default_name(tn, &[], "pkey"));
+    let default_pk = t.primary_key.as_ref().is_some_and(|p| {
+        p.columns.len() == 1
+            && p.name == d.default_name(tn, &[], "pkey")
+            && p.deferrable == Deferrable::No
+    });
     let col_unique = |c: &str| {
         t.uniques.iter().find(|u| {
             u.columns.len() == 1
@@ -340,7 +351,7 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
             inline_fks.push(fk.name.clone());
         }
         if let Some(x) = &c.collation {
-            fl.push(f("collation", s(x)));
+            fl.push(f("collation", s(&crate::sql::unquote_chain(x))));
         }
         if let Some(x) = &c.comment {
             fl.push(f("comment", s(x)));
@@ -352,13 +363,18 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
     }
     if let Some(pk) = &t.primary_key {
         if !default_pk {
-            if pk.name == d.default_name(tn, &[], "pkey") {
+            if pk.name == d.default_name(tn, &[], "pkey") && pk.deferrable == Deferrable::No {
                 out.push_str(&format!("primary_key = {}\n", list(&pk.columns)));
             } else {
-                out.push_str(&format!(
-                    "primary_key = {}\n",
-                    inline(&[f("name", s(&pk.name)), f("columns", list(&pk.columns))])
-                ));
+                let mut fl = vec![];
+                if pk.name != d.default_name(tn, &[], "pkey") {
+                    fl.push(f("name", s(&pk.name)));
+                }
+                fl.push(f("columns", list(&pk.columns)));
+                if let Some(x) = deferrable(pk.deferrable) {
+                    fl.push(f("deferrable", x));
+                }
+                out.push_str(&format!("primary_key = {}\n", inline(&fl)));
             }
         }
     }
@@ -480,6 +496,10 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
             if i.nulls_not_distinct {
                 fl.push(f("nulls_not_distinct", "true".into()));
             }
+            if !i.with.is_empty() {
+                let w: Vec<String> = i.with.iter().map(|x| x.replacen('=', " = ", 1)).collect();
+                fl.push(f("with", list(&w)));
+            }
             inline(&fl)
         })
         .collect();
@@ -491,7 +511,11 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
 fn index_part_text(p: &IndexPart) -> String {
     let mut s = p.expr.sql.clone();
     if let Some(c) = &p.collation {
-        s.push_str(&format!(" COLLATE \"{c}\""));
+        if c.starts_with('"') {
+            s.push_str(&format!(" COLLATE {c}"));
+        } else {
+            s.push_str(&format!(" COLLATE \"{c}\""));
+        }
     }
     if let Some(o) = &p.opclass {
         s.push_str(&format!(" {o}"));

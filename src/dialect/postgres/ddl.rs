@@ -86,7 +86,12 @@ pub(super) fn column_def(c: &Column) -> String {
 
 /// A collation name, always quoted (the loader keeps names unquoted).
 pub(super) fn coll_name(c: &str) -> String {
-    q(c)
+    // Canonical collations are SQL already (`"C"`, `"app"."ci"`).
+    if c.starts_with('"') {
+        c.to_string()
+    } else {
+        q(c)
+    }
 }
 
 pub(super) fn deferrable(d: Deferrable) -> &'static str {
@@ -99,9 +104,10 @@ pub(super) fn deferrable(d: Deferrable) -> &'static str {
 
 pub(super) fn pk_sql(k: &PrimaryKey) -> String {
     format!(
-        "CONSTRAINT {} PRIMARY KEY ({})",
+        "CONSTRAINT {} PRIMARY KEY ({}){}",
         q(&k.name),
-        cols(&k.columns)
+        cols(&k.columns),
+        deferrable(k.deferrable)
     )
 }
 
@@ -215,6 +221,9 @@ pub fn index_sql(table: &QName, i: &Index) -> String {
     }
     if i.nulls_not_distinct {
         s.push_str(" NULLS NOT DISTINCT");
+    }
+    if !i.with.is_empty() {
+        s.push_str(&format!(" WITH ({})", i.with.join(", ")));
     }
     if let Some(p) = &i.predicate {
         s.push_str(&format!(" WHERE {}", strip_outer_parens(&p.sql)));

@@ -29,6 +29,11 @@ fn ns_filter(n: &str, namespaces: &[String]) -> String {
     }
 }
 
+/// A collation `co` as SQL: `"C"`, or `"app"."ci"` outside `public` and `pg_catalog`.
+const COLL: &str = "CASE WHEN co.collnamespace IN ('pg_catalog'::regnamespace, 'public'::regnamespace) \
+     THEN '' ELSE quote_ident((SELECT cn.nspname FROM pg_namespace cn WHERE cn.oid = co.collnamespace)) || '.' END \
+     || '\"' || replace(co.collname, '\"', '\"\"') || '\"'";
+
 /// Not created by an extension.
 fn not_ext(classid: &str, oid: &str) -> String {
     format!(
@@ -75,17 +80,28 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
     let nsf = ns_filter("n", namespaces);
     let mut s = Schema::default();
 
-    // Namespaces named in the models exist (or not) even when empty.
-    if !namespaces.is_empty() {
-        for r in cl
-            .query(
-                &format!("SELECT n.nspname::text FROM pg_namespace n WHERE {nsf}"),
-                &[],
-            )
-            .map_err(err)?
-        {
-            s.namespaces.push(r.get(0));
+    // Every managed namespace, empty ones too; those holding objects autogen does not manage
+    // (views, aggregates, composite types, collations …) are never dropped.
+    let occupied = "EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid AND c.relkind IN ('v', 'm', 'f', 'c')) \
+         OR EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = n.oid AND p.prokind IN ('a', 'w')) \
+         OR EXISTS (SELECT 1 FROM pg_type t WHERE t.typnamespace = n.oid AND t.typtype IN ('b', 'r', 'm') AND t.typelem = 0) \
+         OR EXISTS (SELECT 1 FROM pg_collation co WHERE co.collnamespace = n.oid) \
+         OR EXISTS (SELECT 1 FROM pg_ts_config tc WHERE tc.cfgnamespace = n.oid) \
+         OR EXISTS (SELECT 1 FROM pg_ts_dict td WHERE td.dictnamespace = n.oid) \
+         OR EXISTS (SELECT 1 FROM pg_operator o WHERE o.oprnamespace = n.oid) \
+         OR EXISTS (SELECT 1 FROM pg_extension e WHERE e.extnamespace = n.oid)";
+    for r in cl
+        .query(
+            &format!("SELECT n.nspname::text, {occupied} FROM pg_namespace n WHERE {nsf}"),
+            &[],
+        )
+        .map_err(err)?
+    {
+        let name: String = r.get(0);
+        if r.get::<_, bool>(1) {
+            s.occupied.push(name.clone());
         }
+        s.namespaces.push(name);
     }
 
     for r in cl
@@ -120,7 +136,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
     // Domains, with their checks.
     let q = format!(
         "SELECT t.oid, n.nspname::text, t.typname::text, format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault, \
-         CASE WHEN t.typcollation <> bt.typcollation THEN co.collname::text END, obj_description(t.oid, 'pg_type'), \
+         CASE WHEN t.typcollation <> bt.typcollation THEN {COLL} END, obj_description(t.oid, 'pg_type'), \
          ARRAY(SELECT con.conname::text FROM pg_constraint con WHERE con.contypid = t.oid AND con.contype = 'c' ORDER BY con.conname), \
          ARRAY(SELECT pg_get_constraintdef(con.oid, true) FROM pg_constraint con WHERE con.contypid = t.oid AND con.contype = 'c' ORDER BY con.conname) \
          FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type bt ON bt.oid = t.typbasetype \
@@ -209,7 +225,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
     let q = format!(
         "SELECT a.attrelid, a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, \
          pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END), a.attidentity::text, a.attgenerated::text, \
-         CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END, ds.description, a.attnum \
+         CASE WHEN a.attcollation <> t.typcollation THEN {COLL} END, ds.description, a.attnum \
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
          JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
          LEFT JOIN pg_collation co ON co.oid = a.attcollation \
@@ -357,7 +373,13 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
             (true, true) => Deferrable::Deferred,
         };
         match kind.as_str() {
-            "p" => t.primary_key = Some(PrimaryKey { name, columns }),
+            "p" => {
+                t.primary_key = Some(PrimaryKey {
+                    name,
+                    columns,
+                    deferrable,
+                })
+            }
             "u" => t.uniques.push(Unique {
                 name,
                 columns,
@@ -411,8 +433,10 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
          pg_get_expr(i.indpred, i.indrelid, true), \
          ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k, true) ELSE '' END FROM generate_series(1, i.indnatts) k ORDER BY k), \
          i.indoption::int2[]::int[], \
-         ARRAY(SELECT CASE WHEN opc.opcdefault THEN '' ELSE opc.opcname::text END FROM unnest(i.indclass) WITH ORDINALITY k(o, ord) JOIN pg_opclass opc ON opc.oid = k.o ORDER BY k.ord), \
-         i.indkey::int2[] \
+         ARRAY(SELECT CASE WHEN opc.opcdefault THEN '' \
+         WHEN opc.opcnamespace IN ('pg_catalog'::regnamespace, 'public'::regnamespace) THEN opc.opcname::text \
+         ELSE quote_ident((SELECT on_.nspname FROM pg_namespace on_ WHERE on_.oid = opc.opcnamespace)) || '.' || opc.opcname::text END FROM unnest(i.indclass) WITH ORDINALITY k(o, ord) JOIN pg_opclass opc ON opc.oid = k.o ORDER BY k.ord), \
+         i.indkey::int2[], coalesce(ic.reloptions, '{{}}'::text[]), pg_get_indexdef(i.indexrelid) \
          FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid \
          JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam \
          WHERE c.relkind IN ('r', 'p') AND {nsf} \
@@ -443,6 +467,9 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
         let is_col = |k: usize| keys.get(k).copied().unwrap_or(0) != 0;
         let options: Vec<i32> = r.get(8);
         let opclasses: Vec<String> = r.get(9);
+        let mut with: Vec<String> = r.get(11);
+        with.sort();
+        let collations = super::normalize::index_collations(&r.get::<_, String>(12));
         let parts = (0..nkey.min(defs.len()))
             .map(|k| {
                 let o = options.get(k).copied().unwrap_or(0);
@@ -454,7 +481,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
                     } else {
                         crate::sql::paren_array_casts(&defs[k])
                     }),
-                    collation: None,
+                    collation: collations.get(k).cloned().flatten(),
                     opclass: opclasses.get(k).filter(|s| !s.is_empty()).cloned(),
                     desc,
                     nulls_first: if nf == desc { None } else { Some(nf) },
@@ -471,6 +498,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
                 .get::<_, Option<String>>(6)
                 .map(|p| Expr::new(crate::sql::paren_array_casts(&p))),
             nulls_not_distinct: r.get(5),
+            with,
         });
     }
 

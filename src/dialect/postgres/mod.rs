@@ -75,6 +75,30 @@ impl Dialect for Postgres {
     fn allows_empty_tables(&self) -> bool {
         true
     }
+    fn canonicalize(&self, schema: &mut crate::schema::Schema) {
+        crate::dialect::canonical::canonicalize(self, schema);
+        // Collations as SQL names: `app.ci` qualified when `app` is a schema.
+        let mut ns = schema.namespaces.clone();
+        ns.extend(schema.tables.keys().filter_map(|k| k.schema.clone()));
+        let fix = |c: &mut Option<String>| {
+            if let Some(x) = c {
+                *x = crate::sql::sql_collation(x, &ns);
+            }
+        };
+        for t in schema.tables.values_mut() {
+            for c in &mut t.columns {
+                fix(&mut c.collation);
+            }
+            for i in &mut t.indexes {
+                for p in &mut i.parts {
+                    fix(&mut p.collation);
+                }
+            }
+        }
+        for d in schema.domains.values_mut() {
+            fix(&mut d.collation);
+        }
+    }
     fn cast_missing(&self, from: &str, to: &str) -> bool {
         casts::no_cast(from, to)
     }

@@ -397,3 +397,103 @@ mod tests {
         }
     }
 }
+
+/// The `COLLATE` of each key of an index, from its full `pg_get_indexdef` text (`None` where the key
+/// uses its column's or expression's own collation, which the text then leaves out). Names come back
+/// unquoted (`C`, `app.ci`).
+pub fn index_collations(def: &str) -> Vec<Option<String>> {
+    // The key list: the parenthesized list after `USING method`.
+    let Some(u) = def.find(" USING ") else {
+        return vec![];
+    };
+    let Some(open) = def[u..].find('(').map(|p| p + u) else {
+        return vec![];
+    };
+    let b = def.as_bytes();
+    let (mut depth, mut quote, mut from) = (0i32, false, open + 1);
+    let mut elems = vec![];
+    for (i, &c) in b.iter().enumerate().skip(open) {
+        match c {
+            b'"' => quote = !quote,
+            b'\'' if !quote => {}
+            b'(' if !quote => depth += 1,
+            b')' if !quote => {
+                depth -= 1;
+                if depth == 0 {
+                    elems.push(&def[from..i]);
+                    break;
+                }
+            }
+            b',' if !quote && depth == 1 => {
+                elems.push(&def[from..i]);
+                from = i + 1;
+            }
+            _ => {}
+        }
+    }
+    elems
+        .into_iter()
+        .map(|e| {
+            // A top-level ` COLLATE name` (outside parentheses and quotes).
+            let eb = e.as_bytes();
+            let (mut depth, mut quote) = (0i32, false);
+            for i in 0..eb.len() {
+                match eb[i] {
+                    b'"' => quote = !quote,
+                    b'(' if !quote => depth += 1,
+                    b')' if !quote => depth -= 1,
+                    b' ' if !quote && depth == 0 && e[i..].starts_with(" COLLATE ") => {
+                        let rest = &e[i + 9..];
+                        let mut end = rest.len();
+                        let mut q = false;
+                        for (k, ch) in rest.char_indices() {
+                            match ch {
+                                '"' => q = !q,
+                                ' ' if !q => {
+                                    end = k;
+                                    break;
+                                }
+                                _ => {}
+                            }
+                        }
+                        // As SQL, every part quoted: `app.de` → `"app"."de"`, `"C"` stays.
+                        let parts: Vec<String> = crate::sql::unquote_chain(&rest[..end])
+                            .split('.')
+                            .map(|p| format!("\"{}\"", p.replace('"', "\"\"")))
+                            .collect();
+                        let name = if rest[..end].starts_with('"') && !rest[..end].contains("\".") {
+                            format!(
+                                "\"{}\"",
+                                crate::sql::unquote_chain(&rest[..end]).replace('"', "\"\"")
+                            )
+                        } else {
+                            parts.join(".")
+                        };
+                        return Some(name);
+                    }
+                    _ => {}
+                }
+            }
+            None
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod index_collation_tests {
+    #[test]
+    fn collations_are_read_from_the_index_definition() {
+        let c = super::index_collations(
+            "CREATE INDEX i ON app.users USING btree (name COLLATE app.de, n2 COLLATE \"C\" text_pattern_ops, lower((x)::text), \"a, b\" DESC)",
+        );
+        assert_eq!(
+            c,
+            vec![
+                Some("\"app\".\"de\"".to_string()),
+                Some("\"C\"".into()),
+                None,
+                None
+            ]
+        );
+    }
+}

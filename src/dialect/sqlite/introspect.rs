@@ -139,6 +139,7 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
             table.primary_key = Some(PrimaryKey {
                 name: String::new(),
                 columns: cols.into_iter().map(|c| c.1).collect(),
+                deferrable: Deferrable::No,
             });
         }
     }
@@ -246,6 +247,7 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
                     include: vec![],
                     predicate: pred.map(Expr::new),
                     nulls_not_distinct: false,
+                    with: vec![],
                 });
             }
             _ => {}

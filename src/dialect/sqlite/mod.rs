@@ -68,7 +68,13 @@ impl Dialect for Sqlite {
     fn lacks(&self, section: &str) -> bool {
         matches!(
             section,
-            "sequences" | "domains" | "enums" | "functions" | "extensions"
+            "sequences"
+                | "domains"
+                | "enums"
+                | "functions"
+                | "extensions"
+                | "index storage parameters"
+                | "deferrable primary keys"
         )
     }
     fn expr_key(&self, sql: &str) -> String {
