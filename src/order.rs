@@ -11,6 +11,7 @@ fn phase(op: &Op) -> u32 {
     match op {
         CreateNamespace(_) => 10,
         CreateExtension(_) => 11,
+        CreateCollation(_) => 12,
         CreateEnum(_) => 20,
         AlterEnum { .. } => 21,
         CreateDomain(_) => 22,
@@ -43,6 +44,7 @@ fn phase(op: &Op) -> u32 {
         DropFunction(_) => 81,
         DropDomain(_) => 81,
         DropEnum(_) => 82,
+        DropCollation(_) => 82,
         DropExtension(_) => 83,
         DropNamespace(_) => 84,
     }

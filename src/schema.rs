@@ -67,6 +67,7 @@ pub struct Schema {
     /// Namespaces (besides the default one) that exist or must exist.
     pub namespaces: Vec<String>,
     pub extensions: Vec<Extension>,
+    pub collations: BTreeMap<QName, Collation>,
     pub enums: BTreeMap<QName, Enum>,
     pub domains: BTreeMap<QName, Domain>,
     pub sequences: BTreeMap<QName, Sequence>,
@@ -144,6 +145,19 @@ impl Function {
     pub fn signature(&self) -> String {
         format!("{}({})", self.name, self.args)
     }
+}
+
+/// A collation made with `CREATE COLLATION`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Collation {
+    pub name: QName,
+    /// `icu` or `libc`.
+    pub provider: String,
+    /// The ICU locale (`und-u-ks-level2`); for libc, `lc_collate`/`lc_ctype` hold it.
+    pub locale: Option<String>,
+    pub lc_collate: Option<String>,
+    pub lc_ctype: Option<String>,
+    pub deterministic: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -411,3 +411,39 @@ indexes = [{ name = "t_a_trgm", columns = ["a ext.gin_trgm_ops"], method = "gin"
         ),
     );
 }
+
+#[test]
+fn user_collations_were_not_managed_and_lost_their_schema() {
+    reproduce(
+        "fidelity::collations",
+        "CREATE SCHEMA app;
+         CREATE COLLATION app.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+         CREATE COLLATION app.de (provider = icu, locale = 'de-DE');
+         CREATE COLLATION pubc (provider = libc, locale = 'C');
+         CREATE TABLE app.users (id int PRIMARY KEY, name text COLLATE app.ci NOT NULL, n2 text COLLATE pubc, n3 text COLLATE \"C\");
+         CREATE INDEX ON app.users (name COLLATE app.de);
+         CREATE INDEX ON app.users (n2 COLLATE \"C\" text_pattern_ops);",
+        Some(
+            r#"schemas = ["public", "app"]
+[collations."app.ci"]
+provider = "icu"
+locale = "und-u-ks-level2"
+deterministic = false
+[collations."app.de"]
+provider = "icu"
+locale = "de-DE"
+[collations.pubc]
+provider = "libc"
+locale = "C"
+[tables."app.users"]
+columns = [
+  { name = "id", type = "int", primary_key = true },
+  { name = "name", type = "text", collation = "app.ci" },
+  { name = "n2", type = "text", nullable = true, collation = "pubc" },
+  { name = "n3", type = "text", nullable = true, collation = "C" },
+]
+indexes = [{ columns = ["name COLLATE app.de"] }, { columns = ["n2 COLLATE \"C\" text_pattern_ops"] }]
+"#,
+        ),
+    );
+}

@@ -81,6 +81,22 @@ pub fn canonicalize<D: Dialect + ?Sized>(d: &D, s: &mut Schema) {
             namespaces.push(n.clone());
         }
     };
+    let collations = std::mem::take(&mut s.collations);
+    for (_, mut c) in collations {
+        qn(d, &mut c.name);
+        note(&c.name);
+        // libc keeps the locale as lc_collate + lc_ctype; ICU has only its locale.
+        if c.provider == "libc" {
+            if let Some(l) = c.locale.take() {
+                c.lc_collate.get_or_insert(l.clone());
+                c.lc_ctype.get_or_insert(l);
+            }
+        } else {
+            c.lc_collate = None;
+            c.lc_ctype = None;
+        }
+        s.collations.insert(c.name.clone(), c);
+    }
     let enums = std::mem::take(&mut s.enums);
     for (_, mut e) in enums {
         qn(d, &mut e.name);

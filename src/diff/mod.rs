@@ -21,6 +21,21 @@ pub fn diff(current: &Schema, desired: &Schema) -> Vec<Op> {
             ops.push(Op::DropNamespace((*n).clone()));
         }
     }
+    for (n, c) in &desired.collations {
+        match current.collations.get(n) {
+            None => ops.push(Op::CreateCollation(c.clone())),
+            Some(x) if x != c => {
+                ops.push(Op::DropCollation(x.clone()));
+                ops.push(Op::CreateCollation(c.clone()));
+            }
+            _ => {}
+        }
+    }
+    for (n, c) in &current.collations {
+        if !desired.collations.contains_key(n) {
+            ops.push(Op::DropCollation(c.clone()));
+        }
+    }
     for e in &desired.extensions {
         if !current.extensions.iter().any(|c| c.name == e.name) {
             ops.push(Op::CreateExtension(e.clone()));

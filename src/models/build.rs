@@ -98,6 +98,40 @@ pub(super) fn build(
         };
         known.insert(crate::sql::qname_sql(&q));
     }
+    for (name, c) in &f.collations {
+        ctx.at(&format!("collations.{name}"));
+        super::validate::qualified_name(&ctx, name, c.span(), &format!("collations.{name}"))?;
+        let v = c.get_ref();
+        let provider = v.provider.get_ref().to_ascii_lowercase();
+        if !matches!(provider.as_str(), "icu" | "libc") {
+            return Err(ctx.err(
+                v.provider.span(),
+                format!("collations.{name}.provider"),
+                format!("unknown collation provider `{}`", v.provider.get_ref()),
+                Some("provider = \"icu\" or \"libc\"".into()),
+            ));
+        }
+        if v.locale.is_none() && (v.lc_collate.is_none() || v.lc_ctype.is_none()) {
+            return Err(ctx.err(
+                c.span(),
+                format!("collations.{name}"),
+                "a collation needs its locale",
+                Some("locale = \"und-u-ks-level2\" (ICU) or \"de_DE.utf8\" (libc)".into()),
+            ));
+        }
+        let q = QName::parse(name);
+        s.collations.insert(
+            q.clone(),
+            Collation {
+                name: q,
+                provider,
+                locale: v.locale.clone(),
+                lc_collate: v.lc_collate.clone(),
+                lc_ctype: v.lc_ctype.clone(),
+                deterministic: v.deterministic.unwrap_or(true),
+            },
+        );
+    }
     for (name, e) in &f.enums {
         ctx.at(&format!("enums.{name}"));
         if dialect.lacks("enums") {

@@ -11,6 +11,8 @@ pub struct File {
     pub database: Option<Database>,
     pub extensions: Option<Vec<Spanned<String>>>,
     #[serde(default)]
+    pub collations: BTreeMap<String, Spanned<CollationDef>>,
+    #[serde(default)]
     pub enums: BTreeMap<String, Spanned<EnumDef>>,
     #[serde(default)]
     pub domains: BTreeMap<String, Spanned<DomainDef>>,
@@ -29,6 +31,16 @@ pub struct Database {
     pub schemas: Option<Vec<Spanned<String>>>,
     /// PostgreSQL extensions (also accepted at the top level).
     pub extensions: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct CollationDef {
+    pub provider: Spanned<String>,
+    pub locale: Option<String>,
+    pub lc_collate: Option<String>,
+    pub lc_ctype: Option<String>,
+    pub deterministic: Option<bool>,
 }
 
 #[derive(Deserialize, Debug)]

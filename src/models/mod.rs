@@ -86,6 +86,7 @@ pub fn read_database(path: &Path) -> Result<DatabaseSection, ModelError> {
     struct Top {
         database: Option<Db>,
         extensions: Option<serde::de::IgnoredAny>,
+        collations: Option<serde::de::IgnoredAny>,
         enums: Option<serde::de::IgnoredAny>,
         domains: Option<serde::de::IgnoredAny>,
         sequences: Option<serde::de::IgnoredAny>,
@@ -238,6 +239,7 @@ pub fn load_str(path: &str, text: &str, dialect: &dyn Dialect) -> Result<Models,
                 }
             };
         }
+        merge!(collations, "collations");
         merge!(enums, "enums");
         merge!(domains, "domains");
         merge!(sequences, "sequences");

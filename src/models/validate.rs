@@ -42,7 +42,12 @@ pub fn normalized(ctx: &Ctx, name: &str) -> QName {
 pub fn sections(ctx: &Ctx, f: &File) -> Result<(), ModelError> {
     let d = ctx.dialect.name();
     type Check<'a> = (&'a str, Option<(&'a String, Range<usize>)>, &'a str);
-    let checks: [Check; 2] = [
+    let checks: [Check; 3] = [
+        (
+            "collations",
+            f.collations.iter().next().map(|(k, v)| (k, v.span())),
+            "SQLite has BINARY, NOCASE and RTRIM; use collation = \"NOCASE\" on the column",
+        ),
         (
             "sequences",
             f.sequences.iter().next().map(|(k, v)| (k, v.span())),

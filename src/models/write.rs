@@ -117,6 +117,25 @@ pub fn write(schema: &Schema, d: &dyn Dialect, url: Option<&str>) -> String {
             .collect();
         out.push_str(&format!("extensions = {}\n", list(&e)));
     }
+    for (n, c) in &schema.collations {
+        out.push_str(&format!(
+            "\n[collations.{}]\nprovider = {}\n",
+            key(&n.to_string()),
+            s(&c.provider)
+        ));
+        for (k, v) in [
+            ("locale", &c.locale),
+            ("lc_collate", &c.lc_collate),
+            ("lc_ctype", &c.lc_ctype),
+        ] {
+            if let Some(v) = v {
+                out.push_str(&format!("{k} = {}\n", s(v)));
+            }
+        }
+        if !c.deterministic {
+            out.push_str("deterministic = false\n");
+        }
+    }
     for (n, e) in &schema.enums {
         out.push_str(&format!(
             "\n[enums.{}]\nvalues = {}\n",

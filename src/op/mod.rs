@@ -14,6 +14,8 @@ pub enum Op {
     DropNamespace(String),
     CreateExtension(Extension),
     DropExtension(Extension),
+    CreateCollation(Collation),
+    DropCollation(Collation),
     CreateEnum(Enum),
     DropEnum(Enum),
     /// Values changed. `usages` are the columns of type `name` (needed when a type swap is rendered).
@@ -165,6 +167,8 @@ impl Op {
             DropNamespace(n) => CreateNamespace(n),
             CreateExtension(e) => DropExtension(e),
             DropExtension(e) => CreateExtension(e),
+            CreateCollation(c) => DropCollation(c),
+            DropCollation(c) => CreateCollation(c),
             CreateEnum(e) => DropEnum(e),
             DropEnum(e) => CreateEnum(e),
             AlterEnum {

@@ -12,6 +12,8 @@ impl Op {
             DropNamespace(n) => format!("schema {n} is not in the models"),
             CreateExtension(e) => format!("extension {} is missing", e.name),
             DropExtension(e) => format!("extension {} is not in the models", e.name),
+            CreateCollation(c) => format!("collation {} is missing", c.name),
+            DropCollation(c) => format!("collation {} is not in the models", c.name),
             CreateEnum(e) => format!("enum {} is missing", e.name),
             DropEnum(e) => format!("enum {} is not in the models", e.name),
             AlterEnum { name, from, to, .. } => {

@@ -31,7 +31,7 @@ fn ns_filter(n: &str, namespaces: &[String]) -> String {
 
 /// A collation `co` as SQL: `"C"`, or `"app"."ci"` outside `public` and `pg_catalog`.
 const COLL: &str = "CASE WHEN co.collnamespace IN ('pg_catalog'::regnamespace, 'public'::regnamespace) \
-     THEN '' ELSE quote_ident((SELECT cn.nspname FROM pg_namespace cn WHERE cn.oid = co.collnamespace)) || '.' END \
+     THEN '' ELSE '\"' || replace((SELECT cn.nspname FROM pg_namespace cn WHERE cn.oid = co.collnamespace), '\"', '\"\"') || '\".' END \
      || '\"' || replace(co.collname, '\"', '\"\"') || '\"'";
 
 /// Not created by an extension.
@@ -85,7 +85,6 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
     let occupied = "EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid AND c.relkind IN ('v', 'm', 'f', 'c')) \
          OR EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = n.oid AND p.prokind IN ('a', 'w')) \
          OR EXISTS (SELECT 1 FROM pg_type t WHERE t.typnamespace = n.oid AND t.typtype IN ('b', 'r', 'm') AND t.typelem = 0) \
-         OR EXISTS (SELECT 1 FROM pg_collation co WHERE co.collnamespace = n.oid) \
          OR EXISTS (SELECT 1 FROM pg_ts_config tc WHERE tc.cfgnamespace = n.oid) \
          OR EXISTS (SELECT 1 FROM pg_ts_dict td WHERE td.dictnamespace = n.oid) \
          OR EXISTS (SELECT 1 FROM pg_operator o WHERE o.oprnamespace = n.oid) \
@@ -110,6 +109,39 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
     {
         let schema: String = r.get(1);
         s.extensions.push(Extension { name: r.get(0), schema: Some(schema) });
+    }
+
+    lap("before collations");
+    let icu = if version >= 170000 {
+        "c.colllocale"
+    } else if version >= 150000 {
+        "c.colliculocale"
+    } else {
+        "NULL::text"
+    };
+    let q = format!(
+        "SELECT n.nspname::text, c.collname::text, c.collprovider::text, c.collcollate, c.collctype, {icu}, c.collisdeterministic \
+         FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace WHERE {nsf} AND {}",
+        not_ext("pg_collation", "c.oid")
+    );
+    for r in cl.query(&q, &[]).map_err(err)? {
+        let name = qname(r.get(0), r.get(1));
+        let provider = match r.get::<_, String>(2).as_str() {
+            "i" => "icu",
+            "b" => "builtin",
+            _ => "libc",
+        };
+        s.collations.insert(
+            name.clone(),
+            Collation {
+                name,
+                provider: provider.into(),
+                locale: r.get(5),
+                lc_collate: r.get(3),
+                lc_ctype: r.get(4),
+                deterministic: r.get(6),
+            },
+        );
     }
 
     lap("before enums");

@@ -272,6 +272,27 @@ pub fn render(op: &Op) -> Vec<String> {
     use Op::*;
     match op {
         CreateNamespace(n) => vec![format!("CREATE SCHEMA {}", q(n))],
+        CreateCollation(c) => {
+            let mut o = vec![format!("provider = {}", c.provider)];
+            if let Some(l) = &c.locale {
+                o.push(format!("locale = {}", lit(l)));
+            }
+            if let Some(l) = &c.lc_collate {
+                o.push(format!("lc_collate = {}", lit(l)));
+            }
+            if let Some(l) = &c.lc_ctype {
+                o.push(format!("lc_ctype = {}", lit(l)));
+            }
+            if !c.deterministic {
+                o.push("deterministic = false".into());
+            }
+            vec![format!(
+                "CREATE COLLATION {} ({})",
+                qn(&c.name),
+                o.join(", ")
+            )]
+        }
+        DropCollation(c) => vec![format!("DROP COLLATION {}", qn(&c.name))],
         DropNamespace(n) => vec![format!("DROP SCHEMA {}", q(n))],
         CreateExtension(e) => vec![match &e.schema {
             Some(s) => format!(
