@@ -239,8 +239,11 @@ pub struct Column {
     pub decl_nullable: Option<bool>,
     pub default: Option<Expr>,
     pub identity: Option<Identity>,
-    /// `GENERATED ALWAYS AS (expr) STORED`.
+    /// `GENERATED ALWAYS AS (expr)`.
     pub generated: Option<Expr>,
+    /// A generated column kept on disk (`STORED`) rather than computed when read (`VIRTUAL`, SQLite's
+    /// default); always true on PostgreSQL.
+    pub stored: bool,
     pub collation: Option<String>,
     pub comment: Option<String>,
     /// Models only: the column's previous name (a rename, not drop + add). Ignored by `==`.
@@ -279,6 +282,7 @@ impl Column {
             default: None,
             identity: None,
             generated: None,
+            stored: false,
             collation: None,
             comment: None,
             renamed_from: None,
@@ -293,6 +297,7 @@ impl Column {
             && self.default == o.default
             && self.identity == o.identity
             && self.generated == o.generated
+            && self.stored == o.stored
             && self.collation == o.collation
     }
 }

@@ -105,3 +105,23 @@ columns = [{ name = "post_id", type = "integer", nullable = true, references = "
         ),
     );
 }
+
+#[test]
+fn checks_of_a_table_with_an_unknown_type_were_dropped_and_stored_columns_became_virtual() {
+    reproduce(
+        "CREATE TABLE fb (id integer PRIMARY KEY, body BLOB SUB_TYPE TEXT, n integer CHECK (n > 0), CHECK (length(body) < 100));
+         CREATE TABLE g (id integer PRIMARY KEY, a integer, s integer GENERATED ALWAYS AS (a * 2) STORED, v integer GENERATED ALWAYS AS (a * 3) VIRTUAL);",
+        Some(
+            r#"[tables.fb]
+columns = [{ name = "id", type = "integer", primary_key = true }, { name = "body", type = "BLOB SUB_TYPE TEXT", nullable = true }, { name = "n", type = "integer", nullable = true, check = "n > 0" }]
+checks = [{ expr = "length(body) < 100" }]
+[tables.g]
+columns = [
+  { name = "id", type = "integer", primary_key = true }, { name = "a", type = "integer", nullable = true },
+  { name = "s", type = "integer", nullable = true, generated = "a * 2", stored = true },
+  { name = "v", type = "integer", nullable = true, generated = "a * 3" },
+]
+"#,
+        ),
+    );
+}

@@ -193,6 +193,7 @@ fn canonical_table<D: Dialect + ?Sized>(d: &D, t: &mut Table) {
         for e in [&mut c.default, &mut c.generated].into_iter().flatten() {
             key(d, e);
         }
+        c.stored = c.generated.is_some() && (c.stored || d.generated_always_stored());
         if let Some(i) = &mut c.identity {
             canonical_seq_options(&mut i.options, &c.ty);
             match &mut i.sequence {

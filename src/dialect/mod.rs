@@ -106,6 +106,11 @@ pub trait Dialect: Sync {
         false
     }
 
+    /// Whether every generated column is stored (PostgreSQL before 18): `stored` is then implied.
+    fn generated_always_stored(&self) -> bool {
+        true
+    }
+
     /// Whether a column may have no declared type (SQLite: `type = ""`, BLOB affinity).
     fn allows_untyped_columns(&self) -> bool {
         false

@@ -105,8 +105,17 @@ pub(super) fn build_table(
             }
             col.default = Some(ctx.literal(d, &format!("{ckey}.default"))?);
         }
+        if cd.stored.is_some() && cd.generated.is_none() {
+            return Err(ctx.err(
+                c.span(),
+                format!("{ckey}.stored"),
+                "`stored` is for generated columns",
+                Some("add generated = \"…\", or remove stored".into()),
+            ));
+        }
         if let Some(g) = &cd.generated {
             col.generated = Some(ctx.expr(g, &format!("{ckey}.generated"), false)?);
+            col.stored = cd.stored.unwrap_or(false);
         }
         if let Some(idt) = &cd.identity {
             let bad = |msg: &str| {

@@ -351,6 +351,9 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
         }
         if let Some(g) = &c.generated {
             fl.push(f("generated", s(&g.sql)));
+            if c.stored && !d.generated_always_stored() {
+                fl.push(f("stored", "true".into()));
+            }
         }
         if let Some(u) = col_unique(&c.name) {
             fl.push(f("unique", "true".into()));

@@ -127,6 +127,7 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
         col.default = dflt.map(Expr::new);
         if hidden == 2 || hidden == 3 {
             col.generated = Some(Expr::new(String::new()));
+            col.stored = hidden == 3;
         }
         if pk > 0 {
             pks.entry(t.clone()).or_default().push((pk, name.clone()));
@@ -259,9 +260,25 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
             continue;
         };
         let Ok(stmts) = Parser::parse_sql(&SQLiteDialect {}, sql) else {
-            s.unmanaged.push(format!(
-                "check constraints of table {name} (its SQL could not be parsed)"
-            ));
+            // A type sqlparser does not know (`BLOB SUB_TYPE TEXT`): the checks and generated
+            // expressions are still read, by scanning the text.
+            for expr in super::scan::checks(sql) {
+                table.checks.push(Check {
+                    name: String::new(),
+                    expr: Expr::new(expr),
+                    no_inherit: false,
+                    not_valid: false,
+                });
+            }
+            for (col, expr) in super::scan::generated(sql) {
+                if let Some(c) = table
+                    .columns
+                    .iter_mut()
+                    .find(|c| c.name.eq_ignore_ascii_case(&col))
+                {
+                    c.generated = Some(Expr::new(expr));
+                }
+            }
             continue;
         };
         if let Some(Statement::CreateTable(ct)) = stmts.into_iter().next() {

@@ -7,6 +7,7 @@ pub mod lower;
 pub mod names;
 pub mod normalize;
 pub mod render;
+pub mod scan;
 
 use super::Dialect;
 use crate::op::Op;
@@ -46,6 +47,9 @@ impl Dialect for Sqlite {
     }
     fn allows_untyped_columns(&self) -> bool {
         true
+    }
+    fn generated_always_stored(&self) -> bool {
+        false
     }
     fn table_options(&self) -> &'static [&'static str] {
         &["strict", "without rowid"]

@@ -64,8 +64,9 @@ fn column_def(t: &Table, c: &Column) -> String {
     }
     if let Some(g) = &c.generated {
         s.push_str(&format!(
-            " GENERATED ALWAYS AS ({}) VIRTUAL",
-            strip_outer_parens(&g.sql)
+            " GENERATED ALWAYS AS ({}) {}",
+            strip_outer_parens(&g.sql),
+            if c.stored { "STORED" } else { "VIRTUAL" }
         ));
     }
     s
