@@ -125,3 +125,26 @@ columns = [
         ),
     );
 }
+
+#[test]
+fn check_said_only_that_a_column_differed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute_batch("CREATE TABLE a (id integer PRIMARY KEY, name text, n integer CHECK (n > 0), u integer REFERENCES a (id));").unwrap();
+    drop(c);
+    let p = project(&format!(
+        "[database]\nurl = \"sqlite:{}\"\n[tables.a]\ncolumns = [{{ name = \"id\", type = \"integer\", primary_key = true, autoincrement = true }}, {{ name = \"name\", type = \"text\" }}, {{ name = \"n\", type = \"integer\", nullable = true, check = \"n > 1\" }}, {{ name = \"u\", type = \"integer\", nullable = true }}]\n",
+        db.display()
+    ));
+    let out = run(p.path(), &["check"], 1);
+    for part in [
+        "column name: should be NOT NULL",
+        "check `n > 1` is missing",
+        "check `n > 0` is not in the models",
+        "foreign key (u) → a (id) is not in the models",
+        "options [] → [autoincrement]",
+    ] {
+        assert!(out.contains(part), "missing {part:?} in:\n{out}");
+    }
+}

@@ -49,37 +49,7 @@ impl Op {
                 format!("column {table}.{from} should be renamed to {to}")
             }
             AlterColumn { table, from, to } => {
-                let mut what = vec![];
-                if from.ty != to.ty {
-                    what.push(format!("type {} → {}", from.ty, to.ty));
-                }
-                if from.nullable != to.nullable {
-                    what.push(if to.nullable {
-                        "should be nullable".into()
-                    } else {
-                        "should be NOT NULL".into()
-                    });
-                }
-                if from.default != to.default {
-                    let d = |e: &Option<Expr>| {
-                        e.as_ref()
-                            .map(|e| e.sql.clone())
-                            .unwrap_or_else(|| "none".into())
-                    };
-                    what.push(format!("default {} → {}", d(&from.default), d(&to.default)));
-                }
-                if from.identity != to.identity {
-                    what.push("identity differs".into());
-                }
-                if from.generated != to.generated {
-                    what.push("generated expression differs".into());
-                }
-                if from.collation != to.collation {
-                    what.push("collation differs".into());
-                }
-                if from.comment != to.comment {
-                    what.push("comment differs".into());
-                }
+                let what = column_changes(from, to);
                 format!("column {table}.{}: {}", to.name, what.join(", "))
             }
             AddPrimaryKey { table, key } => {
@@ -132,9 +102,11 @@ impl Op {
                 for c in &to.columns {
                     match from.column(&c.name) {
                         None => what.push(format!("column {} is missing", c.name)),
-                        Some(f) if !f.same_definition(c) => {
-                            what.push(format!("column {} differs", c.name))
-                        }
+                        Some(f) if !f.same_definition(c) => what.push(format!(
+                            "column {}: {}",
+                            c.name,
+                            column_changes(f, c).join(", ")
+                        )),
                         _ => {}
                     }
                 }
@@ -143,16 +115,46 @@ impl Op {
                         what.push(format!("column {} is not in the models", c.name));
                     }
                 }
-                for (differs, part) in [
-                    (from.primary_key != to.primary_key, "primary key"),
-                    (from.uniques != to.uniques, "unique constraints"),
-                    (from.checks != to.checks, "checks"),
-                    (from.foreign_keys != to.foreign_keys, "foreign keys"),
-                    (from.indexes != to.indexes, "indexes"),
-                ] {
-                    if differs {
-                        what.push(format!("{part} differ"));
-                    }
+                if from.primary_key != to.primary_key {
+                    let k = |p: &Option<PrimaryKey>| {
+                        p.as_ref()
+                            .map(|p| format!("({})", p.columns.join(", ")))
+                            .unwrap_or_else(|| "none".into())
+                    };
+                    what.push(format!(
+                        "primary key {} → {}",
+                        k(&from.primary_key),
+                        k(&to.primary_key)
+                    ));
+                }
+                what.extend(list_changes("unique", &from.uniques, &to.uniques, |u| {
+                    format!("({})", u.columns.join(", "))
+                }));
+                what.extend(list_changes("check", &from.checks, &to.checks, |c| {
+                    format!("`{}`", c.expr.sql)
+                }));
+                what.extend(list_changes(
+                    "foreign key",
+                    &from.foreign_keys,
+                    &to.foreign_keys,
+                    |f| {
+                        format!(
+                            "({}) → {} ({})",
+                            f.columns.join(", "),
+                            f.ref_table,
+                            f.ref_columns.join(", ")
+                        )
+                    },
+                ));
+                what.extend(list_changes("index", &from.indexes, &to.indexes, |i| {
+                    i.name.clone()
+                }));
+                if from.options != to.options {
+                    what.push(format!(
+                        "options [{}] → [{}]",
+                        from.options.join(", "),
+                        to.options.join(", ")
+                    ));
                 }
                 format!(
                     "table {}: {} (SQLite rebuilds the table)",
@@ -162,4 +164,68 @@ impl Op {
             }
         }
     }
+}
+
+/// What differs between two versions of a column, one phrase each.
+fn column_changes(from: &Column, to: &Column) -> Vec<String> {
+    let mut what = vec![];
+    if from.ty != to.ty {
+        what.push(format!("type {} → {}", from.ty, to.ty));
+    }
+    if from.nullable != to.nullable {
+        what.push(if to.nullable {
+            "should be nullable".into()
+        } else {
+            "should be NOT NULL".into()
+        });
+    }
+    if from.default != to.default {
+        let d = |e: &Option<Expr>| {
+            e.as_ref()
+                .map(|e| e.sql.clone())
+                .unwrap_or_else(|| "none".into())
+        };
+        what.push(format!("default {} → {}", d(&from.default), d(&to.default)));
+    }
+    if from.identity != to.identity {
+        what.push("identity differs".into());
+    }
+    if from.stored != to.stored {
+        what.push(if to.stored {
+            "should be STORED".into()
+        } else {
+            "should be VIRTUAL".into()
+        });
+    }
+    if from.generated != to.generated {
+        what.push("generated expression differs".into());
+    }
+    if from.collation != to.collation {
+        what.push("collation differs".into());
+    }
+    if from.comment != to.comment {
+        what.push("comment differs".into());
+    }
+    what
+}
+
+/// What differs between two lists of constraints (compared by their text), one phrase each.
+fn list_changes<T: PartialEq>(
+    kind: &str,
+    from: &[T],
+    to: &[T],
+    show: impl Fn(&T) -> String,
+) -> Vec<String> {
+    let mut what = vec![];
+    for x in to {
+        if !from.contains(x) {
+            what.push(format!("{kind} {} is missing", show(x)));
+        }
+    }
+    for x in from {
+        if !to.contains(x) {
+            what.push(format!("{kind} {} is not in the models", show(x)));
+        }
+    }
+    what
 }
