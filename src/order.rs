@@ -21,6 +21,7 @@ fn phase(op: &Op) -> u32 {
         AlterSequence { .. } => 24,
         // Drops of dependents name things as they were; renames follow; everything after uses new names.
         SetSequenceOwner { to: None, .. } => 30,
+        DetachPartition { .. } => 29,
         DropForeignKey { .. } => 31,
         DropIndex { .. } => 32,
         DropCheck { .. } | DropUnique { .. } | DropOther { .. } => 33,
@@ -34,6 +35,7 @@ fn phase(op: &Op) -> u32 {
         RebuildTable { .. } => 52,
         DropColumn { .. } => 55,
         CreateTable(_) => 60,
+        AttachPartition { .. } => 62,
         AddPrimaryKey { .. } => 64,
         AddUnique { .. } | AddCheck { .. } | AddOther { .. } => 65,
         CreateIndex { .. } => 66,

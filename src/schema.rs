@@ -441,6 +441,8 @@ pub struct Table {
     /// `PARTITION BY RANGE (…)` of a partitioned table.
     pub partition_by: Option<Expr>,
     pub partition_of: Option<PartitionOf>,
+    /// Partitions only: inherited columns this partition makes NOT NULL where its parent allows NULL.
+    pub not_null: Vec<String>,
     /// SQLite table options (`STRICT`, `WITHOUT ROWID`), dialect-specific flags kept as words.
     pub options: Vec<String>,
     /// Models only: the previous name of the table. Ignored by the diff's equality.
@@ -464,6 +466,7 @@ impl Table {
             comment: None,
             partition_by: None,
             partition_of: None,
+            not_null: vec![],
             options: vec![],
             renamed_from: None,
             triggers: vec![],

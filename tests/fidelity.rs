@@ -447,3 +447,102 @@ indexes = [{ columns = ["name COLLATE app.de"] }, { columns = ["n2 COLLATE \"C\"
         ),
     );
 }
+
+#[test]
+fn partition_key_and_bound_changes_dropped_the_partitions_and_their_rows() {
+    let Some(db) = PgDb::new("fidelity::partition_changes") else {
+        return;
+    };
+    let first = r#"
+[tables.h]
+columns = [{ name = "id", type = "int" }, { name = "v", type = "text", nullable = true }]
+partition_by = "HASH (id)"
+[tables.h0]
+partition_of = "h"
+partition_bound = "FOR VALUES WITH (MODULUS 2, REMAINDER 0)"
+[tables.h1]
+partition_of = "h"
+partition_bound = "FOR VALUES WITH (MODULUS 2, REMAINDER 1)"
+[tables.l]
+columns = [{ name = "k", type = "text" }]
+partition_by = "LIST (k)"
+[tables.l_a]
+partition_of = "l"
+partition_bound = "FOR VALUES IN ('a')"
+"#;
+    let p = project(&format!("[database]\nurl = \"{}\"\n{first}", db.url));
+    run(p.path(), &["revision", "--autogenerate", "-m", "one"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    // Rows that fit the new bounds: ids 1 and 2 land in h0/h1 by hash; LIST (id) below puts each
+    // partition's ids where they are now.
+    db.exec("INSERT INTO l VALUES ('a');");
+    let mut c = db.client();
+    c.batch_execute("INSERT INTO h VALUES (1, 'one'), (2, 'two'), (3, 'three'), (4, 'four')")
+        .unwrap();
+    let ids = |c: &mut postgres::Client, t: &str| -> Vec<i32> {
+        c.query(&format!("SELECT id FROM {t} ORDER BY id"), &[])
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    };
+    let (in0, in1) = (ids(&mut c, "h0"), ids(&mut c, "h1"));
+    let list = |v: &[i32]| {
+        v.iter()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let next = first
+        .replace("HASH (id)", "LIST (id)")
+        .replace(
+            "FOR VALUES WITH (MODULUS 2, REMAINDER 0)",
+            &format!("FOR VALUES IN ({})", list(&in0)),
+        )
+        .replace(
+            "FOR VALUES WITH (MODULUS 2, REMAINDER 1)",
+            &format!("FOR VALUES IN ({})", list(&in1)),
+        )
+        .replace("FOR VALUES IN ('a')", "FOR VALUES IN ('a', 'b')");
+    std::fs::write(
+        p.path().join("models.toml"),
+        format!("[database]\nurl = \"{}\"\n{next}", db.url),
+    )
+    .unwrap();
+    let out = run(p.path(), &["revision", "--autogenerate", "-m", "two"], 0);
+    assert!(
+        !out.contains("drops table h0") && !out.contains("drops table l_a"),
+        "{out}"
+    );
+    let rev = std::fs::read_dir(p.path().join("versions"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .find(|t| t.contains("-- message: two"))
+        .unwrap();
+    assert!(
+        rev.contains("ATTACH PARTITION \"h0\"") && rev.contains("DETACH PARTITION \"l_a\""),
+        "{rev}"
+    );
+    run(p.path(), &["upgrade", "head"], 0);
+    assert!(run(p.path(), &["check"], 0).contains("No differences"));
+    let n: i64 = c.query_one("SELECT count(*) FROM h", &[]).unwrap().get(0);
+    assert_eq!(n, 4, "the rows of the partitions are kept");
+    let n: i64 = c.query_one("SELECT count(*) FROM l", &[]).unwrap().get(0);
+    assert_eq!(n, 1);
+    run(p.path(), &["downgrade", "-1"], 0);
+    let n: i64 = c.query_one("SELECT count(*) FROM h", &[]).unwrap().get(0);
+    assert_eq!(n, 4, "and kept by the downgrade");
+}
+
+#[test]
+fn partition_not_null_and_foreign_keys_to_a_partition_were_lost_or_rejected() {
+    reproduce(
+        "fidelity::partition_details",
+        "CREATE TABLE m (id int, day date, v int, PRIMARY KEY (id, day)) PARTITION BY RANGE (day);
+         CREATE TABLE m_2025 PARTITION OF m FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+         CREATE TABLE m_2026 PARTITION OF m FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+         ALTER TABLE m_2025 ALTER v SET NOT NULL;
+         CREATE TABLE r (id int, day date, FOREIGN KEY (id, day) REFERENCES m_2026 (id, day));",
+        None,
+    );
+}

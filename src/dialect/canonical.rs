@@ -278,6 +278,7 @@ fn canonical_table<D: Dialect + ?Sized>(d: &D, t: &mut Table) {
     if let Some(p) = &mut t.partition_by {
         key(d, p);
     }
+    t.not_null.sort();
     if let Some(p) = &mut t.partition_of {
         qn(d, &mut p.parent);
         p.bound.key = bound_key(&p.bound.sql);

@@ -13,6 +13,25 @@ pub(super) fn diff_tables(
     seq_renames: &[(QName, QName)],
     ops: &mut Vec<Op>,
 ) {
+    // Partitioned tables whose key changes are dropped and made again: their partitions are detached
+    // first and attached again after (with the bounds of the models), so no row is lost.
+    let rekeyed: BTreeSet<&QName> = desired
+        .tables
+        .iter()
+        .filter(|(n, d)| {
+            current.tables.get(*n).is_some_and(|c| {
+                c.partition_by.is_some()
+                    && d.partition_by.is_some()
+                    && c.partition_by != d.partition_by
+            })
+        })
+        .map(|(n, _)| n)
+        .collect();
+    let moved = |c: &Table| {
+        c.partition_of
+            .as_ref()
+            .is_some_and(|p| rekeyed.contains(&p.parent))
+    };
     for (name, d) in &desired.tables {
         let old = renamed
             .iter()
@@ -37,14 +56,37 @@ pub(super) fn diff_tables(
                 ..d.clone()
             })),
             Some(c) => {
-                if c.partition_by != d.partition_by || c.partition_of != d.partition_of {
-                    // PostgreSQL cannot change partitioning in place.
+                if rekeyed.contains(name) {
+                    ops.push(Op::DropTable(c.clone()));
+                    ops.push(Op::CreateTable(Table {
+                        renamed_from: None,
+                        ..d.clone()
+                    }));
+                } else if c.partition_by != d.partition_by {
+                    // A plain table made partitioned (or back): PostgreSQL cannot do it in place.
                     ops.push(Op::DropTable(c.clone()));
                     ops.push(Op::CreateTable(Table {
                         renamed_from: None,
                         ..d.clone()
                     }));
                 } else {
+                    // A partition's bound or parent changes: detached and attached again, rows kept.
+                    if c.partition_of != d.partition_of || moved(&c) {
+                        if let Some(p) = &c.partition_of {
+                            ops.push(Op::DetachPartition {
+                                table: name.clone(),
+                                parent: p.parent.clone(),
+                                bound: p.bound.clone(),
+                            });
+                        }
+                        if let Some(p) = &d.partition_of {
+                            ops.push(Op::AttachPartition {
+                                table: name.clone(),
+                                parent: p.parent.clone(),
+                                bound: p.bound.clone(),
+                            });
+                        }
+                    }
                     diff_table(old.as_ref().unwrap_or(name), &c, d, seq_renames, ops);
                 }
             }
@@ -52,6 +94,17 @@ pub(super) fn diff_tables(
     }
     for (name, c) in &current.tables {
         if !desired.tables.contains_key(name) && !renamed.contains_key(name) {
+            // A partition of a re-keyed parent that the models no longer have: detached before its
+            // parent is dropped, then dropped itself (so the drop names it).
+            if moved(c) {
+                if let Some(p) = &c.partition_of {
+                    ops.push(Op::DetachPartition {
+                        table: name.clone(),
+                        parent: p.parent.clone(),
+                        bound: p.bound.clone(),
+                    });
+                }
+            }
             ops.push(Op::DropTable(c.clone()));
         }
     }
@@ -368,6 +421,29 @@ fn diff_table(
             index: i,
         },
     );
+    // A partition's own NOT NULL on inherited columns.
+    for (name, nullable) in des
+        .not_null
+        .iter()
+        .filter(|c| !cur.not_null.contains(c))
+        .map(|c| (c, false))
+        .chain(
+            cur.not_null
+                .iter()
+                .filter(|c| !des.not_null.contains(c))
+                .map(|c| (c, true)),
+        )
+    {
+        let mut from = Column::new(name, "");
+        from.nullable = !nullable;
+        let mut to = Column::new(name, "");
+        to.nullable = nullable;
+        ops.push(Op::AlterColumn {
+            table: t.clone(),
+            from,
+            to,
+        });
+    }
     if cur.comment != des.comment {
         ops.push(Op::SetTableComment {
             table: t.clone(),

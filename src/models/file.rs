@@ -143,6 +143,7 @@ pub struct TableDef {
     pub partition_by: Option<Spanned<String>>,
     pub partition_of: Option<Spanned<String>>,
     pub partition_bound: Option<Spanned<String>>,
+    pub not_null: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     pub options: Vec<Spanned<String>>,
 }

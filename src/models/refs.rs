@@ -50,6 +50,22 @@ pub(super) fn check_references(
                     )),
                 ));
             };
+            // A partition has its parent's columns and keys (`REFERENCES m_2026 (id, day)`).
+            let mut target = *target;
+            let mut hops = 0;
+            while let Some(p) = target
+                .partition_of
+                .as_ref()
+                .filter(|_| target.columns.is_empty())
+            {
+                match tables.get(&norm(&p.parent)) {
+                    Some(parent) if hops < 32 => {
+                        target = parent;
+                        hops += 1;
+                    }
+                    _ => break,
+                }
+            }
             if fk.ref_columns.is_empty() && target.primary_key.is_none() {
                 return Err(ctx.err(
                     span,
@@ -78,7 +94,36 @@ pub(super) fn check_references(
         if let Some(p) = &table.partition_of {
             if let Some(parent) = tables.get(&norm(&p.parent)) {
                 let span = t.partition_of.clone().unwrap_or(t.span.clone());
-                super::validate_table::partition(ctx, &format!("tables.{name}"), p, parent, span)?;
+                super::validate_table::partition(
+                    ctx,
+                    &format!("tables.{name}"),
+                    p,
+                    parent,
+                    span.clone(),
+                )?;
+                // `not_null` names columns of the parent (or of its own parent, for sub-partitions).
+                let mut root = *parent;
+                for _ in 0..32 {
+                    match root
+                        .partition_of
+                        .as_ref()
+                        .filter(|_| root.columns.is_empty())
+                    {
+                        Some(pp) => match tables.get(&norm(&pp.parent)) {
+                            Some(x) => root = x,
+                            None => break,
+                        },
+                        None => break,
+                    }
+                }
+                if let Some(c) = table.not_null.iter().find(|c| root.column(c).is_none()) {
+                    return Err(ctx.err(
+                        span,
+                        format!("tables.{name}.not_null"),
+                        format!("`{c}` is not a column of {}", root.name),
+                        None,
+                    ));
+                }
             }
             if !tables.contains_key(&norm(&p.parent)) {
                 let span = t.partition_of.clone().unwrap_or(t.span.clone());

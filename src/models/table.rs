@@ -477,6 +477,20 @@ pub(super) fn build_table(
         }
         _ => {}
     }
+    if let Some(nn) = &def.not_null {
+        if def.partition_of.is_none() {
+            return Err(ctx.err(
+                nn.span(),
+                format!("{key}.not_null"),
+                "`not_null` is for partitions (inherited columns made NOT NULL)",
+                Some("on a table, write nullable = false on the column".into()),
+            ));
+        }
+        for c in nn.get_ref() {
+            ctx.name(c, nn.span(), &format!("{key}.not_null"))?;
+        }
+        table.not_null = nn.get_ref().clone();
+    }
     for o in &def.options {
         let v = o.get_ref().to_ascii_lowercase();
         let known = ctx.dialect.table_options();

@@ -241,6 +241,9 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
             s(&p.bound.sql)
         ));
     }
+    if !t.not_null.is_empty() {
+        out.push_str(&format!("not_null = {}\n", list(&t.not_null)));
+    }
     if let Some(p) = &t.partition_by {
         out.push_str(&format!("partition_by = {}\n", s(&p.sql)));
     }

@@ -55,6 +55,17 @@ pub enum Op {
     },
     CreateTable(Table),
     DropTable(Table),
+    /// A partition attached to its parent with its bound (`FOR VALUES …` or `DEFAULT`): its rows stay.
+    AttachPartition {
+        table: QName,
+        parent: QName,
+        bound: Expr,
+    },
+    DetachPartition {
+        table: QName,
+        parent: QName,
+        bound: Expr,
+    },
     RenameTable {
         from: QName,
         to: QName,
@@ -199,6 +210,24 @@ impl Op {
             RenameSequence { from, to } => RenameSequence { from: to, to: from },
             CreateTable(t) => DropTable(t),
             DropTable(t) => CreateTable(t),
+            AttachPartition {
+                table,
+                parent,
+                bound,
+            } => DetachPartition {
+                table,
+                parent,
+                bound,
+            },
+            DetachPartition {
+                table,
+                parent,
+                bound,
+            } => AttachPartition {
+                table,
+                parent,
+                bound,
+            },
             RenameTable { from, to } => RenameTable { from: to, to: from },
             SetTableComment { table, from, to } => SetTableComment {
                 table,
@@ -264,6 +293,8 @@ impl Op {
             | CreateIndex { table, .. }
             | DropIndex { table, .. }
             | RenameIndex { table, .. }
+            | AttachPartition { table, .. }
+            | DetachPartition { table, .. }
             | SetTableComment { table, .. } => Some(table),
             _ => None,
         }

@@ -39,6 +39,17 @@ impl Op {
             RenameSequence { from, to } => format!("sequence {from} should be renamed to {to}"),
             CreateTable(t) => format!("table {} is missing", t.name),
             DropTable(t) => format!("table {} is not in the models", t.name),
+            AttachPartition {
+                table,
+                parent,
+                bound,
+            } => format!(
+                "table {table} should be a partition of {parent} {}",
+                bound.sql
+            ),
+            DetachPartition { table, parent, .. } => {
+                format!("table {table} should not be a partition of {parent} as it is")
+            }
             RenameTable { from, to } => format!("table {from} should be renamed to {to}"),
             SetTableComment { table, .. } => format!("table {table}: comment differs"),
             AddColumn { table, column } => format!("column {table}.{} is missing", column.name),

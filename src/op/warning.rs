@@ -15,6 +15,15 @@ impl Op {
             ))
         };
         match self {
+            AttachPartition {
+                table,
+                parent,
+                bound,
+            } => fails(
+                format!("attaches {table} to {parent} {}", bound.sql),
+                table,
+                "is outside that bound",
+            ),
             AddUnique { table, unique } => fails(
                 format!(
                     "adds unique constraint {} ({})",

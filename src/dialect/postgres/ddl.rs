@@ -250,6 +250,8 @@ pub(super) fn create_table(t: &Table) -> Vec<String> {
     let mut items: Vec<String> = vec![];
     if t.partition_of.is_none() {
         items.extend(t.columns.iter().map(column_def));
+    } else {
+        items.extend(t.not_null.iter().map(|c| format!("{} NOT NULL", q(c))));
     }
     items.extend(t.primary_key.iter().map(pk_sql));
     items.extend(t.uniques.iter().map(unique_sql));

@@ -543,7 +543,16 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
     for t in by_oid.values_mut() {
         if let Some(p) = &t.partition_of {
             if let Some(pcols) = parents.get(&p.parent) {
-                // A partition's columns all come from its parent (identity stays on the parent).
+                // A partition's columns all come from its parent (identity stays on the parent);
+                // it can only make them NOT NULL.
+                t.not_null = t
+                    .columns
+                    .iter()
+                    .filter(|c| {
+                        !c.nullable && pcols.iter().any(|pc| pc.name == c.name && pc.nullable)
+                    })
+                    .map(|c| c.name.clone())
+                    .collect();
                 let own: Vec<Column> = t
                     .columns
                     .iter()

@@ -293,6 +293,21 @@ pub fn render(op: &Op) -> Vec<String> {
             )]
         }
         DropCollation(c) => vec![format!("DROP COLLATION {}", qn(&c.name))],
+        AttachPartition {
+            table,
+            parent,
+            bound,
+        } => vec![format!(
+            "ALTER TABLE {} ATTACH PARTITION {} {}",
+            qn(parent),
+            qn(table),
+            bound.sql
+        )],
+        DetachPartition { table, parent, .. } => vec![format!(
+            "ALTER TABLE {} DETACH PARTITION {}",
+            qn(parent),
+            qn(table)
+        )],
         DropNamespace(n) => vec![format!("DROP SCHEMA {}", q(n))],
         CreateExtension(e) => vec![match &e.schema {
             Some(s) => format!(
