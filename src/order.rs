@@ -12,6 +12,8 @@ fn phase(op: &Op) -> u32 {
         CreateNamespace(_) => 10,
         CreateExtension(_) => 11,
         CreateCollation(_) => 12,
+        CreateTsDictionary(_) | AlterTsDictionary { .. } => 13,
+        CreateTsConfiguration(_) | AlterTsConfiguration { .. } => 14,
         CreateEnum(_) => 20,
         AlterEnum { .. } => 21,
         CreateDomain(_) => 22,
@@ -47,6 +49,8 @@ fn phase(op: &Op) -> u32 {
         DropDomain(_) => 81,
         DropEnum(_) => 82,
         DropCollation(_) => 82,
+        DropTsConfiguration(_) => 82,
+        DropTsDictionary(_) => 82,
         DropExtension(_) => 83,
         DropNamespace(_) => 84,
     }

@@ -68,6 +68,8 @@ pub struct Schema {
     pub namespaces: Vec<String>,
     pub extensions: Vec<Extension>,
     pub collations: BTreeMap<QName, Collation>,
+    pub ts_dictionaries: BTreeMap<QName, TsDictionary>,
+    pub ts_configurations: BTreeMap<QName, TsConfiguration>,
     pub enums: BTreeMap<QName, Enum>,
     pub domains: BTreeMap<QName, Domain>,
     pub sequences: BTreeMap<QName, Sequence>,
@@ -158,6 +160,26 @@ pub struct Collation {
     pub lc_collate: Option<String>,
     pub lc_ctype: Option<String>,
     pub deterministic: bool,
+}
+
+/// `CREATE TEXT SEARCH DICTIONARY name (TEMPLATE = …, options)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TsDictionary {
+    pub name: QName,
+    /// The template, unqualified when in `pg_catalog` (`simple`, `snowball`).
+    pub template: String,
+    /// `name = 'value'` items, as PostgreSQL prints them (`stopwords = 'english'`).
+    pub options: Vec<String>,
+}
+
+/// `CREATE TEXT SEARCH CONFIGURATION name (PARSER = …)` and its mappings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TsConfiguration {
+    pub name: QName,
+    /// The parser, unqualified when in `pg_catalog` (`default`).
+    pub parser: String,
+    /// Token type → the dictionaries it goes through, in order.
+    pub mappings: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -322,6 +322,50 @@ pub fn without_variadic(sql: &str) -> String {
     out
 }
 
+/// Options as PostgreSQL prints them: `name = 'value'` (a bare value gets its quotes), in order.
+/// `Err` for an item that is not `name = value`.
+pub fn option_list(text: &str) -> Result<Vec<String>, String> {
+    let mut out = vec![];
+    let mut cur = String::new();
+    let mut quote = false;
+    let mut items = vec![];
+    for ch in text.chars() {
+        match ch {
+            '\'' => {
+                quote = !quote;
+                cur.push(ch)
+            }
+            ',' if !quote => items.push(std::mem::take(&mut cur)),
+            _ => cur.push(ch),
+        }
+    }
+    if quote {
+        return Err("a quote is not closed".into());
+    }
+    items.push(cur);
+    for it in items.iter().filter(|i| !i.trim().is_empty()) {
+        let Some((n, v)) = it.split_once('=') else {
+            return Err(format!("`{}` is not `name = value`", it.trim()));
+        };
+        let (n, v) = (n.trim(), v.trim());
+        if n.is_empty() || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!("`{n}` is not an option name"));
+        }
+        let value = if v.starts_with('\'') && v.ends_with('\'') && v.len() >= 2 {
+            v.to_string()
+        } else if !v.is_empty()
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+        {
+            format!("'{v}'")
+        } else {
+            return Err(format!("`{v}` is not a value (quote it: '{v}')"));
+        };
+        out.push(format!("{} = {value}", n.to_ascii_lowercase()));
+    }
+    Ok(out)
+}
+
 /// Lowercases outside quotes and collapses white space.
 pub fn fold_text(sql: &str) -> String {
     let mut out = String::new();
@@ -651,5 +695,21 @@ mod index_part_tests {
             split_index_part("a COLLATE \"C\" DESC"),
             ("a".into(), Some("C".into()), None, true, None)
         );
+    }
+}
+
+#[cfg(test)]
+mod option_list_tests {
+    #[test]
+    fn options_come_out_as_postgres_prints_them() {
+        assert_eq!(
+            super::option_list("StopWords = english, accept=false").unwrap(),
+            ["stopwords = 'english'", "accept = 'false'"]
+        );
+        assert_eq!(
+            super::option_list("dictfile = 'a, b'").unwrap(),
+            ["dictfile = 'a, b'"]
+        );
+        assert!(super::option_list("x = 1); DROP TABLE t; --").is_err());
     }
 }

@@ -546,3 +546,85 @@ fn partition_not_null_and_foreign_keys_to_a_partition_were_lost_or_rejected() {
         None,
     );
 }
+
+#[test]
+fn text_search_configuration_used_by_an_index_was_not_created() {
+    reproduce(
+        "fidelity::text_search",
+        "CREATE SCHEMA s;
+         CREATE TEXT SEARCH DICTIONARY s.simple_d (TEMPLATE = pg_catalog.simple, STOPWORDS = english);
+         CREATE TEXT SEARCH CONFIGURATION s.cfg (COPY = pg_catalog.english);
+         ALTER TEXT SEARCH CONFIGURATION s.cfg ALTER MAPPING FOR asciiword WITH s.simple_d;
+         CREATE TEXT SEARCH CONFIGURATION s.tiny (PARSER = default);
+         ALTER TEXT SEARCH CONFIGURATION s.tiny ADD MAPPING FOR word, asciiword WITH s.simple_d, simple;
+         CREATE TABLE s.doc (id int PRIMARY KEY, body text NOT NULL);
+         CREATE INDEX doc_fts ON s.doc USING gin (to_tsvector('s.cfg', body));",
+        None,
+    );
+}
+
+#[test]
+fn text_search_objects_written_by_hand_match_the_database() {
+    reproduce(
+        "fidelity::text_search_by_hand",
+        "CREATE SCHEMA s;
+         CREATE TEXT SEARCH DICTIONARY s.simple_d (TEMPLATE = pg_catalog.simple, STOPWORDS = english);
+         CREATE TEXT SEARCH CONFIGURATION s.tiny (PARSER = default);
+         ALTER TEXT SEARCH CONFIGURATION s.tiny ADD MAPPING FOR word, asciiword WITH s.simple_d, simple;",
+        Some(
+            r#"schemas = ["public", "s"]
+[text_search_dictionaries."s.simple_d"]
+template = "simple"
+options = "stopwords = english"
+[text_search_configurations."s.tiny"]
+mappings = { word = ["s.simple_d", "simple"], asciiword = ["s.simple_d", "simple"] }
+"#,
+        ),
+    );
+}
+
+#[test]
+fn text_search_mappings_and_options_change_in_place() {
+    let Some(db) = PgDb::new("fidelity::text_search_alter") else {
+        return;
+    };
+    let first = r#"
+[text_search_dictionaries.d1]
+template = "simple"
+options = "stopwords = english"
+[text_search_configurations.c1]
+mappings = { word = ["d1"], asciiword = ["d1", "simple"] }
+[tables.doc]
+columns = [{ name = "body", type = "text" }]
+indexes = [{ name = "doc_fts", columns = ["to_tsvector('c1'::regconfig, body)"], method = "gin" }]
+"#;
+    let next = first
+        .replace(
+            "options = \"stopwords = english\"",
+            "options = \"accept = false\"",
+        )
+        .replace(
+            "mappings = { word = [\"d1\"], asciiword = [\"d1\", \"simple\"] }",
+            "mappings = { asciiword = [\"simple\"], numword = [\"simple\"] }",
+        );
+    let p = project(&format!("[database]\nurl = \"{}\"\n{first}", db.url));
+    run(p.path(), &["revision", "--autogenerate", "-m", "one"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    let before = db.catalog();
+    std::fs::write(
+        p.path().join("models.toml"),
+        format!("[database]\nurl = \"{}\"\n{next}", db.url),
+    )
+    .unwrap();
+    run(p.path(), &["revision", "--autogenerate", "-m", "two"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    assert!(run(p.path(), &["check"], 0).contains("No differences"));
+    run(p.path(), &["downgrade", "-1"], 0);
+    assert_eq!(before, db.catalog());
+    std::fs::write(
+        p.path().join("models.toml"),
+        format!("[database]\nurl = \"{}\"\n{first}", db.url),
+    )
+    .unwrap();
+    assert!(run(p.path(), &["check"], 0).contains("No differences"));
+}

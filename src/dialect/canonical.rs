@@ -97,6 +97,31 @@ pub fn canonicalize<D: Dialect + ?Sized>(d: &D, s: &mut Schema) {
         }
         s.collations.insert(c.name.clone(), c);
     }
+    // Text search objects: names in `pg_catalog` and the default namespace unqualified.
+    let unq = |x: &mut String| {
+        for p in ["pg_catalog.", "public."] {
+            if let Some(r) = x.strip_prefix(p) {
+                *x = r.to_string();
+            }
+        }
+    };
+    let dicts = std::mem::take(&mut s.ts_dictionaries);
+    for (_, mut t) in dicts {
+        qn(d, &mut t.name);
+        note(&t.name);
+        unq(&mut t.template);
+        s.ts_dictionaries.insert(t.name.clone(), t);
+    }
+    let cfgs = std::mem::take(&mut s.ts_configurations);
+    for (_, mut t) in cfgs {
+        qn(d, &mut t.name);
+        note(&t.name);
+        unq(&mut t.parser);
+        for v in t.mappings.values_mut() {
+            v.iter_mut().for_each(unq);
+        }
+        s.ts_configurations.insert(t.name.clone(), t);
+    }
     let enums = std::mem::take(&mut s.enums);
     for (_, mut e) in enums {
         qn(d, &mut e.name);

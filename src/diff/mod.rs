@@ -36,6 +36,44 @@ pub fn diff(current: &Schema, desired: &Schema) -> Vec<Op> {
             ops.push(Op::DropCollation(c.clone()));
         }
     }
+    for (n, x) in &desired.ts_dictionaries {
+        match current.ts_dictionaries.get(n) {
+            None => ops.push(Op::CreateTsDictionary(x.clone())),
+            Some(c) if c.template != x.template => {
+                ops.push(Op::DropTsDictionary(c.clone()));
+                ops.push(Op::CreateTsDictionary(x.clone()));
+            }
+            Some(c) if c != x => ops.push(Op::AlterTsDictionary {
+                from: c.clone(),
+                to: x.clone(),
+            }),
+            _ => {}
+        }
+    }
+    for (n, x) in &desired.ts_configurations {
+        match current.ts_configurations.get(n) {
+            None => ops.push(Op::CreateTsConfiguration(x.clone())),
+            Some(c) if c.parser != x.parser => {
+                ops.push(Op::DropTsConfiguration(c.clone()));
+                ops.push(Op::CreateTsConfiguration(x.clone()));
+            }
+            Some(c) if c != x => ops.push(Op::AlterTsConfiguration {
+                from: c.clone(),
+                to: x.clone(),
+            }),
+            _ => {}
+        }
+    }
+    for (n, c) in &current.ts_configurations {
+        if !desired.ts_configurations.contains_key(n) {
+            ops.push(Op::DropTsConfiguration(c.clone()));
+        }
+    }
+    for (n, c) in &current.ts_dictionaries {
+        if !desired.ts_dictionaries.contains_key(n) {
+            ops.push(Op::DropTsDictionary(c.clone()));
+        }
+    }
     for e in &desired.extensions {
         if !current.extensions.iter().any(|c| c.name == e.name) {
             ops.push(Op::CreateExtension(e.clone()));

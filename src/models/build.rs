@@ -132,6 +132,65 @@ pub(super) fn build(
             },
         );
     }
+    for (name, d) in &f.text_search_dictionaries {
+        ctx.at(&format!("text_search_dictionaries.{name}"));
+        let key = format!("text_search_dictionaries.{name}");
+        super::validate::qualified_name(&ctx, name, d.span(), &key)?;
+        let v = d.get_ref();
+        let options = match &v.options {
+            None => vec![],
+            Some(o) => crate::sql::option_list(o.get_ref()).map_err(|e| {
+                ctx.err(
+                    o.span(),
+                    format!("{key}.options"),
+                    format!("invalid options: {e}"),
+                    Some(
+                        "options = \"stopwords = 'english'\" (name = 'value', separated by commas)"
+                            .into(),
+                    ),
+                )
+            })?,
+        };
+        ctx.name(&v.template, d.span(), &format!("{key}.template"))?;
+        let q = QName::parse(name);
+        s.ts_dictionaries.insert(
+            q.clone(),
+            TsDictionary {
+                name: q,
+                template: v.template.clone(),
+                options,
+            },
+        );
+    }
+    for (name, c) in &f.text_search_configurations {
+        ctx.at(&format!("text_search_configurations.{name}"));
+        let key = format!("text_search_configurations.{name}");
+        super::validate::qualified_name(&ctx, name, c.span(), &key)?;
+        let v = c.get_ref();
+        for (token, dicts) in &v.mappings {
+            ctx.name(token, c.span(), &format!("{key}.mappings"))?;
+            if dicts.is_empty() {
+                return Err(ctx.err(
+                    c.span(),
+                    format!("{key}.mappings.{token}"),
+                    "a mapping needs at least one dictionary",
+                    Some("e.g. asciiword = [\"english_stem\"], or leave the token type out".into()),
+                ));
+            }
+            for d in dicts {
+                ctx.name(d, c.span(), &format!("{key}.mappings.{token}"))?;
+            }
+        }
+        let q = QName::parse(name);
+        s.ts_configurations.insert(
+            q.clone(),
+            TsConfiguration {
+                name: q,
+                parser: v.parser.clone().unwrap_or_else(|| "default".into()),
+                mappings: v.mappings.clone(),
+            },
+        );
+    }
     for (name, e) in &f.enums {
         ctx.at(&format!("enums.{name}"));
         if dialect.lacks("enums") {

@@ -13,6 +13,10 @@ pub struct File {
     #[serde(default)]
     pub collations: BTreeMap<String, Spanned<CollationDef>>,
     #[serde(default)]
+    pub text_search_dictionaries: BTreeMap<String, Spanned<TsDictionaryDef>>,
+    #[serde(default)]
+    pub text_search_configurations: BTreeMap<String, Spanned<TsConfigurationDef>>,
+    #[serde(default)]
     pub enums: BTreeMap<String, Spanned<EnumDef>>,
     #[serde(default)]
     pub domains: BTreeMap<String, Spanned<DomainDef>>,
@@ -41,6 +45,21 @@ pub struct CollationDef {
     pub lc_collate: Option<String>,
     pub lc_ctype: Option<String>,
     pub deterministic: Option<bool>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct TsDictionaryDef {
+    pub template: String,
+    pub options: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct TsConfigurationDef {
+    pub parser: Option<String>,
+    #[serde(default)]
+    pub mappings: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Deserialize, Debug)]

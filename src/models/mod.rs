@@ -87,6 +87,8 @@ pub fn read_database(path: &Path) -> Result<DatabaseSection, ModelError> {
         database: Option<Db>,
         extensions: Option<serde::de::IgnoredAny>,
         collations: Option<serde::de::IgnoredAny>,
+        text_search_dictionaries: Option<serde::de::IgnoredAny>,
+        text_search_configurations: Option<serde::de::IgnoredAny>,
         enums: Option<serde::de::IgnoredAny>,
         domains: Option<serde::de::IgnoredAny>,
         sequences: Option<serde::de::IgnoredAny>,
@@ -240,6 +242,8 @@ pub fn load_str(path: &str, text: &str, dialect: &dyn Dialect) -> Result<Models,
             };
         }
         merge!(collations, "collations");
+        merge!(text_search_dictionaries, "text_search_dictionaries");
+        merge!(text_search_configurations, "text_search_configurations");
         merge!(enums, "enums");
         merge!(domains, "domains");
         merge!(sequences, "sequences");

@@ -42,7 +42,17 @@ pub fn normalized(ctx: &Ctx, name: &str) -> QName {
 pub fn sections(ctx: &Ctx, f: &File) -> Result<(), ModelError> {
     let d = ctx.dialect.name();
     type Check<'a> = (&'a str, Option<(&'a String, Range<usize>)>, &'a str);
-    let checks: [Check; 3] = [
+    let checks: [Check; 5] = [
+        (
+            "text_search_dictionaries",
+            f.text_search_dictionaries.iter().next().map(|(k, v)| (k, v.span())),
+            "SQLite's full-text search is the FTS5 extension's virtual tables, which autogen does not manage",
+        ),
+        (
+            "text_search_configurations",
+            f.text_search_configurations.iter().next().map(|(k, v)| (k, v.span())),
+            "SQLite's full-text search is the FTS5 extension's virtual tables, which autogen does not manage",
+        ),
         (
             "collations",
             f.collations.iter().next().map(|(k, v)| (k, v.span())),

@@ -136,6 +136,31 @@ pub fn write(schema: &Schema, d: &dyn Dialect, url: Option<&str>) -> String {
             out.push_str("deterministic = false\n");
         }
     }
+    for (n, d) in &schema.ts_dictionaries {
+        out.push_str(&format!(
+            "\n[text_search_dictionaries.{}]\ntemplate = {}\n",
+            key(&n.to_string()),
+            s(&d.template)
+        ));
+        if !d.options.is_empty() {
+            out.push_str(&format!("options = {}\n", s(&d.options.join(", "))));
+        }
+    }
+    for (n, c) in &schema.ts_configurations {
+        out.push_str(&format!(
+            "\n[text_search_configurations.{}]\nparser = {}\n",
+            key(&n.to_string()),
+            s(&c.parser)
+        ));
+        if !c.mappings.is_empty() {
+            let m: Vec<String> = c
+                .mappings
+                .iter()
+                .map(|(t, d)| format!("{} = {}", key(t), list(d)))
+                .collect();
+            out.push_str(&format!("mappings = {{ {} }}\n", m.join(", ")));
+        }
+    }
     for (n, e) in &schema.enums {
         out.push_str(&format!(
             "\n[enums.{}]\nvalues = {}\n",

@@ -16,6 +16,18 @@ pub enum Op {
     DropExtension(Extension),
     CreateCollation(Collation),
     DropCollation(Collation),
+    CreateTsDictionary(TsDictionary),
+    DropTsDictionary(TsDictionary),
+    AlterTsDictionary {
+        from: TsDictionary,
+        to: TsDictionary,
+    },
+    CreateTsConfiguration(TsConfiguration),
+    DropTsConfiguration(TsConfiguration),
+    AlterTsConfiguration {
+        from: TsConfiguration,
+        to: TsConfiguration,
+    },
     CreateEnum(Enum),
     DropEnum(Enum),
     /// Values changed. `usages` are the columns of type `name` (needed when a type swap is rendered).
@@ -180,6 +192,12 @@ impl Op {
             DropExtension(e) => CreateExtension(e),
             CreateCollation(c) => DropCollation(c),
             DropCollation(c) => CreateCollation(c),
+            CreateTsDictionary(d) => DropTsDictionary(d),
+            DropTsDictionary(d) => CreateTsDictionary(d),
+            AlterTsDictionary { from, to } => AlterTsDictionary { from: to, to: from },
+            CreateTsConfiguration(c) => DropTsConfiguration(c),
+            DropTsConfiguration(c) => CreateTsConfiguration(c),
+            AlterTsConfiguration { from, to } => AlterTsConfiguration { from: to, to: from },
             CreateEnum(e) => DropEnum(e),
             DropEnum(e) => CreateEnum(e),
             AlterEnum {

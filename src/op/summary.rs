@@ -13,6 +13,20 @@ impl Op {
             CreateExtension(e) => format!("extension {} is missing", e.name),
             DropExtension(e) => format!("extension {} is not in the models", e.name),
             CreateCollation(c) => format!("collation {} is missing", c.name),
+            CreateTsDictionary(d) => format!("text search dictionary {} is missing", d.name),
+            DropTsDictionary(d) => {
+                format!("text search dictionary {} is not in the models", d.name)
+            }
+            AlterTsDictionary { to, .. } => {
+                format!("text search dictionary {}: options differ", to.name)
+            }
+            CreateTsConfiguration(c) => format!("text search configuration {} is missing", c.name),
+            DropTsConfiguration(c) => {
+                format!("text search configuration {} is not in the models", c.name)
+            }
+            AlterTsConfiguration { to, .. } => {
+                format!("text search configuration {}: mappings differ", to.name)
+            }
             DropCollation(c) => format!("collation {} is not in the models", c.name),
             CreateEnum(e) => format!("enum {} is missing", e.name),
             DropEnum(e) => format!("enum {} is not in the models", e.name),

@@ -85,8 +85,8 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
     let occupied = "EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid AND c.relkind IN ('v', 'm', 'f', 'c')) \
          OR EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = n.oid AND p.prokind IN ('a', 'w')) \
          OR EXISTS (SELECT 1 FROM pg_type t WHERE t.typnamespace = n.oid AND t.typtype IN ('b', 'r', 'm') AND t.typelem = 0) \
-         OR EXISTS (SELECT 1 FROM pg_ts_config tc WHERE tc.cfgnamespace = n.oid) \
-         OR EXISTS (SELECT 1 FROM pg_ts_dict td WHERE td.dictnamespace = n.oid) \
+         OR EXISTS (SELECT 1 FROM pg_ts_template tt WHERE tt.tmplnamespace = n.oid) \
+         OR EXISTS (SELECT 1 FROM pg_ts_parser tp WHERE tp.prsnamespace = n.oid) \
          OR EXISTS (SELECT 1 FROM pg_operator o WHERE o.oprnamespace = n.oid) \
          OR EXISTS (SELECT 1 FROM pg_extension e WHERE e.extnamespace = n.oid)";
     for r in cl
@@ -140,6 +140,66 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
                 lc_collate: r.get(3),
                 lc_ctype: r.get(4),
                 deterministic: r.get(6),
+            },
+        );
+    }
+
+    lap("before text search");
+    let obj = |n: &str, name: &str| {
+        format!(
+            "CASE WHEN {n}.nspname = 'pg_catalog' THEN '' ELSE {n}.nspname || '.' END || {name}"
+        )
+    };
+    let q = format!(
+        "SELECT n.nspname::text, td.dictname::text, {}, td.dictinitoption \
+         FROM pg_ts_dict td JOIN pg_namespace n ON n.oid = td.dictnamespace \
+         JOIN pg_ts_template t ON t.oid = td.dicttemplate JOIN pg_namespace tn ON tn.oid = t.tmplnamespace \
+         WHERE {nsf} AND {}",
+        obj("tn", "t.tmplname::text"),
+        not_ext("pg_ts_dict", "td.oid")
+    );
+    for r in cl.query(&q, &[]).map_err(err)? {
+        let name = qname(r.get(0), r.get(1));
+        let options = r
+            .get::<_, Option<String>>(3)
+            .map(|o| crate::sql::option_list(&o).unwrap_or_else(|_| vec![o]))
+            .unwrap_or_default();
+        s.ts_dictionaries.insert(
+            name.clone(),
+            TsDictionary {
+                name,
+                template: r.get(2),
+                options,
+            },
+        );
+    }
+    let q = format!(
+        "SELECT c.oid, n.nspname::text, c.cfgname::text, {}, \
+         coalesce((SELECT array_agg(tt.alias || '=' || (SELECT string_agg({}, ',' ORDER BY m2.mapseqno) \
+             FROM pg_ts_config_map m2 JOIN pg_ts_dict md ON md.oid = m2.mapdict JOIN pg_namespace dn ON dn.oid = md.dictnamespace \
+             WHERE m2.mapcfg = c.oid AND m2.maptokentype = tt.tokid) ORDER BY tt.alias) \
+           FROM ts_token_type(c.cfgparser) tt WHERE EXISTS (SELECT 1 FROM pg_ts_config_map m WHERE m.mapcfg = c.oid AND m.maptokentype = tt.tokid)), '{{}}') \
+         FROM pg_ts_config c JOIN pg_namespace n ON n.oid = c.cfgnamespace \
+         JOIN pg_ts_parser p ON p.oid = c.cfgparser JOIN pg_namespace pn ON pn.oid = p.prsnamespace \
+         WHERE {nsf} AND {}",
+        obj("pn", "p.prsname::text"),
+        obj("dn", "md.dictname::text"),
+        not_ext("pg_ts_config", "c.oid")
+    );
+    for r in cl.query(&q, &[]).map_err(err)? {
+        let name = qname(r.get(1), r.get(2));
+        let mut mappings = BTreeMap::new();
+        for m in r.get::<_, Vec<String>>(4) {
+            if let Some((t, d)) = m.split_once('=') {
+                mappings.insert(t.to_string(), d.split(',').map(str::to_string).collect());
+            }
+        }
+        s.ts_configurations.insert(
+            name.clone(),
+            TsConfiguration {
+                name,
+                parser: r.get(3),
+                mappings,
             },
         );
     }

@@ -9,6 +9,7 @@ pub mod introspect;
 pub mod normalize;
 pub mod render;
 pub mod routine;
+pub mod textsearch;
 
 use super::Dialect;
 use crate::op::Op;

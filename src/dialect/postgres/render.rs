@@ -293,6 +293,12 @@ pub fn render(op: &Op) -> Vec<String> {
             )]
         }
         DropCollation(c) => vec![format!("DROP COLLATION {}", qn(&c.name))],
+        CreateTsDictionary(d) => super::textsearch::create_dictionary(d),
+        DropTsDictionary(d) => super::textsearch::drop_dictionary(d),
+        AlterTsDictionary { from, to } => super::textsearch::alter_dictionary(from, to),
+        CreateTsConfiguration(c) => super::textsearch::create_configuration(c),
+        DropTsConfiguration(c) => super::textsearch::drop_configuration(c),
+        AlterTsConfiguration { from, to } => super::textsearch::alter_configuration(from, to),
         AttachPartition {
             table,
             parent,
