@@ -628,3 +628,22 @@ indexes = [{ name = "doc_fts", columns = ["to_tsvector('c1'::regconfig, body)"],
     .unwrap();
     assert!(run(p.path(), &["check"], 0).contains("No differences"));
 }
+
+#[test]
+fn aggregates_were_not_managed() {
+    reproduce(
+        "fidelity::aggregates",
+        "CREATE FUNCTION add_len(acc int, t text) RETURNS int LANGUAGE sql IMMUTABLE RETURN acc + length(t);
+         CREATE AGGREGATE total_len(text) (SFUNC = add_len, STYPE = int, INITCOND = '0');
+         CREATE AGGREGATE mysum(int) (SFUNC = int4pl, STYPE = int, INITCOND = '0');",
+        Some(
+            r#"[functions."add_len(integer, text)"]
+sql = "CREATE FUNCTION add_len(acc int, t text) RETURNS int LANGUAGE sql IMMUTABLE RETURN acc + length(t)"
+[functions."total_len(text)"]
+sql = "CREATE AGGREGATE total_len(text) (SFUNC = add_len, STYPE = int, INITCOND = '0')"
+[functions."mysum(integer)"]
+sql = "CREATE AGGREGATE mysum(int) (SFUNC = int4pl, STYPE = int, INITCOND = '0')"
+"#,
+        ),
+    );
+}

@@ -368,12 +368,12 @@ pub fn routine(sql: &str, d: &dyn SqlDialect) -> Result<(), TextError> {
     let words: Vec<String> = toks.iter().take(6).filter_map(|t| word(&t.0)).collect();
     let kind_ok = words.first().map(String::as_str) == Some("CREATE")
         && match words.get(1).map(String::as_str) {
-            Some("FUNCTION" | "PROCEDURE") => true,
+            Some("FUNCTION" | "PROCEDURE" | "AGGREGATE") => true,
             Some("OR") => {
                 words.get(2).map(String::as_str) == Some("REPLACE")
                     && matches!(
                         words.get(3).map(String::as_str),
-                        Some("FUNCTION" | "PROCEDURE")
+                        Some("FUNCTION" | "PROCEDURE" | "AGGREGATE")
                     )
             }
             _ => false,
@@ -381,7 +381,7 @@ pub fn routine(sql: &str, d: &dyn SqlDialect) -> Result<(), TextError> {
     if !kind_ok {
         return Err(fail(
             0,
-            "expected a `CREATE FUNCTION …` or `CREATE PROCEDURE …` statement",
+            "expected a `CREATE FUNCTION …`, `CREATE PROCEDURE …` or `CREATE AGGREGATE …` statement",
             hint,
         ));
     }

@@ -264,7 +264,7 @@ pub fn align(c: &mut PgConn, models: &mut Schema, live: &Schema) -> Result<(), D
 /// A `CREATE FUNCTION`/`PROCEDURE` text with the routine's name moved into `schema`.
 fn in_schema(sql: &str, schema: &str) -> Option<String> {
     let lower = sql.to_ascii_lowercase();
-    let kw = ["function", "procedure"]
+    let kw = ["function", "procedure", "aggregate"]
         .iter()
         .filter_map(|k| {
             lower

@@ -83,7 +83,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
     // Every managed namespace, empty ones too; those holding objects autogen does not manage
     // (views, aggregates, composite types, collations …) are never dropped.
     let occupied = "EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid AND c.relkind IN ('v', 'm', 'f', 'c')) \
-         OR EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = n.oid AND p.prokind IN ('a', 'w')) \
+         OR EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = n.oid AND p.prokind = 'w') \
          OR EXISTS (SELECT 1 FROM pg_type t WHERE t.typnamespace = n.oid AND t.typtype IN ('b', 'r', 'm') AND t.typelem = 0) \
          OR EXISTS (SELECT 1 FROM pg_ts_template tt WHERE tt.tmplnamespace = n.oid) \
          OR EXISTS (SELECT 1 FROM pg_ts_parser tp WHERE tp.prsnamespace = n.oid) \
@@ -642,6 +642,26 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
         };
         s.functions.insert(f.signature(), f);
     }
+    // Ordinary aggregates, as the `CREATE AGGREGATE` that makes them (there is no pg_get_… for them).
+    let q = format!(
+        "SELECT n.nspname::text, p.proname::text, pg_catalog.oidvectortypes(p.proargtypes), \
+         'CREATE AGGREGATE ' || quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ') (SFUNC = ' || a.aggtransfn::regproc::text \
+         || ', STYPE = ' || format_type(a.aggtranstype, NULL) \
+         || CASE WHEN a.aggfinalfn <> 0 THEN ', FINALFUNC = ' || a.aggfinalfn::regproc::text ELSE '' END \
+         || CASE WHEN a.aggcombinefn <> 0 THEN ', COMBINEFUNC = ' || a.aggcombinefn::regproc::text ELSE '' END \
+         || CASE WHEN a.agginitval IS NOT NULL THEN ', INITCOND = ' || quote_literal(a.agginitval) ELSE '' END || ')' \
+         FROM pg_proc p JOIN pg_aggregate a ON a.aggfnoid = p.oid JOIN pg_namespace n ON n.oid = p.pronamespace \
+         WHERE p.prokind = 'a' AND a.aggkind = 'n' AND a.aggmtransfn = 0 AND a.aggsortop = 0 AND {nsf} AND {}",
+        not_ext("pg_proc", "p.oid")
+    );
+    for r in cl.query(&q, &[]).map_err(err)? {
+        let f = Function {
+            name: qname(r.get(0), r.get(1)),
+            args: r.get(2),
+            sql: Expr::new(r.get::<_, String>(3)),
+        };
+        s.functions.insert(f.signature(), f);
+    }
 
     lap("before what");
     // What autogen does not manage: listed, never dropped.
@@ -650,6 +670,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm', 'f') AND {nsf} AND {} \
          UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate ' ELSE 'window function ' END || n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' \
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind IN ('a', 'w') AND {nsf} AND {} \
+         AND NOT EXISTS (SELECT 1 FROM pg_aggregate a WHERE a.aggfnoid = p.oid AND a.aggkind = 'n' AND a.aggmtransfn = 0 AND a.aggsortop = 0) \
          UNION ALL SELECT 'operator ' || n.nspname || '.' || o.oprname || '(' || format_type(o.oprleft, NULL) || ', ' || format_type(o.oprright, NULL) || ')' \
          FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE {nsf} AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_operator'::regclass AND d.objid = o.oid AND d.deptype = 'e') \
          UNION ALL SELECT 'trigger ' || t.tgname || ' on ' || n.nspname || '.' || c.relname \

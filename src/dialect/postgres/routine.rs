@@ -14,6 +14,8 @@ pub fn kind(sql: &str) -> &'static str {
         .collect();
     if words.iter().any(|w| w == "procedure") {
         "PROCEDURE"
+    } else if words.iter().any(|w| w == "aggregate") {
+        "AGGREGATE"
     } else {
         "FUNCTION"
     }
