@@ -23,7 +23,7 @@ fn phase(op: &Op) -> u32 {
         AlterSequence { .. } => 24,
         // Drops of dependents name things as they were; renames follow; everything after uses new names.
         SetSequenceOwner { to: None, .. } => 30,
-        DetachPartition { .. } => 29,
+        DetachPartition { .. } => 34,
         DropForeignKey { .. } => 31,
         DropIndex { .. } => 32,
         DropCheck { .. } | DropUnique { .. } | DropOther { .. } => 33,

@@ -16,6 +16,7 @@ mod pg_corpus;
 mod pg_workflow;
 mod props;
 mod props_data;
+mod props_objects;
 mod redaction;
 mod regressions;
 mod smuggling;
