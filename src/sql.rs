@@ -449,6 +449,48 @@ pub fn split_index_part(s: &str) -> (String, Option<String>, Option<String>, boo
     (rest, collation, opclass, desc, nulls)
 }
 
+/// The key expressions of an `EXCLUDE [USING m] (e1 WITH op, …)` definition: `["room_id", "during"]`.
+pub fn exclude_elements(def: &str) -> Vec<String> {
+    let Some(open) = def.find('(') else {
+        return vec![];
+    };
+    let b = def.as_bytes();
+    let (mut depth, mut from, mut out) = (0, open + 1, vec![]);
+    let mut quote: Option<u8> = None;
+    for (i, &c) in b.iter().enumerate().skip(open) {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            b'\'' | b'"' => quote = Some(c),
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    out.push(&def[from..i]);
+                    break;
+                }
+            }
+            b',' if depth == 1 => {
+                out.push(&def[from..i]);
+                from = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.into_iter()
+        .map(|e| {
+            let upper = e.to_ascii_uppercase();
+            let cut = upper.rfind(" WITH ").unwrap_or(e.len());
+            let (expr, ..) = split_index_part(e[..cut].trim());
+            expr
+        })
+        .collect()
+}
+
 /// A possibly quoted, possibly qualified SQL name as the models write it: quotes taken off, parts
 /// joined with `.` (`"app"."ci"` → `app.ci`, `"C"` → `C`).
 pub fn unquote_chain(s: &str) -> String {

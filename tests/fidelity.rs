@@ -647,3 +647,19 @@ sql = "CREATE AGGREGATE mysum(int) (SFUNC = int4pl, STYPE = int, INITCOND = '0')
         ),
     );
 }
+
+#[test]
+fn exclusion_constraint_could_not_be_written_without_a_name() {
+    reproduce(
+        "fidelity::exclusion_names",
+        "CREATE EXTENSION btree_gist;
+         CREATE TABLE booking (room_id int, during tstzrange, EXCLUDE USING gist (room_id WITH =, during WITH &&));",
+        Some(
+            r#"extensions = ["btree_gist"]
+[tables.booking]
+columns = [{ name = "room_id", type = "int", nullable = true }, { name = "during", type = "tstzrange", nullable = true }]
+constraints = [{ definition = "EXCLUDE USING gist (room_id WITH =, during WITH &&)" }]
+"#,
+        ),
+    );
+}

@@ -283,6 +283,15 @@ fn canonical_table<D: Dialect + ?Sized>(d: &D, t: &mut Table) {
     }
     for o in &mut t.others {
         key(d, &mut o.definition);
+        if o.name.is_empty() {
+            let names = index_column_names(
+                crate::sql::exclude_elements(&o.definition.sql)
+                    .iter()
+                    .map(String::as_str),
+                &cols,
+            );
+            o.name = choose(&names, "excl");
+        }
     }
     for i in &mut t.indexes {
         for p in &mut i.parts {

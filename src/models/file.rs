@@ -238,7 +238,7 @@ pub struct CheckDef {
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct OtherDef {
-    pub name: String,
+    pub name: Option<String>,
     pub definition: Spanned<String>,
 }
 

@@ -323,14 +323,35 @@ pub(super) fn build_table(
                 None,
             ));
         }
-        ctx.name(&v.name, c.span(), &format!("{key}.constraints[{i}].name"))?;
+        let is_exclude = v
+            .definition
+            .get_ref()
+            .trim_start()
+            .get(..7)
+            .is_some_and(|w| w.eq_ignore_ascii_case("exclude"));
+        let name = match &v.name {
+            Some(n) => {
+                ctx.name(n, c.span(), &format!("{key}.constraints[{i}].name"))?;
+                n.clone()
+            }
+            // EXCLUDE gets PostgreSQL's default name (`t_room_id_during_excl`) when canonicalized.
+            None if is_exclude => String::new(),
+            None => {
+                return Err(ctx.err(
+                    c.span(),
+                    format!("{key}.constraints[{i}].name"),
+                    "this constraint needs a name",
+                    Some("name = \"…\" (only EXCLUDE constraints get a default name here; write checks, keys and foreign keys under checks, unique, foreign_keys)".into()),
+                ))
+            }
+        };
         ctx.text(
             &v.definition,
             &format!("{key}.constraints[{i}].definition"),
             super::sqltext::constraint,
         )?;
         table.others.push(OtherConstraint {
-            name: v.name.clone(),
+            name,
             definition: Expr::new(v.definition.get_ref().trim()),
         });
     }

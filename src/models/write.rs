@@ -476,7 +476,25 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
     let others: Vec<String> = t
         .others
         .iter()
-        .map(|o| inline(&[f("name", s(&o.name)), f("definition", s(&o.definition.sql))]))
+        .map(|o| {
+            let exclude = o
+                .definition
+                .sql
+                .trim_start()
+                .get(..7)
+                .is_some_and(|w| w.eq_ignore_ascii_case("exclude"));
+            let names = crate::sql::index_column_names(
+                crate::sql::exclude_elements(&o.definition.sql)
+                    .iter()
+                    .map(String::as_str),
+                &colnames,
+            );
+            if exclude && o.name == d.default_name(tn, &names, "excl") {
+                inline(&[f("definition", s(&o.definition.sql))])
+            } else {
+                inline(&[f("name", s(&o.name)), f("definition", s(&o.definition.sql))])
+            }
+        })
         .collect();
     if !others.is_empty() {
         out.push_str(&format!(
