@@ -148,3 +148,11 @@ fn check_said_only_that_a_column_differed() {
         assert!(out.contains(part), "missing {part:?} in:\n{out}");
     }
 }
+
+#[test]
+fn declared_type_of_two_words_was_written_by_inspect_and_refused_on_load() {
+    reproduce(
+        "CREATE TABLE fb3 (id integer PRIMARY KEY, y \"weird type\" CHECK (y IS NOT NULL), z unsigned big int CHECK (z < 5));",
+        None,
+    );
+}
