@@ -663,3 +663,33 @@ constraints = [{ definition = "EXCLUDE USING gist (room_id WITH =, during WITH &
         ),
     );
 }
+
+#[test]
+fn objects_autogen_does_not_manage_were_left_out_without_a_word() {
+    let Some(db) = PgDb::new("fidelity::unmanaged_named") else {
+        return;
+    };
+    db.exec(
+        "CREATE TYPE comp AS (a int, b text); CREATE TYPE rng AS RANGE (subtype = float8);
+         CREATE TABLE t (a int, b int) WITH (fillfactor = 70); CREATE UNLOGGED TABLE u (a int);
+         ALTER TABLE t ENABLE ROW LEVEL SECURITY; CREATE POLICY p ON t USING (a > 0);
+         CREATE RULE r AS ON INSERT TO u DO ALSO NOTIFY u; CREATE STATISTICS st ON a, b FROM t;",
+    );
+    let p = tempfile::tempdir().unwrap();
+    let out = run(p.path(), &["--url", &db.url, "inspect"], 0);
+    for what in [
+        "composite type public.comp",
+        "range type public.rng",
+        "storage parameters of table public.t",
+        "UNLOGGED of table public.u",
+        "row level security of public.t",
+        "policy p on public.t",
+        "rule r on public.u",
+        "statistics object public.st",
+    ] {
+        assert!(
+            out.contains(&format!("not managed (left alone): {what}")),
+            "{what}:\n{out}"
+        );
+    }
+}

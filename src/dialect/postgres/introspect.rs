@@ -674,7 +674,22 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
          UNION ALL SELECT 'operator ' || n.nspname || '.' || o.oprname || '(' || format_type(o.oprleft, NULL) || ', ' || format_type(o.oprright, NULL) || ')' \
          FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE {nsf} AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_operator'::regclass AND d.objid = o.oid AND d.deptype = 'e') \
          UNION ALL SELECT 'trigger ' || t.tgname || ' on ' || n.nspname || '.' || c.relname \
-         FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND {nsf}",
+         FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND {nsf} \
+         UNION ALL SELECT CASE t.typtype WHEN 'c' THEN 'composite type ' WHEN 'r' THEN 'range type ' WHEN 'm' THEN 'multirange type ' ELSE 'base type ' END || n.nspname || '.' || t.typname \
+         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE {nsf} AND t.typtype IN ('b', 'c', 'r') AND t.typelem = 0 \
+         AND (t.typtype <> 'c' OR EXISTS (SELECT 1 FROM pg_class tc WHERE tc.oid = t.typrelid AND tc.relkind = 'c')) \
+         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e') \
+         UNION ALL SELECT 'policy ' || pol.polname || ' on ' || n.nspname || '.' || c.relname \
+         FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {nsf} \
+         UNION ALL SELECT 'row level security of ' || n.nspname || '.' || c.relname \
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE (c.relrowsecurity OR c.relforcerowsecurity) AND {nsf} \
+         UNION ALL SELECT 'rule ' || r.rulename || ' on ' || n.nspname || '.' || c.relname \
+         FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace WHERE r.rulename <> '_RETURN' AND {nsf} \
+         UNION ALL SELECT 'statistics object ' || n.nspname || '.' || st.stxname \
+         FROM pg_statistic_ext st JOIN pg_namespace n ON n.oid = st.stxnamespace WHERE {nsf} \
+         UNION ALL SELECT CASE WHEN c.relpersistence = 'u' THEN 'UNLOGGED of table ' ELSE 'storage parameters of table ' END || n.nspname || '.' || c.relname \
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND (c.relpersistence = 'u' OR c.reloptions IS NOT NULL) AND {nsf} \
+         AND c.relname NOT IN ('autogen_version', 'autogen_history', 'autogen_progress')",
         not_ext("pg_class", "c.oid"),
         not_ext("pg_proc", "p.oid")
     );
