@@ -56,6 +56,21 @@ fn phase(op: &Op) -> u32 {
     }
 }
 
+/// Whether a function with an SQL-standard body (`BEGIN ATOMIC … END`, `RETURN …`), which PostgreSQL
+/// parses when it is created, names one of `tables` (then it comes after them, and goes before them).
+fn standard_body_uses(f: &crate::schema::Function, tables: &BTreeSet<String>) -> bool {
+    if tables.is_empty() {
+        return false;
+    }
+    let lower = f.sql.sql.to_lowercase();
+    let quoted_body = !crate::sql::split_function(&f.sql.sql).1.is_empty();
+    let standard = !quoted_body && (lower.contains("begin atomic") || lower.contains("return "));
+    standard
+        && crate::sql::words(&f.sql.sql)
+            .iter()
+            .any(|w| tables.contains(w))
+}
+
 /// Whether a function takes or returns the row type of one of `tables` (then it must be created after
 /// them and dropped before them). Only its argument types and its `RETURNS` type count.
 fn uses_row_type(f: &crate::schema::Function, tables: &BTreeSet<String>) -> bool {
@@ -261,11 +276,15 @@ pub fn order(ops: Vec<Op>, break_cycles: bool) -> Vec<Op> {
             49
         }
         Op::CreateFunction(f) | Op::ReplaceFunction { to: f, .. }
-            if uses_row_type(f, &new_tables) =>
+            if uses_row_type(f, &new_tables) || standard_body_uses(f, &new_tables) =>
         {
             68
         }
-        Op::DropFunction(f) if uses_row_type(f, &old_tables) => 39,
+        Op::DropFunction(f)
+            if uses_row_type(f, &old_tables) || standard_body_uses(f, &old_tables) =>
+        {
+            39
+        }
         _ => phase(op),
     };
     // Those drops go last column first, so the downgrade (the ops reversed) adds them back in their

@@ -366,6 +366,52 @@ pub fn option_list(text: &str) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
+/// A `CREATE FUNCTION` text split into its header and its body (the dollar- or single-quoted `AS` string).
+pub fn split_function(sql: &str) -> (String, String) {
+    let b: Vec<char> = sql.chars().collect();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == '$' {
+            let mut j = i + 1;
+            while j < b.len() && (b[j].is_alphanumeric() || b[j] == '_') {
+                j += 1;
+            }
+            if j < b.len() && b[j] == '$' && !b[i + 1..j].iter().any(|c| c.is_ascii_digit()) {
+                let tag: String = b[i..=j].iter().collect();
+                let rest: String = b[j + 1..].iter().collect();
+                if let Some(end) = rest.find(&tag) {
+                    let header: String =
+                        b[..i].iter().collect::<String>() + " " + &rest[end + tag.len()..];
+                    return (header, rest[..end].to_string());
+                }
+            }
+        }
+        if b[i] == '\'' {
+            // AS '…' with '' escapes.
+            let mut j = i + 1;
+            let mut body = String::new();
+            while j < b.len() {
+                if b[j] == '\'' {
+                    if j + 1 < b.len() && b[j + 1] == '\'' {
+                        body.push('\'');
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                body.push(b[j]);
+                j += 1;
+            }
+            let header: String = b[..i].iter().collect::<String>()
+                + " "
+                + &b[(j + 1).min(b.len())..].iter().collect::<String>();
+            return (header, body);
+        }
+        i += 1;
+    }
+    (sql.to_string(), String::new())
+}
+
 /// Lowercases outside quotes and collapses white space.
 pub fn fold_text(sql: &str) -> String {
     let mut out = String::new();

@@ -693,3 +693,12 @@ fn objects_autogen_does_not_manage_were_left_out_without_a_word() {
         );
     }
 }
+
+#[test]
+fn hand_made_library_fixture_round_trips() {
+    let sql = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pg/library.sql"),
+    )
+    .unwrap();
+    reproduce("fidelity::library_fixture", &sql, None);
+}

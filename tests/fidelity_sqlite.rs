@@ -156,3 +156,12 @@ fn declared_type_of_two_words_was_written_by_inspect_and_refused_on_load() {
         None,
     );
 }
+
+#[test]
+fn hand_made_shop_fixture_round_trips() {
+    let sql = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sqlite/shop.sql"),
+    )
+    .unwrap();
+    reproduce(&sql, None);
+}
