@@ -269,7 +269,16 @@ pub fn order(ops: Vec<Op>, break_cycles: bool) -> Vec<Op> {
             _ => None,
         })
         .collect();
+    let recreated: BTreeSet<QName> = out
+        .iter()
+        .filter_map(|o| match o {
+            Op::CreateCollation(c) => Some(c.name.clone()),
+            _ => None,
+        })
+        .collect();
     let key = |op: &Op| match op {
+        // A collation made again under its name is dropped first.
+        Op::DropCollation(c) if recreated.contains(&c.name) => 11,
         Op::DropColumn { table, column }
             if readded.contains(&(table.clone(), column.name.clone())) =>
         {

@@ -272,6 +272,8 @@ pub struct Column {
     pub renamed_from: Option<String>,
     /// Models only: the `USING` expression converting the values when the type changes. Ignored by `==`.
     pub using: Option<Expr>,
+    /// Models only: the `USING` expression of the downgrade (back to the database's type). Ignored by `==`.
+    pub downgrade_using: Option<Expr>,
     /// Models only: byte offset of the column's `type` in models.toml, for errors found after loading.
     pub at: usize,
 }
@@ -309,6 +311,7 @@ impl Column {
             comment: None,
             renamed_from: None,
             using: None,
+            downgrade_using: None,
             at: 0,
         }
     }

@@ -290,7 +290,7 @@ indexes = [{ columns = ["s"], where = "s <> 'b'" }, { columns = ["(s = 'a')"] }]
     assert!(out.contains("using = "), "{out}");
     write(&next.replace(
         "type = \"timestamp\" }",
-        "type = \"timestamp\", using = \"to_timestamp(ts) AT TIME ZONE 'UTC'\" }",
+        "type = \"timestamp\", using = \"to_timestamp(ts) AT TIME ZONE 'UTC'\", downgrade_using = \"extract(epoch FROM ts)::bigint\" }",
     ));
     run(p.path(), &["revision", "--autogenerate", "-m", "two"], 0);
     run(p.path(), &["upgrade", "head"], 0);
@@ -301,6 +301,13 @@ indexes = [{ columns = ["s"], where = "s <> 'b'" }, { columns = ["(s = 'a')"] }]
         .unwrap()
         .get(0);
     assert_eq!(day, "1970-01-02");
+    run(p.path(), &["downgrade", "-1"], 0);
+    let secs: i64 = db
+        .client()
+        .query_one("SELECT ts FROM t WHERE id = 2", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(secs, 86400, "downgrade_using converts back");
 }
 
 #[test]
@@ -701,4 +708,108 @@ fn hand_made_library_fixture_round_trips() {
     )
     .unwrap();
     reproduce("fidelity::library_fixture", &sql, None);
+}
+
+#[test]
+fn changes_postgres_cannot_make_as_planned_were_revisions_that_failed() {
+    let Some(db) = PgDb::new("fidelity::refused_plans") else {
+        return;
+    };
+    let first = r#"
+[collations.cx]
+provider = "icu"
+locale = "de-DE"
+[text_search_dictionaries.d1]
+template = "simple"
+[text_search_configurations.c1]
+mappings = { asciiword = ["d1"] }
+[functions."f(integer)"]
+sql = "CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql IMMUTABLE RETURN a + 1"
+[functions."total(integer)"]
+sql = "CREATE AGGREGATE total(int) (SFUNC = int4pl, STYPE = int)"
+[tables.t]
+columns = [{ name = "name", type = "text", collation = "cx" }, { name = "n", type = "int", nullable = true }]
+[tables.m]
+columns = [{ name = "id", type = "int" }, { name = "k", type = "int" }]
+primary_key = ["id", "k"]
+partition_by = "RANGE (k)"
+[tables.m0]
+partition_of = "m"
+partition_bound = "FOR VALUES FROM (0) TO (10)"
+[tables.r]
+columns = [{ name = "id", type = "int" }, { name = "k", type = "int" }]
+foreign_keys = [{ columns = ["id", "k"], references = "m", referenced_columns = ["id", "k"] }]
+"#;
+    let p = project(&format!("[database]\nurl = \"{}\"\n{first}", db.url));
+    let write = |body: &str| {
+        std::fs::write(
+            p.path().join("models.toml"),
+            format!("[database]\nurl = \"{}\"\n{body}", db.url),
+        )
+        .unwrap()
+    };
+    run(p.path(), &["revision", "--autogenerate", "-m", "one"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    // A used collation changed, or dropped from the models while still used: an error at load time.
+    let out = run(p.path(), &["revision", "--autogenerate", "-m", "x"], 0);
+    assert!(out.contains("No changes"), "{out}");
+    write(&first.replace("locale = \"de-DE\"", "locale = \"fr-FR\""));
+    let out = run(p.path(), &["revision", "--autogenerate", "-m", "x"], 2);
+    assert!(
+        out.contains("collation cx changes") && out.contains("another name"),
+        "{out}"
+    );
+    write(&first.replace(
+        "[collations.cx]\nprovider = \"icu\"\nlocale = \"de-DE\"\n",
+        "",
+    ));
+    let out = run(p.path(), &["revision", "--autogenerate", "-m", "x"], 2);
+    assert!(
+        out.contains("collation cx is not in the models but t.name use(s) it"),
+        "{out}"
+    );
+    write(&first.replace("[text_search_dictionaries.d1]\ntemplate = \"simple\"\n", ""));
+    let out = run(p.path(), &["revision", "--autogenerate", "-m", "x"], 2);
+    assert!(
+        out.contains("text search dictionary d1 is not in the models"),
+        "{out}"
+    );
+    // An aggregate's state type, a function's return type and a partition key change with a foreign key
+    // to the parent: revisions that apply and come back.
+    let next = first
+        .replace(
+            "SFUNC = int4pl, STYPE = int",
+            "SFUNC = int8pl, STYPE = bigint",
+        )
+        .replace(
+            "RETURNS int LANGUAGE sql IMMUTABLE RETURN a + 1",
+            "RETURNS bigint LANGUAGE sql IMMUTABLE RETURN a + 1",
+        )
+        .replace("RANGE (k)", "RANGE (id)")
+        .replace(
+            "functions.\"total(integer)\"",
+            "functions.\"total(bigint)\"",
+        )
+        .replace(
+            "CREATE AGGREGATE total(int)",
+            "CREATE AGGREGATE total(bigint)",
+        );
+    write(&next);
+    let out = run(p.path(), &["revision", "--autogenerate", "-m", "two"], 0);
+    assert!(
+        out.contains("drops and creates function f(integer)"),
+        "{out}"
+    );
+    run(p.path(), &["upgrade", "head"], 0);
+    assert!(run(p.path(), &["check"], 0).contains("No differences"));
+    run(p.path(), &["downgrade", "-1"], 0);
+    write(first);
+    assert!(run(p.path(), &["check"], 0).contains("No differences"));
+    // A function key that does not name the function of its SQL.
+    write(&first.replace("CREATE FUNCTION f(a int)", "CREATE FUNCTION f(a bigint)"));
+    let out = run(p.path(), &["check"], 2);
+    assert!(
+        out.contains("the key names f(integer) but the SQL creates f(bigint)"),
+        "{out}"
+    );
 }

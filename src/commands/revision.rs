@@ -95,6 +95,7 @@ pub fn revision(
         plans = crate::autogenerate::plans(&live, &m.schema, d);
         trace("planned");
         needs_using(&ctx.paths.models, &plans, d)?;
+        still_used(&ctx.paths.models, &plans, &m.schema)?;
         if plans.iter().all(|p| p.is_empty()) {
             w(
                 out,
@@ -212,6 +213,135 @@ fn needs_using(
                 )
                 .into());
             }
+        }
+    }
+    Ok(())
+}
+
+/// The byte offset of `[kind.name]` (or `[kind."name"]`) in the models file, for errors about a
+/// section found after loading; 0 when it is not there.
+fn section_at(models: &std::path::Path, kind: &str, name: &str) -> usize {
+    let text = std::fs::read_to_string(models).unwrap_or_default();
+    let heads = [format!("[{kind}.{name}]"), format!("[{kind}.\"{name}\"]")];
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        if heads.iter().any(|h| line.trim() == h) {
+            return pos;
+        }
+        pos += line.len();
+    }
+    0
+}
+
+/// Objects a plan drops while the models still use them, and collations it would have to drop and
+/// make again under columns that use them: errors now, instead of a revision PostgreSQL refuses.
+fn still_used(
+    models: &std::path::Path,
+    plans: &[crate::autogenerate::Plan],
+    want: &crate::schema::Schema,
+) -> Result<(), Error> {
+    use crate::op::Op;
+    use crate::schema::QName;
+    let sql_name = |q: &QName| match &q.schema {
+        Some(s) => format!("\"{s}\".\"{}\"", q.name),
+        None => format!("\"{}\"", q.name),
+    };
+    let ops: Vec<&Op> = plans.iter().flat_map(|p| &p.ops).collect();
+    let users = |c: &str| -> Vec<String> {
+        let mut v = vec![];
+        for t in want.tables.values() {
+            for col in &t.columns {
+                if col.collation.as_deref() == Some(c) {
+                    v.push(format!("{}.{}", t.name, col.name));
+                }
+            }
+            for i in &t.indexes {
+                if i.parts.iter().any(|p| p.collation.as_deref() == Some(c)) {
+                    v.push(format!("index {}", i.name));
+                }
+            }
+        }
+        v
+    };
+    for op in &ops {
+        match op {
+            Op::DropCollation(c) => {
+                let used = users(&sql_name(&c.name));
+                if used.is_empty() {
+                    continue;
+                }
+                let remade = ops
+                    .iter()
+                    .any(|o| matches!(o, Op::CreateCollation(n) if n.name == c.name));
+                let (msg, hint) = if remade {
+                    (
+                        format!(
+                            "collation {} changes, and PostgreSQL cannot change a collation that {} use(s) in place",
+                            c.name,
+                            used.join(", ")
+                        ),
+                        format!("give the changed collation another name ([collations.{}_v2]), point the columns at it, and remove [collations.{}] in a later revision", c.name.name, c.name.name),
+                    )
+                } else {
+                    (
+                        format!(
+                            "collation {} is not in the models but {} use(s) it",
+                            c.name,
+                            used.join(", ")
+                        ),
+                        format!(
+                            "add [collations.{}] (inspect shows it), or stop using it",
+                            c.name
+                        ),
+                    )
+                };
+                return Err(crate::models::error_at(
+                    models,
+                    section_at(models, "collations", &c.name.to_string()),
+                    format!("collations.{}", c.name),
+                    msg,
+                    Some(hint),
+                )
+                .into());
+            }
+            Op::DropTsDictionary(dct) => {
+                let bare = dct.name.to_string();
+                let used: Vec<String> = want
+                    .ts_configurations
+                    .values()
+                    .filter(|c| c.mappings.values().flatten().any(|x| *x == bare))
+                    .map(|c| c.name.to_string())
+                    .collect();
+                if !used.is_empty() {
+                    return Err(crate::models::error_at(
+                        models,
+                        section_at(models, "text_search_configurations", &used[0]),
+                        format!("text_search_configurations.{}", used[0]),
+                        format!("text search dictionary {bare} is not in the models but configuration(s) {} map to it", used.join(", ")),
+                        Some(format!("add [text_search_dictionaries.{bare}], or take it out of the mappings")),
+                    )
+                    .into());
+                }
+            }
+            Op::DropTsConfiguration(cfg) => {
+                let bare = cfg.name.to_string();
+                let quoted = format!("'{bare}'");
+                for t in want.tables.values() {
+                    for i in &t.indexes {
+                        if i.parts.iter().any(|p| p.expr.sql.contains(&quoted)) {
+                            return Err(crate::models::error_at(
+                                models,
+                                section_at(models, "tables", &t.name.to_string()),
+                                format!("tables.{}.indexes", t.name),
+                                format!("text search configuration {bare} is not in the models but index {} uses it", i.name),
+                                Some(format!("add [text_search_configurations.{bare}], or change the index")),
+                            )
+                            .into());
+                        }
+                    }
+                }
+            }
+            _ => {}
         }
     }
     Ok(())

@@ -100,6 +100,17 @@ pub trait Dialect: Sync {
         matches!(canon_ty, "smallint" | "integer" | "bigint")
     }
 
+    /// Checks that a routine's `CREATE …` text defines the routine its key names (`name(args)`):
+    /// `Err((what is wrong, hint))`. Default: not checked.
+    fn check_routine(
+        &self,
+        _name: &str,
+        _args: &str,
+        _sql: &str,
+    ) -> Result<(), (String, Option<String>)> {
+        Ok(())
+    }
+
     /// Whether the database has no conversion at all from type `from` to `to`, so changing a column
     /// between them needs a `using` expression in the models. Default: every change converts.
     fn cast_missing(&self, _from: &str, _to: &str) -> bool {

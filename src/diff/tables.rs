@@ -27,6 +27,30 @@ pub(super) fn diff_tables(
         })
         .map(|(n, _)| n)
         .collect();
+    // Foreign keys that reference a re-keyed parent: dropped before it is, added again after.
+    for (tn, t) in &current.tables {
+        if rekeyed.contains(tn) {
+            continue;
+        }
+        for fk in t
+            .foreign_keys
+            .iter()
+            .filter(|f| rekeyed.contains(&f.ref_table))
+        {
+            if let Some(dt) = desired.tables.get(tn) {
+                if let Some(dfk) = dt.foreign_keys.iter().find(|x| *x == fk) {
+                    ops.push(Op::DropForeignKey {
+                        table: tn.clone(),
+                        fk: fk.clone(),
+                    });
+                    ops.push(Op::AddForeignKey {
+                        table: tn.clone(),
+                        fk: dfk.clone(),
+                    });
+                }
+            }
+        }
+    }
     let moved = |c: &Table| {
         c.partition_of
             .as_ref()
@@ -86,6 +110,26 @@ pub(super) fn diff_tables(
                                 bound: p.bound.clone(),
                             });
                         }
+                    }
+                    // A partition's columns are its parent's: one leaving its parent has them all
+                    // already, one joining a parent keeps only what the parent does not define.
+                    let mut c = c;
+                    match (&c.partition_of, &d.partition_of) {
+                        (Some(p), None) => {
+                            if let Some(parent) = current.tables.get(&p.parent) {
+                                let own = std::mem::take(&mut c.columns);
+                                c.columns = parent.columns.clone();
+                                c.columns.extend(
+                                    own.into_iter().filter(|o| parent.column(&o.name).is_none()),
+                                );
+                            }
+                        }
+                        (None, Some(p)) => {
+                            if let Some(parent) = desired.tables.get(&p.parent) {
+                                c.columns.retain(|x| parent.column(&x.name).is_none());
+                            }
+                        }
+                        _ => {}
                     }
                     diff_table(old.as_ref().unwrap_or(name), &c, d, seq_renames, ops);
                 }

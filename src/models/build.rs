@@ -370,6 +370,9 @@ pub(super) fn build(
             fd.span(),
             &key,
         )?;
+        dialect
+            .check_routine(&sig[..open], &sig[open + 1..sig.len() - 1], sql)
+            .map_err(|(msg, hint)| ctx.err(fd.span(), key.clone(), msg, hint))?;
         let func = Function {
             name: QName::parse(&sig[..open]),
             args: sig[open + 1..sig.len() - 1].to_string(),

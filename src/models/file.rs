@@ -199,6 +199,7 @@ pub struct ColumnDef {
     pub renamed_from: Option<String>,
     pub check: Option<Spanned<String>>,
     pub using: Option<Spanned<String>>,
+    pub downgrade_using: Option<Spanned<String>>,
     pub stored: Option<bool>,
 }
 

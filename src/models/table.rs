@@ -195,6 +195,9 @@ pub(super) fn build_table(
         if let Some(u) = &cd.using {
             col.using = Some(ctx.expr(u, &format!("{ckey}.using"), false)?);
         }
+        if let Some(u) = &cd.downgrade_using {
+            col.downgrade_using = Some(ctx.expr(u, &format!("{ckey}.downgrade_using"), false)?);
+        }
         super::validate_table::column(ctx, cd, c.span(), &col, &ckey)?;
         if cd.primary_key == Some(true) {
             pk_cols.push(cname.clone());
@@ -294,12 +297,44 @@ pub(super) fn build_table(
         if let Some(n) = &v.name {
             ctx.name(n, u.span(), &format!("{k}.name"))?;
         }
-        table.uniques.push(Unique {
+        let unique = Unique {
             name: v.name.clone().unwrap_or_default(),
             columns: v.columns.clone(),
             nulls_not_distinct: v.nulls_not_distinct.unwrap_or(false),
             deferrable: deferrable(ctx, &v.deferrable, &format!("{k}.deferrable"))?,
-        });
+        };
+        // PostgreSQL keeps one of two identical unnamed keys (and none beside the same primary key):
+        // the models would never match.
+        let same = |x: &Unique| {
+            x.columns == unique.columns
+                && x.nulls_not_distinct == unique.nulls_not_distinct
+                && x.deferrable == unique.deferrable
+                && (x.name.is_empty() || unique.name.is_empty())
+        };
+        let is_pk = unique.name.is_empty()
+            && unique.deferrable == Deferrable::No
+            && !unique.nulls_not_distinct
+            && table
+                .primary_key
+                .as_ref()
+                .is_some_and(|p| p.columns == unique.columns);
+        if table.uniques.iter().any(same) || is_pk {
+            return Err(ctx.err(
+                u.span(),
+                k,
+                format!(
+                    "this unique key on ({}) repeats {}",
+                    unique.columns.join(", "),
+                    if is_pk {
+                        "the primary key"
+                    } else {
+                        "another one"
+                    }
+                ),
+                Some("PostgreSQL keeps only one of them: remove this one".into()),
+            ));
+        }
+        table.uniques.push(unique);
     }
     for (i, c) in def.checks.iter().enumerate() {
         let v = c.get_ref();

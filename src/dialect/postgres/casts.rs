@@ -187,7 +187,7 @@ pub fn change_note(from: &str, to: &str) -> Option<String> {
     }
     if no_cast(from, to) {
         return Some(format!(
-            "PostgreSQL has no cast from {from} to {to}: write the conversion (using = \"…\" on the column, or edit the USING of this statement)"
+            "PostgreSQL has no cast from {from} to {to}: write the conversion (using = \"…\" on the column, downgrade_using = \"…\" for the way back, or edit the USING of this statement)"
         ));
     }
     if !assignment(&f, &t) {

@@ -100,6 +100,14 @@ impl Dialect for Postgres {
             fix(&mut d.collation);
         }
     }
+    fn check_routine(
+        &self,
+        name: &str,
+        args: &str,
+        sql: &str,
+    ) -> Result<(), (String, Option<String>)> {
+        routine::check_key(self, name, args, sql)
+    }
     fn cast_missing(&self, from: &str, to: &str) -> bool {
         casts::no_cast(from, to)
     }
@@ -158,6 +166,11 @@ impl Dialect for Postgres {
                     (a, b) => a.or(b),
                 }
             }
+            Op::ReplaceFunction { from, to } if routine::needs_drop(from, to) => Some(format!(
+                "drops and creates {} {} (CREATE OR REPLACE cannot make this change): PostgreSQL refuses the drop while defaults, checks, indexes, views or other functions use it, and names them",
+                routine::kind(&to.sql.sql).to_lowercase(),
+                to.signature()
+            )),
             _ => op.warning(),
         }
     }

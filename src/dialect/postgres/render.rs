@@ -41,7 +41,10 @@ fn alter_column(t: &QName, from: &Column, to: &Column) -> Vec<String> {
             .unwrap_or_default();
         // No USING where an assignment cast exists: it fails on a value that does not fit, where an
         // explicit cast would truncate `varchar` and round silently.
-        let using = match (&to.using, super::casts::using(&c, &from.ty, &to.ty)) {
+        // The models' `using` converts going up; their `downgrade_using` coming back down (the
+        // downgrade renders the inverse op, whose `from` is the models' column).
+        let given = to.using.as_ref().or(from.downgrade_using.as_ref());
+        let using = match (given, super::casts::using(&c, &from.ty, &to.ty)) {
             (Some(u), _) if from.ty != to.ty => format!(" USING {}", u.sql),
             (None, Some(u)) if from.ty != to.ty => format!(" USING {u}"),
             _ => String::new(),

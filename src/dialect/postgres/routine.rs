@@ -160,9 +160,68 @@ fn returns(sql: &str) -> String {
 
 /// Whether `CREATE OR REPLACE` cannot turn `from` into `to`.
 pub fn needs_drop(from: &Function, to: &Function) -> bool {
-    kind(&from.sql.sql) != kind(&to.sql.sql)
+    // `CREATE OR REPLACE AGGREGATE` cannot change the state type or the functions of most
+    // aggregates either: a changed aggregate is made again.
+    kind(&from.sql.sql) == "AGGREGATE"
+        || kind(&from.sql.sql) != kind(&to.sql.sql)
         || returns(&from.sql.sql) != returns(&to.sql.sql)
         || arg_shape(&from.sql.sql) != arg_shape(&to.sql.sql)
+}
+
+/// The routine's name in its `CREATE` text (unquoted, without schema) and its argument list.
+fn name_and_args(sql: &str) -> Option<(String, &str)> {
+    let lower = sql.to_ascii_lowercase();
+    let kw = ["function", "procedure", "aggregate"]
+        .iter()
+        .filter_map(|k| lower.find(&format!("{k} ")).map(|p| p + k.len()))
+        .min()?;
+    let open = kw + sql[kw..].find('(')?;
+    let name = crate::sql::unquote_chain(sql[kw..open].trim());
+    let bare = name.rsplit('.').next().unwrap_or(&name).to_string();
+    Some((bare, arg_list(sql)?))
+}
+
+/// Argument types of an argument list, canonical, as PostgreSQL identifies the routine: OUT
+/// arguments and defaults left out.
+fn identity_types(d: &super::Postgres, args: &str) -> String {
+    let kept: Vec<String> = split_top(args)
+        .into_iter()
+        .filter(|a| !a.trim().is_empty())
+        .filter(|a| !a.trim_start().to_ascii_lowercase().starts_with("out "))
+        .map(|a| {
+            let lower = a.to_ascii_lowercase();
+            let cut = lower
+                .find(" default ")
+                .or_else(|| a.find('='))
+                .unwrap_or(a.len());
+            a[..cut].to_string()
+        })
+        .collect();
+    crate::dialect::canonical::canonical_args(d, &kept.join(","))
+}
+
+/// The key `name(args)` of `[functions]` and the `CREATE` text define the same routine.
+pub fn check_key(
+    d: &super::Postgres,
+    name: &str,
+    args: &str,
+    sql: &str,
+) -> Result<(), (String, Option<String>)> {
+    let Some((sql_name, sql_args)) = name_and_args(sql) else {
+        return Ok(());
+    };
+    let key_name = crate::sql::unquote_chain(name);
+    let key_bare = key_name.rsplit('.').next().unwrap_or(&key_name);
+    let (a, b) = (identity_types(d, args), identity_types(d, sql_args));
+    if !key_bare.eq_ignore_ascii_case(&sql_name) || a != b {
+        return Err((
+            format!("the key names {key_bare}({a}) but the SQL creates {sql_name}({b})"),
+            Some(format!(
+                "write the key as \"{sql_name}({b})\", or fix the statement"
+            )),
+        ));
+    }
+    Ok(())
 }
 
 /// `DROP FUNCTION f(args)` or `DROP PROCEDURE p(args)`.
