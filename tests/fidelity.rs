@@ -813,3 +813,37 @@ foreign_keys = [{ columns = ["id", "k"], references = "m", referenced_columns = 
         "{out}"
     );
 }
+
+#[test]
+fn generated_column_made_plain_lost_its_values() {
+    let Some(db) = PgDb::new("fidelity::generated_to_plain") else {
+        return;
+    };
+    let first = "[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"g\", type = \"int\", generated = \"id * 2\" }]\n";
+    let next = first.replace(", generated = \"id * 2\"", "");
+    let p = project(&format!("[database]\nurl = \"{}\"\n{first}", db.url));
+    run(p.path(), &["revision", "--autogenerate", "-m", "one"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    db.exec("INSERT INTO t (id) VALUES (1), (2)");
+    std::fs::write(
+        p.path().join("models.toml"),
+        format!("[database]\nurl = \"{}\"\n{next}", db.url),
+    )
+    .unwrap();
+    run(p.path(), &["revision", "--autogenerate", "-m", "two"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    let sum: i64 = db
+        .client()
+        .query_one("SELECT sum(g) FROM t", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(sum, 6, "the NOT NULL column keeps the values it had");
+    assert!(run(p.path(), &["check"], 0).contains("No differences"));
+    run(p.path(), &["downgrade", "-1"], 0);
+    let sum: i64 = db
+        .client()
+        .query_one("SELECT sum(g) FROM t", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(sum, 6);
+}

@@ -224,7 +224,9 @@ fn diff_table(
                         }
                     }
                 }
-                if c.generated != d.generated {
+                // Generated → plain keeps the values (`DROP EXPRESSION`); plain → generated, or a
+                // changed expression, is a drop and an add (PostgreSQL cannot alter one in place).
+                if c.generated != d.generated && d.generated.is_some() {
                     ops.push(Op::DropColumn {
                         table: t.clone(),
                         column: c,

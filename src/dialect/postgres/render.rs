@@ -25,6 +25,23 @@ pub fn qn(n: &QName) -> String {
 fn alter_column(t: &QName, from: &Column, to: &Column) -> Vec<String> {
     let c = q(&to.name);
     let mut out = vec![];
+    if from.generated.is_some() && to.generated.is_none() {
+        // The column keeps the values it has.
+        out.push(alter(t, format!("ALTER COLUMN {c} DROP EXPRESSION")));
+        let from = Column {
+            generated: None,
+            stored: false,
+            ..from.clone()
+        };
+        out.extend(alter_column(t, &from, to));
+        return out;
+    }
+    if to.generated.is_some() && from.generated != to.generated {
+        // The way back (a downgrade): PostgreSQL cannot make a column generated in place.
+        out.push(alter(t, format!("DROP COLUMN {c}")));
+        out.push(alter(t, format!("ADD COLUMN {}", column_def(to))));
+        return out;
+    }
     let retype = from.ty != to.ty || from.collation != to.collation;
     let redefault = from.default != to.default || (retype && from.default.is_some());
     if redefault && from.default.is_some() {
