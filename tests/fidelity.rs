@@ -847,3 +847,23 @@ fn generated_column_made_plain_lost_its_values() {
         .get(0);
     assert_eq!(sum, 6);
 }
+
+#[test]
+fn default_names_taken_by_other_relations_were_not_numbered() {
+    reproduce(
+        "fidelity::name_collisions",
+        "CREATE TABLE x_a_key (i int); CREATE TABLE x (a int, UNIQUE (a));
+         CREATE SEQUENCE y_id_seq; CREATE TABLE y (id serial PRIMARY KEY);",
+        Some(
+            r#"[tables.x_a_key]
+columns = [{ name = "i", type = "int", nullable = true }]
+[tables.x]
+columns = [{ name = "a", type = "int", nullable = true, unique = true }]
+[sequences.y_id_seq]
+type = "bigint"
+[tables.y]
+columns = [{ name = "id", type = "serial", primary_key = true }]
+"#,
+        ),
+    );
+}

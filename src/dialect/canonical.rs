@@ -1,6 +1,6 @@
 //! Canonicalization shared by all dialects: both sides of a diff go through it, so `diff` compares with `==`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::Dialect;
 use crate::schema::*;
@@ -164,6 +164,31 @@ pub fn canonicalize<D: Dialect + ?Sized>(d: &D, s: &mut Schema) {
         s.functions.insert(f.signature(), f);
     }
     let tables = std::mem::take(&mut s.tables);
+    // Names already taken in each schema, which a default name steps around as PostgreSQL's does
+    // (`x_a_key1` when a table is called `x_a_key`): relations (tables, sequences, named keys and
+    // indexes) and named constraints.
+    let mut used: BTreeMap<Option<String>, BTreeSet<String>> = BTreeMap::new();
+    for t in tables.values() {
+        let mut n = t.name.clone();
+        qn(d, &mut n);
+        let set = used.entry(n.schema.clone()).or_default();
+        set.insert(n.name.clone());
+        let named = t
+            .primary_key
+            .iter()
+            .map(|p| &p.name)
+            .chain(t.uniques.iter().map(|u| &u.name))
+            .chain(t.indexes.iter().map(|i| &i.name))
+            .chain(t.others.iter().map(|o| &o.name))
+            .chain(t.checks.iter().map(|c| &c.name))
+            .chain(t.foreign_keys.iter().map(|f| &f.name));
+        set.extend(named.filter(|x| !x.is_empty()).cloned());
+    }
+    for q in s.sequences.keys() {
+        used.entry(q.schema.clone())
+            .or_default()
+            .insert(q.name.clone());
+    }
     let mut out = BTreeMap::new();
     for (_, mut t) in tables {
         qn(d, &mut t.name);
@@ -171,7 +196,9 @@ pub fn canonicalize<D: Dialect + ?Sized>(d: &D, s: &mut Schema) {
         if let Some(r) = &mut t.renamed_from {
             qn(d, r);
         }
-        canonical_table(d, &mut t);
+        let mut others = used.get(&t.name.schema).cloned().unwrap_or_default();
+        others.remove(&t.name.name);
+        canonical_table(d, &mut t, &others);
         out.insert(t.name.clone(), t);
     }
     // FKs that name only a table reference its primary key.
@@ -207,7 +234,7 @@ pub fn canonicalize<D: Dialect + ?Sized>(d: &D, s: &mut Schema) {
     s.unmanaged.sort();
 }
 
-fn canonical_table<D: Dialect + ?Sized>(d: &D, t: &mut Table) {
+fn canonical_table<D: Dialect + ?Sized>(d: &D, t: &mut Table, elsewhere: &BTreeSet<String>) {
     let tname = t.name.name.clone();
     for c in &mut t.columns {
         let canon = d.canonical_type(&c.ty).unwrap_or_else(|_| c.ty.clone());
@@ -251,7 +278,7 @@ fn canonical_table<D: Dialect + ?Sized>(d: &D, t: &mut Table) {
     let mut choose = |columns: &[String], kind: &str| {
         let mut name = d.default_name(&tname, columns, kind);
         let mut n = 0;
-        while numbers && taken.contains(&name) {
+        while numbers && (taken.contains(&name) || elsewhere.contains(&name)) {
             n += 1;
             name = d.default_name(&tname, columns, &format!("{kind}{n}"));
         }

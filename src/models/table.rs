@@ -82,7 +82,22 @@ pub(super) fn build_table(
         // `serial` and its kind: the dialect says what it expands to (an owned sequence and a default).
         let serial = ctx.dialect.serial(&qname, &cname, cd.ty.get_ref());
         let mut col = match serial.clone() {
-            Some((int, seq, default)) => {
+            Some((int, mut seq, mut default)) => {
+                // A sequence of that name exists already: PostgreSQL numbers the new one
+                // (`x_id_seq1`), and so does its default.
+                let mut n = 0;
+                let first = seq.name.name.clone();
+                while s.sequences.contains_key(&seq.name) {
+                    n += 1;
+                    seq.name.name = ctx.dialect.default_name(
+                        &qname.name,
+                        std::slice::from_ref(&cname),
+                        &format!("seq{n}"),
+                    );
+                }
+                if n > 0 {
+                    default.sql = default.sql.replace(&first, &seq.name.name);
+                }
                 let mut col = Column::new(&cname, &int);
                 col.default = Some(default);
                 s.sequences.insert(seq.name.clone(), seq);
