@@ -196,9 +196,9 @@ pub fn canonicalize<D: Dialect + ?Sized>(d: &D, s: &mut Schema) {
         if let Some(r) = &mut t.renamed_from {
             qn(d, r);
         }
-        let mut others = used.get(&t.name.schema).cloned().unwrap_or_default();
-        others.remove(&t.name.name);
-        canonical_table(d, &mut t, &others);
+        let none = BTreeSet::new();
+        let others = used.get(&t.name.schema).unwrap_or(&none);
+        canonical_table(d, &mut t, others);
         out.insert(t.name.clone(), t);
     }
     // FKs that name only a table reference its primary key.
@@ -278,7 +278,7 @@ fn canonical_table<D: Dialect + ?Sized>(d: &D, t: &mut Table, elsewhere: &BTreeS
     let mut choose = |columns: &[String], kind: &str| {
         let mut name = d.default_name(&tname, columns, kind);
         let mut n = 0;
-        while numbers && (taken.contains(&name) || elsewhere.contains(&name)) {
+        while numbers && (taken.contains(&name) || (name != tname && elsewhere.contains(&name))) {
             n += 1;
             name = d.default_name(&tname, columns, &format!("{kind}{n}"));
         }

@@ -226,7 +226,12 @@ fn column_changes(from: &Column, to: &Column) -> Vec<String> {
         what.push("generated expression differs".into());
     }
     if from.collation != to.collation {
-        what.push("collation differs".into());
+        let c = |x: &Option<String>| x.clone().unwrap_or_else(|| "the type's".into());
+        what.push(format!(
+            "collation {} → {}",
+            c(&from.collation),
+            c(&to.collation)
+        ));
     }
     if from.comment != to.comment {
         what.push("comment differs".into());

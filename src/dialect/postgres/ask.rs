@@ -122,9 +122,19 @@ pub fn align(c: &mut PgConn, models: &mut Schema, live: &Schema) -> Result<(), D
     if tables.is_empty() && domains.is_empty() && functions.is_empty() {
         return Ok(());
     }
+    let t0 = std::time::Instant::now();
     c.execute("BEGIN")?;
     let result = ask(c, models, &tables, &domains, &functions);
     c.execute("ROLLBACK")?;
+    if std::env::var_os("AUTOGEN_TRACE").is_some() {
+        eprintln!(
+            "ask: {} table(s), {} domain(s), {} function(s) asked in {:?}",
+            tables.len(),
+            domains.len(),
+            functions.len(),
+            t0.elapsed()
+        );
+    }
     let asked = match result {
         Ok(s) => s,
         // Not allowed to create a schema (or another failure of the scratch objects): the keys stay.

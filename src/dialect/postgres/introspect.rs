@@ -528,7 +528,8 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
          ARRAY(SELECT CASE WHEN opc.opcdefault THEN '' \
          WHEN opc.opcnamespace IN ('pg_catalog'::regnamespace, 'public'::regnamespace) THEN opc.opcname::text \
          ELSE quote_ident((SELECT on_.nspname FROM pg_namespace on_ WHERE on_.oid = opc.opcnamespace)) || '.' || opc.opcname::text END FROM unnest(i.indclass) WITH ORDINALITY k(o, ord) JOIN pg_opclass opc ON opc.oid = k.o ORDER BY k.ord), \
-         i.indkey::int2[], coalesce(ic.reloptions, '{{}}'::text[]), pg_get_indexdef(i.indexrelid) \
+         i.indkey::int2[], coalesce(ic.reloptions, '{{}}'::text[]), \
+         CASE WHEN EXISTS (SELECT 1 FROM unnest(i.indcollation::oid[]) co WHERE co NOT IN (0, 100)) THEN pg_get_indexdef(i.indexrelid) ELSE '' END \
          FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid \
          JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam \
          WHERE c.relkind IN ('r', 'p') AND {nsf} \
@@ -666,8 +667,14 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
     lap("before what");
     // What autogen does not manage: listed, never dropped.
     let q = format!(
-        "SELECT CASE c.relkind WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view ' ELSE 'foreign table ' END || n.nspname || '.' || c.relname \
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm', 'f') AND {nsf} AND {} \
+        "SELECT x.what || n.nspname || '.' || c.relname \
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace CROSS JOIN LATERAL (VALUES \
+           (CASE c.relkind WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view ' WHEN 'f' THEN 'foreign table ' END), \
+           (CASE WHEN c.relrowsecurity OR c.relforcerowsecurity THEN 'row level security of ' END), \
+           (CASE WHEN c.relkind IN ('r', 'p') AND c.relpersistence = 'u' THEN 'UNLOGGED of table ' END), \
+           (CASE WHEN c.relkind IN ('r', 'p') AND c.reloptions IS NOT NULL THEN 'storage parameters of table ' END)) x(what) \
+         WHERE x.what IS NOT NULL AND c.relkind IN ('v', 'm', 'f', 'r', 'p') AND {nsf} AND {} \
+         AND c.relname NOT IN ('autogen_version', 'autogen_history', 'autogen_progress') \
          UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate ' ELSE 'window function ' END || n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' \
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind IN ('a', 'w') AND {nsf} AND {} \
          AND NOT EXISTS (SELECT 1 FROM pg_aggregate a WHERE a.aggfnoid = p.oid AND a.aggkind = 'n' AND a.aggmtransfn = 0 AND a.aggsortop = 0) \
@@ -676,20 +683,15 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
          UNION ALL SELECT 'trigger ' || t.tgname || ' on ' || n.nspname || '.' || c.relname \
          FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND {nsf} \
          UNION ALL SELECT CASE t.typtype WHEN 'c' THEN 'composite type ' WHEN 'r' THEN 'range type ' WHEN 'm' THEN 'multirange type ' ELSE 'base type ' END || n.nspname || '.' || t.typname \
-         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE {nsf} AND t.typtype IN ('b', 'c', 'r') AND t.typelem = 0 \
-         AND (t.typtype <> 'c' OR EXISTS (SELECT 1 FROM pg_class tc WHERE tc.oid = t.typrelid AND tc.relkind = 'c')) \
+         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE {nsf} AND t.typelem = 0 \
+         AND (t.typtype IN ('b', 'r') OR (t.typtype = 'c' AND t.typrelid IN (SELECT tc.oid FROM pg_class tc WHERE tc.relkind = 'c'))) \
          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e') \
          UNION ALL SELECT 'policy ' || pol.polname || ' on ' || n.nspname || '.' || c.relname \
          FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {nsf} \
-         UNION ALL SELECT 'row level security of ' || n.nspname || '.' || c.relname \
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE (c.relrowsecurity OR c.relforcerowsecurity) AND {nsf} \
          UNION ALL SELECT 'rule ' || r.rulename || ' on ' || n.nspname || '.' || c.relname \
          FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace WHERE r.rulename <> '_RETURN' AND {nsf} \
          UNION ALL SELECT 'statistics object ' || n.nspname || '.' || st.stxname \
-         FROM pg_statistic_ext st JOIN pg_namespace n ON n.oid = st.stxnamespace WHERE {nsf} \
-         UNION ALL SELECT CASE WHEN c.relpersistence = 'u' THEN 'UNLOGGED of table ' ELSE 'storage parameters of table ' END || n.nspname || '.' || c.relname \
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND (c.relpersistence = 'u' OR c.reloptions IS NOT NULL) AND {nsf} \
-         AND c.relname NOT IN ('autogen_version', 'autogen_history', 'autogen_progress')",
+         FROM pg_statistic_ext st JOIN pg_namespace n ON n.oid = st.stxnamespace WHERE {nsf}",
         not_ext("pg_class", "c.oid"),
         not_ext("pg_proc", "p.oid")
     );
