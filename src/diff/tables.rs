@@ -319,35 +319,22 @@ fn diff_table(
         retyped
             .iter()
             .any(|col| crate::sql::mentions(&c.expr.sql, col))
-            && des.checks.iter().any(|d| d == c)
     };
-    let (cur_checks, kept): (Vec<Check>, Vec<Check>) =
-        cur.checks.iter().cloned().partition(|c| !recheck(c));
-    for c in kept {
-        let d = des
-            .checks
-            .iter()
-            .find(|d| **d == c)
-            .cloned()
-            .unwrap_or_else(|| c.clone());
-        ops.push(Op::DropCheck {
+    let (cur_checks, des_checks) = recreate(
+        &cur.checks,
+        &des.checks,
+        |c| &c.name,
+        recheck,
+        ops,
+        |c| Op::DropCheck {
             table: old.clone(),
             check: c,
-        });
-        ops.push(Op::AddCheck {
+        },
+        |c| Op::AddCheck {
             table: t.clone(),
-            check: d,
-        });
-    }
-    let des_checks: Vec<Check> = des
-        .checks
-        .iter()
-        .filter(|d| {
-            cur_checks.iter().any(|c| c.name == d.name)
-                || !cur.checks.iter().any(|c| c.name == d.name)
-        })
-        .cloned()
-        .collect();
+            check: c,
+        },
+    );
     diff_named(
         &cur_checks,
         &des_checks,
@@ -418,36 +405,23 @@ fn diff_table(
             let bare = p.expr.sql.trim().trim_matches('"');
             !retyped.contains(&bare) && uses(&p.expr.sql)
         });
-        (expression || i.predicate.as_ref().is_some_and(|p| uses(&p.sql)))
-            && des.indexes.iter().any(|d| d == i)
+        expression || i.predicate.as_ref().is_some_and(|p| uses(&p.sql))
     };
-    let (cur_indexes, rebuilt): (Vec<Index>, Vec<Index>) =
-        cur.indexes.iter().cloned().partition(|i| !reindex(i));
-    for i in rebuilt {
-        let d = des
-            .indexes
-            .iter()
-            .find(|d| **d == i)
-            .cloned()
-            .unwrap_or_else(|| i.clone());
-        ops.push(Op::DropIndex {
+    let (cur_indexes, des_indexes) = recreate(
+        &cur.indexes,
+        &des.indexes,
+        |i| &i.name,
+        reindex,
+        ops,
+        |i| Op::DropIndex {
             table: old.clone(),
             index: i,
-        });
-        ops.push(Op::CreateIndex {
+        },
+        |i| Op::CreateIndex {
             table: t.clone(),
-            index: d,
-        });
-    }
-    let des_indexes: Vec<Index> = des
-        .indexes
-        .iter()
-        .filter(|d| {
-            cur_indexes.iter().any(|c| c.name == d.name)
-                || !cur.indexes.iter().any(|c| c.name == d.name)
-        })
-        .cloned()
-        .collect();
+            index: i,
+        },
+    );
     diff_named(
         &cur_indexes,
         &des_indexes,
@@ -497,6 +471,41 @@ fn diff_table(
             to: des.comment.clone(),
         });
     }
+}
+
+/// Objects that stay the same but use a column whose type changes (`around`): dropped and added
+/// again around the change. Returns the lists left for `diff_named`.
+#[allow(clippy::too_many_arguments)]
+fn recreate<T: Clone + PartialEq>(
+    cur: &[T],
+    des: &[T],
+    name: impl Fn(&T) -> &String,
+    around: impl Fn(&T) -> bool,
+    ops: &mut Vec<Op>,
+    drop: impl Fn(T) -> Op,
+    add: impl Fn(T) -> Op,
+) -> (Vec<T>, Vec<T>) {
+    let (rest, again): (Vec<T>, Vec<T>) = cur
+        .iter()
+        .cloned()
+        .partition(|c| !(around(c) && des.contains(c)));
+    for c in again {
+        let d = des
+            .iter()
+            .find(|d| **d == c)
+            .cloned()
+            .unwrap_or_else(|| c.clone());
+        ops.push(drop(c));
+        ops.push(add(d));
+    }
+    let des_rest: Vec<T> = des
+        .iter()
+        .filter(|d| {
+            rest.iter().any(|c| name(c) == name(d)) || !cur.iter().any(|c| name(c) == name(d))
+        })
+        .cloned()
+        .collect();
+    (rest, des_rest)
 }
 
 /// Named objects of one kind: equal by name → nothing; same definition under another name → rename;

@@ -67,6 +67,19 @@ fn opt_i64(r: &Row, i: usize) -> Option<i64> {
     r.get::<_, Option<i64>>(i)
 }
 
+/// Rows of (schema, name, argument types, CREATE text) into `s.functions`.
+fn read_functions(cl: &mut postgres::Client, q: &str, s: &mut Schema) -> Result<(), DbError> {
+    for r in cl.query(q, &[]).map_err(err)? {
+        let f = Function {
+            name: qname(r.get(0), r.get(1)),
+            args: r.get(2),
+            sql: Expr::new(r.get::<_, String>(3)),
+        };
+        s.functions.insert(f.signature(), f);
+    }
+    Ok(())
+}
+
 pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbError> {
     let trace = std::env::var_os("AUTOGEN_TRACE").is_some();
     let t0 = std::time::Instant::now();
@@ -635,14 +648,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind IN ('f', 'p') AND {nsf} AND {}",
         not_ext("pg_proc", "p.oid")
     );
-    for r in cl.query(&q, &[]).map_err(err)? {
-        let f = Function {
-            name: qname(r.get(0), r.get(1)),
-            args: r.get(2),
-            sql: Expr::new(r.get::<_, String>(3)),
-        };
-        s.functions.insert(f.signature(), f);
-    }
+    read_functions(cl, &q, &mut s)?;
     // Ordinary aggregates, as the `CREATE AGGREGATE` that makes them (there is no pg_get_… for them).
     let q = format!(
         "SELECT n.nspname::text, p.proname::text, pg_catalog.oidvectortypes(p.proargtypes), \
@@ -655,14 +661,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
          WHERE p.prokind = 'a' AND a.aggkind = 'n' AND a.aggmtransfn = 0 AND a.aggsortop = 0 AND {nsf} AND {}",
         not_ext("pg_proc", "p.oid")
     );
-    for r in cl.query(&q, &[]).map_err(err)? {
-        let f = Function {
-            name: qname(r.get(0), r.get(1)),
-            args: r.get(2),
-            sql: Expr::new(r.get::<_, String>(3)),
-        };
-        s.functions.insert(f.signature(), f);
-    }
+    read_functions(cl, &q, &mut s)?;
 
     lap("before what");
     // What autogen does not manage: listed, never dropped.

@@ -2,6 +2,41 @@
 //! tables whose SQL sqlparser cannot parse (types it does not know, like `BLOB SUB_TYPE TEXT`):
 //! nothing of the table is lost because one type is unusual.
 
+/// Where a quoted name or string, a bracketed name or a comment starting at `i` ends (the index of
+/// its last byte), or `None` when nothing of the kind starts there.
+fn skip(b: &[u8], mut i: usize) -> Option<usize> {
+    match b[i] {
+        b'\'' | b'"' | b'`' => {
+            let q = b[i];
+            i += 1;
+            while i < b.len() && b[i] != q {
+                i += 1;
+            }
+            Some(i)
+        }
+        b'[' => {
+            while i < b.len() && b[i] != b']' {
+                i += 1;
+            }
+            Some(i)
+        }
+        b'-' if b.get(i + 1) == Some(&b'-') => {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+            Some(i)
+        }
+        b'/' if b.get(i + 1) == Some(&b'*') => {
+            i += 2;
+            while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                i += 1;
+            }
+            Some(i + 1)
+        }
+        _ => None,
+    }
+}
+
 /// The text of the parenthesized group opening at byte `open` (`(`), without the parentheses, and
 /// the byte after its `)`. Quotes and comments inside are skipped.
 fn group(sql: &str, open: usize) -> Option<(String, usize)> {
@@ -9,31 +44,11 @@ fn group(sql: &str, open: usize) -> Option<(String, usize)> {
     let mut depth = 0;
     let mut i = open;
     while i < b.len() {
+        if let Some(end) = skip(b, i) {
+            i = end + 1;
+            continue;
+        }
         match b[i] {
-            b'\'' | b'"' | b'`' => {
-                let q = b[i];
-                i += 1;
-                while i < b.len() && b[i] != q {
-                    i += 1;
-                }
-            }
-            b'[' => {
-                while i < b.len() && b[i] != b']' {
-                    i += 1;
-                }
-            }
-            b'-' if b.get(i + 1) == Some(&b'-') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                i += 2;
-                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
-                    i += 1;
-                }
-                i += 1;
-            }
             b'(' => depth += 1,
             b')' => {
                 depth -= 1;
@@ -54,34 +69,22 @@ fn keyword_at(sql: &str, word: &str) -> Vec<usize> {
     let mut out = vec![];
     let mut i = 0;
     while i < b.len() {
-        match b[i] {
-            b'\'' | b'"' | b'`' => {
-                let q = b[i];
-                i += 1;
-                while i < b.len() && b[i] != q {
-                    i += 1;
-                }
-            }
-            b'[' => {
-                while i < b.len() && b[i] != b']' {
-                    i += 1;
-                }
-            }
-            b'-' if b.get(i + 1) == Some(&b'-') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            _ => {
-                let end = i + word.len();
-                let before = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
-                let after = end >= b.len() || !(b[end].is_ascii_alphanumeric() || b[end] == b'_');
-                if before && end <= b.len() && after && sql[i..end].eq_ignore_ascii_case(word) {
-                    out.push(i);
-                    i = end;
-                    continue;
-                }
-            }
+        if let Some(end) = skip(b, i) {
+            i = end + 1;
+            continue;
+        }
+        let end = i + word.len();
+        let before = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
+        let after = end >= b.len() || !(b[end].is_ascii_alphanumeric() || b[end] == b'_');
+        if before
+            && after
+            && sql
+                .get(i..end)
+                .is_some_and(|w| w.eq_ignore_ascii_case(word))
+        {
+            out.push(i);
+            i = end;
+            continue;
         }
         i += 1;
     }
