@@ -22,7 +22,7 @@ impl Op {
             } => fails(
                 format!("attaches {table} to {parent} {}", bound.sql),
                 table,
-                "is outside that bound",
+                "is outside that bound (or a row of the parent's DEFAULT partition is inside it)",
             ),
             AddUnique { table, unique } => fails(
                 format!(
