@@ -23,7 +23,7 @@ fn phase(op: &Op) -> u32 {
         AlterSequence { .. } => 24,
         // Drops of dependents name things as they were; renames follow; everything after uses new names.
         SetSequenceOwner { to: None, .. } => 30,
-        DetachPartition { .. } => 34,
+        DetachPartition { .. } | NoInherit { .. } => 34,
         DropForeignKey { .. } => 31,
         DropIndex { .. } => 32,
         DropCheck { .. } | DropUnique { .. } | DropOther { .. } => 33,
@@ -37,7 +37,7 @@ fn phase(op: &Op) -> u32 {
         RebuildTable { .. } => 52,
         DropColumn { .. } => 55,
         CreateTable(_) => 60,
-        AttachPartition { .. } => 62,
+        AttachPartition { .. } | Inherit { .. } => 62,
         AddPrimaryKey { .. } => 64,
         AddUnique { .. } | AddCheck { .. } | AddOther { .. } => 65,
         CreateIndex { .. } => 66,
@@ -135,6 +135,11 @@ fn topo(tables: &[&Table], break_cycles: bool) -> (Vec<QName>, BTreeSet<(QName, 
         }
         stack.push(n.clone());
         let t = by_name[n];
+        for p in &t.inherits {
+            if names.contains(p) && !stack.contains(p) {
+                visit(p, by_name, names, done, stack, order, cut, break_cycles);
+            }
+        }
         if let Some(p) = &t.partition_of {
             if names.contains(&p.parent) && !stack.contains(&p.parent) {
                 visit(

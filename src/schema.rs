@@ -466,6 +466,8 @@ pub struct Table {
     /// `PARTITION BY RANGE (…)` of a partitioned table.
     pub partition_by: Option<Expr>,
     pub partition_of: Option<PartitionOf>,
+    /// `INHERITS (…)`: the parents whose columns this table has besides its own (not partitions).
+    pub inherits: Vec<QName>,
     /// Partitions only: inherited columns this partition makes NOT NULL where its parent allows NULL.
     pub not_null: Vec<String>,
     /// SQLite table options (`STRICT`, `WITHOUT ROWID`), dialect-specific flags kept as words.
@@ -492,6 +494,7 @@ impl Table {
             partition_by: None,
             partition_of: None,
             not_null: vec![],
+            inherits: vec![],
             options: vec![],
             renamed_from: None,
             triggers: vec![],

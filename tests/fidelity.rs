@@ -832,3 +832,53 @@ columns = [{ name = "id", type = "serial", primary_key = true }]
         ),
     );
 }
+
+#[test]
+fn inherited_tables_were_made_plain_and_a_parent_column_showed_on_every_child() {
+    let sql = "CREATE TABLE parent (id int PRIMARY KEY, name text NOT NULL);
+               CREATE TABLE child (extra int NOT NULL, note text) INHERITS (parent);
+               CREATE TABLE child2 (CHECK (id > 0)) INHERITS (parent);";
+    reproduce(
+        "fidelity::inheritance",
+        sql,
+        Some(
+            r#"[tables.parent]
+columns = [{ name = "id", type = "int", primary_key = true }, { name = "name", type = "text" }]
+[tables.child]
+inherits = ["parent"]
+columns = [{ name = "extra", type = "int" }, { name = "note", type = "text", nullable = true }]
+[tables.child2]
+inherits = ["parent"]
+checks = [{ name = "child2_id_check", expr = "id > 0" }]
+"#,
+        ),
+    );
+    // A column added to the parent reaches the children, and the models need say nothing more.
+    let Some(db) = PgDb::new("fidelity::inheritance_add") else {
+        return;
+    };
+    db.exec(sql);
+    let p = tempfile::tempdir().unwrap();
+    run(
+        p.path(),
+        &["--url", &db.url, "inspect", "-o", "models.toml"],
+        0,
+    );
+    let models = std::fs::read_to_string(p.path().join("models.toml")).unwrap();
+    let more = models.replacen(
+        "{ name = \"name\", type = \"text\" },",
+        "{ name = \"name\", type = \"text\" },\n  { name = \"added\", type = \"int\", nullable = true },",
+        1,
+    );
+    assert_ne!(models, more, "{models}");
+    std::fs::write(p.path().join("models.toml"), &more).unwrap();
+    run(p.path(), &["revision", "--autogenerate", "-m", "added"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    assert!(run(p.path(), &["check"], 0).contains("No differences"));
+    // Leaving the parent keeps the child's rows and columns.
+    db.exec("INSERT INTO child (id, name, extra, note) VALUES (1, 'a', 5, 'n')");
+    let alone = more.replacen("inherits = [\"parent\"]\n", "", 1);
+    std::fs::write(p.path().join("models.toml"), &alone).unwrap();
+    let out = run(p.path(), &["diff"], 0);
+    assert!(out.contains("NO INHERIT"), "{out}");
+}

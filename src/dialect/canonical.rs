@@ -340,6 +340,9 @@ fn canonical_table<D: Dialect + ?Sized>(d: &D, t: &mut Table, elsewhere: &BTreeS
         key(d, p);
     }
     t.not_null.sort();
+    for p in &mut t.inherits {
+        qn(d, p);
+    }
     if let Some(p) = &mut t.partition_of {
         qn(d, &mut p.parent);
         p.bound.key = bound_key(&p.bound.sql);

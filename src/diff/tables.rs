@@ -131,6 +131,30 @@ pub(super) fn diff_tables(
                         }
                         _ => {}
                     }
+                    // Inheritance: a parent left keeps its columns in the child as the child's own;
+                    // a parent joined brings the columns it has.
+                    for p in c.inherits.iter().filter(|p| !d.inherits.contains(p)) {
+                        ops.push(Op::NoInherit {
+                            table: name.clone(),
+                            parent: p.clone(),
+                        });
+                        if let Some(parent) = current.tables.get(p) {
+                            for pc in &parent.columns {
+                                if c.column(&pc.name).is_none() {
+                                    c.columns.push(pc.clone());
+                                }
+                            }
+                        }
+                    }
+                    for p in d.inherits.iter().filter(|p| !c.inherits.contains(p)) {
+                        ops.push(Op::Inherit {
+                            table: name.clone(),
+                            parent: p.clone(),
+                        });
+                        if let Some(parent) = desired.tables.get(p) {
+                            c.columns.retain(|x| parent.column(&x.name).is_none());
+                        }
+                    }
                     diff_table(old.as_ref().unwrap_or(name), &c, d, seq_renames, ops);
                 }
             }

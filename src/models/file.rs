@@ -163,6 +163,7 @@ pub struct TableDef {
     pub partition_of: Option<Spanned<String>>,
     pub partition_bound: Option<Spanned<String>>,
     pub not_null: Option<Spanned<Vec<String>>>,
+    pub inherits: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     pub options: Vec<Spanned<String>>,
 }

@@ -91,6 +91,16 @@ pub(super) fn check_references(
             let at = t.reference(&fk.ref_table).unwrap_or(span.clone());
             super::validate_table::foreign_key(ctx, &key, table, fk, target, at)?;
         }
+        for p in &table.inherits {
+            if !tables.contains_key(&norm(p)) {
+                return Err(ctx.err(
+                    t.span.clone(),
+                    format!("tables.{name}.inherits"),
+                    format!("unknown parent table `{p}`"),
+                    None,
+                ));
+            }
+        }
         if let Some(p) = &table.partition_of {
             if let Some(parent) = tables.get(&norm(&p.parent)) {
                 let span = t.partition_of.clone().unwrap_or(t.span.clone());

@@ -52,6 +52,21 @@ pub(super) fn build_table(
             bound: Expr::new(String::new()),
         });
     }
+    // Set early too: a child's inherited columns are its parents', so column checks allow them.
+    if let Some(inh) = &def.inherits {
+        if ctx.dialect.lacks("inheritance") || def.partition_of.is_some() {
+            return Err(ctx.err(
+                inh.span(),
+                format!("{key}.inherits"),
+                "`inherits` is for PostgreSQL tables that are not partitions",
+                None,
+            ));
+        }
+        for p in inh.get_ref() {
+            super::validate::qualified_name(ctx, p, inh.span(), &format!("{key}.inherits"))?;
+            table.inherits.push(QName::parse(p));
+        }
+    }
     if def.columns.is_empty() && def.partition_of.is_none() && !ctx.dialect.allows_empty_tables() {
         return Err(ctx.err(
             t.span(),
@@ -602,7 +617,7 @@ pub(super) fn check_columns(
     key: &str,
 ) -> Result<(), ModelError> {
     for c in cols {
-        if t.column(c).is_none() && t.partition_of.is_none() {
+        if t.column(c).is_none() && t.partition_of.is_none() && t.inherits.is_empty() {
             return Err(ctx.err(
                 span,
                 key,
@@ -634,7 +649,7 @@ pub(super) fn index_part(
     let parsed = ctx.expr(&e, key, false)?;
     let bare = expr.trim_matches('"');
     let is_ident = bare.chars().all(|c| c.is_alphanumeric() || c == '_') && !bare.is_empty();
-    if is_ident && t.column(bare).is_none() && t.partition_of.is_none() {
+    if is_ident && t.column(bare).is_none() && t.partition_of.is_none() && t.inherits.is_empty() {
         return Err(ctx.err(
             p.span(),
             key,

@@ -106,7 +106,7 @@ pub fn expressions(
     t: &Table,
     key: &str,
 ) -> Result<(), ModelError> {
-    if t.partition_of.is_some() {
+    if t.partition_of.is_some() || !t.inherits.is_empty() {
         return Ok(());
     }
     let d = ctx.dialect;

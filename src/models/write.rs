@@ -266,6 +266,10 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
             s(&p.bound.sql)
         ));
     }
+    if !t.inherits.is_empty() {
+        let p: Vec<String> = t.inherits.iter().map(|q| q.to_string()).collect();
+        out.push_str(&format!("inherits = {}\n", list(&p)));
+    }
     if !t.not_null.is_empty() {
         out.push_str(&format!("not_null = {}\n", list(&t.not_null)));
     }

@@ -67,6 +67,15 @@ pub enum Op {
     },
     CreateTable(Table),
     DropTable(Table),
+    /// `ALTER TABLE t INHERIT parent` / `NO INHERIT parent`.
+    Inherit {
+        table: QName,
+        parent: QName,
+    },
+    NoInherit {
+        table: QName,
+        parent: QName,
+    },
     /// A partition attached to its parent with its bound (`FOR VALUES …` or `DEFAULT`): its rows stay.
     AttachPartition {
         table: QName,
@@ -228,6 +237,8 @@ impl Op {
             RenameSequence { from, to } => RenameSequence { from: to, to: from },
             CreateTable(t) => DropTable(t),
             DropTable(t) => CreateTable(t),
+            Inherit { table, parent } => NoInherit { table, parent },
+            NoInherit { table, parent } => Inherit { table, parent },
             AttachPartition {
                 table,
                 parent,
@@ -312,6 +323,8 @@ impl Op {
             | DropIndex { table, .. }
             | RenameIndex { table, .. }
             | AttachPartition { table, .. }
+            | Inherit { table, .. }
+            | NoInherit { table, .. }
             | DetachPartition { table, .. }
             | SetTableComment { table, .. } => Some(table),
             _ => None,

@@ -53,6 +53,10 @@ impl Op {
             RenameSequence { from, to } => format!("sequence {from} should be renamed to {to}"),
             CreateTable(t) => format!("table {} is missing", t.name),
             DropTable(t) => format!("table {} is not in the models", t.name),
+            Inherit { table, parent } => format!("table {table} should inherit from {parent}"),
+            NoInherit { table, parent } => {
+                format!("table {table} should not inherit from {parent}")
+            }
             AttachPartition {
                 table,
                 parent,

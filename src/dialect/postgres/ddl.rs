@@ -266,8 +266,14 @@ pub(super) fn create_table(t: &Table) -> Vec<String> {
             s.push_str(&format!(" (\n    {}\n)", items.join(",\n    ")));
         }
         s.push_str(&format!(" {}", p.bound.sql));
+    } else if items.is_empty() {
+        s.push_str(" ()");
     } else {
         s.push_str(&format!(" (\n    {}\n)", items.join(",\n    ")));
+    }
+    if !t.inherits.is_empty() {
+        let p: Vec<String> = t.inherits.iter().map(qn).collect();
+        s.push_str(&format!(" INHERITS ({})", p.join(", ")));
     }
     if let Some(p) = &t.partition_by {
         s.push_str(&format!(" PARTITION BY {}", p.sql));

@@ -290,7 +290,8 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
          (SELECT ds.description FROM pg_description ds WHERE ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0), \
          CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, c.relispartition, \
          pn.nspname::text, pc.relname::text, pg_get_expr(c.relpartbound, c.oid), \
-         EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = c.oid) AND NOT c.relispartition \
+         ARRAY(SELECT ipn.nspname::text || '.' || ipc.relname::text FROM pg_inherits ih JOIN pg_class ipc ON ipc.oid = ih.inhparent \
+           JOIN pg_namespace ipn ON ipn.oid = ipc.relnamespace WHERE ih.inhrelid = c.oid AND NOT c.relispartition ORDER BY ih.inhseqno) \
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
          LEFT JOIN pg_inherits h ON h.inhrelid = c.oid AND c.relispartition \
          LEFT JOIN pg_class pc ON pc.oid = h.inhparent LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace \
@@ -318,9 +319,10 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
                 });
             }
         }
-        if r.get::<_, bool>(9) {
-            s.unmanaged
-                .push(format!("table inheritance of {name} (INHERITS)"));
+        for p in r.get::<_, Vec<String>>(9) {
+            if let Some((sch, n)) = p.split_once('.') {
+                t.inherits.push(qname(sch.to_string(), n.to_string()));
+            }
         }
         by_oid.insert(oid, t);
     }
@@ -330,7 +332,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
     let q = format!(
         "SELECT a.attrelid, a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, \
          pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END), a.attidentity::text, a.attgenerated::text, \
-         CASE WHEN a.attcollation <> t.typcollation THEN {COLL} END, ds.description, a.attnum \
+         CASE WHEN a.attcollation <> t.typcollation THEN {COLL} END, ds.description, a.attnum, a.attinhcount > 0 \
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
          JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
          LEFT JOIN pg_collation co ON co.oid = a.attcollation \
@@ -346,6 +348,10 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
         let Some(t) = by_oid.get_mut(&relid) else {
             continue;
         };
+        // A child's inherited columns are its parents' (a partition's are handled below).
+        if !t.inherits.is_empty() && r.get::<_, bool>(10) {
+            continue;
+        }
         let identity: String = r.get(5);
         let generated: String = r.get(6);
         let expr: Option<String> = r.get(4);

@@ -329,6 +329,16 @@ pub fn render(op: &Op) -> Vec<String> {
             qn(table),
             bound.sql
         )],
+        Inherit { table, parent } => {
+            vec![format!("ALTER TABLE {} INHERIT {}", qn(table), qn(parent))]
+        }
+        NoInherit { table, parent } => {
+            vec![format!(
+                "ALTER TABLE {} NO INHERIT {}",
+                qn(table),
+                qn(parent)
+            )]
+        }
         DetachPartition { table, parent, .. } => vec![format!(
             "ALTER TABLE {} DETACH PARTITION {}",
             qn(parent),

@@ -79,6 +79,7 @@ impl Dialect for Sqlite {
                 | "extensions"
                 | "index storage parameters"
                 | "deferrable primary keys"
+                | "inheritance"
         )
     }
     fn expr_key(&self, sql: &str) -> String {
