@@ -117,14 +117,11 @@ fn definitions(sql: &str) -> Vec<&str> {
     let b = body.as_bytes();
     let (mut out, mut depth, mut from, mut i) = (vec![], 0, 0, 0);
     while i < b.len() {
+        if let Some(end) = skip(b, i) {
+            i = end + 1;
+            continue;
+        }
         match b[i] {
-            b'\'' | b'"' | b'`' => {
-                let q = b[i];
-                i += 1;
-                while i < b.len() && b[i] != q {
-                    i += 1;
-                }
-            }
             b'(' => depth += 1,
             b')' => depth -= 1,
             b',' if depth == 0 => {
