@@ -4,6 +4,7 @@ mod build;
 mod ctx;
 mod refs;
 mod table;
+mod table_parts;
 pub use crate::sql::split_index_part;
 pub mod file;
 mod rules;
@@ -11,6 +12,7 @@ pub mod sqltext;
 mod validate;
 mod validate_table;
 pub mod write;
+mod write_objects;
 
 use std::path::Path;
 

@@ -4,11 +4,11 @@
 use crate::dialect::Dialect;
 use crate::schema::*;
 
-fn s(v: &str) -> String {
+pub(super) fn s(v: &str) -> String {
     toml::Value::String(v.to_string()).to_string()
 }
 
-fn key(k: &str) -> String {
+pub(super) fn key(k: &str) -> String {
     if !k.is_empty()
         && k.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
@@ -19,7 +19,7 @@ fn key(k: &str) -> String {
     }
 }
 
-fn list(v: &[String]) -> String {
+pub(super) fn list(v: &[String]) -> String {
     format!(
         "[{}]",
         v.iter().map(|x| s(x)).collect::<Vec<_>>().join(", ")
@@ -117,50 +117,7 @@ pub fn write(schema: &Schema, d: &dyn Dialect, url: Option<&str>) -> String {
             .collect();
         out.push_str(&format!("extensions = {}\n", list(&e)));
     }
-    for (n, c) in &schema.collations {
-        out.push_str(&format!(
-            "\n[collations.{}]\nprovider = {}\n",
-            key(&n.to_string()),
-            s(&c.provider)
-        ));
-        for (k, v) in [
-            ("locale", &c.locale),
-            ("lc_collate", &c.lc_collate),
-            ("lc_ctype", &c.lc_ctype),
-        ] {
-            if let Some(v) = v {
-                out.push_str(&format!("{k} = {}\n", s(v)));
-            }
-        }
-        if !c.deterministic {
-            out.push_str("deterministic = false\n");
-        }
-    }
-    for (n, d) in &schema.ts_dictionaries {
-        out.push_str(&format!(
-            "\n[text_search_dictionaries.{}]\ntemplate = {}\n",
-            key(&n.to_string()),
-            s(&d.template)
-        ));
-        if !d.options.is_empty() {
-            out.push_str(&format!("options = {}\n", s(&d.options.join(", "))));
-        }
-    }
-    for (n, c) in &schema.ts_configurations {
-        out.push_str(&format!(
-            "\n[text_search_configurations.{}]\nparser = {}\n",
-            key(&n.to_string()),
-            s(&c.parser)
-        ));
-        if !c.mappings.is_empty() {
-            let m: Vec<String> = c
-                .mappings
-                .iter()
-                .map(|(t, d)| format!("{} = {}", key(t), list(d)))
-                .collect();
-            out.push_str(&format!("mappings = {{ {} }}\n", m.join(", ")));
-        }
-    }
+    super::write_objects::collations_and_text_search(&mut out, schema);
     for (n, e) in &schema.enums {
         out.push_str(&format!(
             "\n[enums.{}]\nvalues = {}\n",

@@ -11,7 +11,7 @@ use crate::schema::*;
 /// Tables autogen keeps for itself; never part of the managed schema.
 pub use crate::schema::OWN_TABLES;
 
-fn err(e: postgres::Error) -> DbError {
+pub(super) fn err(e: postgres::Error) -> DbError {
     DbError::Sql(format!("introspection failed: {}", pg_error(&e)))
 }
 
@@ -35,7 +35,7 @@ const COLL: &str = "CASE WHEN co.collnamespace IN ('pg_catalog'::regnamespace, '
      || '\"' || replace(co.collname, '\"', '\"\"') || '\"'";
 
 /// Not created by an extension.
-fn not_ext(classid: &str, oid: &str) -> String {
+pub(super) fn not_ext(classid: &str, oid: &str) -> String {
     format!(
         "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '{classid}'::regclass AND d.objid = {oid} AND d.deptype = 'e')"
     )
@@ -56,7 +56,7 @@ fn rows<'a>(
     Ok(it.iterator().map(|r| r.map_err(err)))
 }
 
-fn qname(ns: String, name: String) -> QName {
+pub(super) fn qname(ns: String, name: String) -> QName {
     QName {
         schema: if ns == "public" { None } else { Some(ns) },
         name,
@@ -68,7 +68,11 @@ fn opt_i64(r: &Row, i: usize) -> Option<i64> {
 }
 
 /// Rows of (schema, name, argument types, CREATE text) into `s.functions`.
-fn read_functions(cl: &mut postgres::Client, q: &str, s: &mut Schema) -> Result<(), DbError> {
+pub(super) fn read_functions(
+    cl: &mut postgres::Client,
+    q: &str,
+    s: &mut Schema,
+) -> Result<(), DbError> {
     for r in cl.query(q, &[]).map_err(err)? {
         let f = Function {
             name: qname(r.get(0), r.get(1)),
@@ -125,98 +129,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
     }
 
     lap("before collations");
-    let icu = if version >= 170000 {
-        "c.colllocale"
-    } else if version >= 150000 {
-        "c.colliculocale"
-    } else {
-        "NULL::text"
-    };
-    let q = format!(
-        "SELECT n.nspname::text, c.collname::text, c.collprovider::text, c.collcollate, c.collctype, {icu}, c.collisdeterministic \
-         FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace WHERE {nsf} AND {}",
-        not_ext("pg_collation", "c.oid")
-    );
-    for r in cl.query(&q, &[]).map_err(err)? {
-        let name = qname(r.get(0), r.get(1));
-        let provider = match r.get::<_, String>(2).as_str() {
-            "i" => "icu",
-            "b" => "builtin",
-            _ => "libc",
-        };
-        s.collations.insert(
-            name.clone(),
-            Collation {
-                name,
-                provider: provider.into(),
-                locale: r.get(5),
-                lc_collate: r.get(3),
-                lc_ctype: r.get(4),
-                deterministic: r.get(6),
-            },
-        );
-    }
-
-    lap("before text search");
-    let obj = |n: &str, name: &str| {
-        format!(
-            "CASE WHEN {n}.nspname = 'pg_catalog' THEN '' ELSE {n}.nspname || '.' END || {name}"
-        )
-    };
-    let q = format!(
-        "SELECT n.nspname::text, td.dictname::text, {}, td.dictinitoption \
-         FROM pg_ts_dict td JOIN pg_namespace n ON n.oid = td.dictnamespace \
-         JOIN pg_ts_template t ON t.oid = td.dicttemplate JOIN pg_namespace tn ON tn.oid = t.tmplnamespace \
-         WHERE {nsf} AND {}",
-        obj("tn", "t.tmplname::text"),
-        not_ext("pg_ts_dict", "td.oid")
-    );
-    for r in cl.query(&q, &[]).map_err(err)? {
-        let name = qname(r.get(0), r.get(1));
-        let options = r
-            .get::<_, Option<String>>(3)
-            .map(|o| crate::sql::option_list(&o).unwrap_or_else(|_| vec![o]))
-            .unwrap_or_default();
-        s.ts_dictionaries.insert(
-            name.clone(),
-            TsDictionary {
-                name,
-                template: r.get(2),
-                options,
-            },
-        );
-    }
-    let q = format!(
-        "SELECT c.oid, n.nspname::text, c.cfgname::text, {}, \
-         coalesce((SELECT array_agg(tt.alias || '=' || (SELECT string_agg({}, ',' ORDER BY m2.mapseqno) \
-             FROM pg_ts_config_map m2 JOIN pg_ts_dict md ON md.oid = m2.mapdict JOIN pg_namespace dn ON dn.oid = md.dictnamespace \
-             WHERE m2.mapcfg = c.oid AND m2.maptokentype = tt.tokid) ORDER BY tt.alias) \
-           FROM ts_token_type(c.cfgparser) tt WHERE EXISTS (SELECT 1 FROM pg_ts_config_map m WHERE m.mapcfg = c.oid AND m.maptokentype = tt.tokid)), '{{}}') \
-         FROM pg_ts_config c JOIN pg_namespace n ON n.oid = c.cfgnamespace \
-         JOIN pg_ts_parser p ON p.oid = c.cfgparser JOIN pg_namespace pn ON pn.oid = p.prsnamespace \
-         WHERE {nsf} AND {}",
-        obj("pn", "p.prsname::text"),
-        obj("dn", "md.dictname::text"),
-        not_ext("pg_ts_config", "c.oid")
-    );
-    for r in cl.query(&q, &[]).map_err(err)? {
-        let name = qname(r.get(1), r.get(2));
-        let mut mappings = BTreeMap::new();
-        for m in r.get::<_, Vec<String>>(4) {
-            if let Some((t, d)) = m.split_once('=') {
-                mappings.insert(t.to_string(), d.split(',').map(str::to_string).collect());
-            }
-        }
-        s.ts_configurations.insert(
-            name.clone(),
-            TsConfiguration {
-                name,
-                parser: r.get(3),
-                mappings,
-            },
-        );
-    }
-
+    super::introspect_objects::collations_and_text_search(cl, &nsf, version, &mut s)?;
     lap("before enums");
     // Enums.
     let q = format!(
@@ -655,54 +568,9 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
         not_ext("pg_proc", "p.oid")
     );
     read_functions(cl, &q, &mut s)?;
-    // Ordinary aggregates, as the `CREATE AGGREGATE` that makes them (there is no pg_get_… for them).
-    let q = format!(
-        "SELECT n.nspname::text, p.proname::text, pg_catalog.oidvectortypes(p.proargtypes), \
-         'CREATE AGGREGATE ' || quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ') (SFUNC = ' || a.aggtransfn::regproc::text \
-         || ', STYPE = ' || format_type(a.aggtranstype, NULL) \
-         || CASE WHEN a.aggfinalfn <> 0 THEN ', FINALFUNC = ' || a.aggfinalfn::regproc::text ELSE '' END \
-         || CASE WHEN a.aggcombinefn <> 0 THEN ', COMBINEFUNC = ' || a.aggcombinefn::regproc::text ELSE '' END \
-         || CASE WHEN a.agginitval IS NOT NULL THEN ', INITCOND = ' || quote_literal(a.agginitval) ELSE '' END || ')' \
-         FROM pg_proc p JOIN pg_aggregate a ON a.aggfnoid = p.oid JOIN pg_namespace n ON n.oid = p.pronamespace \
-         WHERE p.prokind = 'a' AND a.aggkind = 'n' AND a.aggmtransfn = 0 AND a.aggsortop = 0 AND {nsf} AND {}",
-        not_ext("pg_proc", "p.oid")
-    );
-    read_functions(cl, &q, &mut s)?;
-
+    super::introspect_objects::aggregates(cl, &nsf, &mut s)?;
     lap("before what");
-    // What autogen does not manage: listed, never dropped.
-    let q = format!(
-        "SELECT x.what || n.nspname || '.' || c.relname \
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace CROSS JOIN LATERAL (VALUES \
-           (CASE c.relkind WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view ' WHEN 'f' THEN 'foreign table ' END), \
-           (CASE WHEN c.relrowsecurity OR c.relforcerowsecurity THEN 'row level security of ' END), \
-           (CASE WHEN c.relkind IN ('r', 'p') AND c.relpersistence = 'u' THEN 'UNLOGGED of table ' END), \
-           (CASE WHEN c.relkind IN ('r', 'p') AND c.reloptions IS NOT NULL THEN 'storage parameters of table ' END)) x(what) \
-         WHERE x.what IS NOT NULL AND c.relkind IN ('v', 'm', 'f', 'r', 'p') AND {nsf} AND {} \
-         AND c.relname NOT IN ('autogen_version', 'autogen_history', 'autogen_progress') \
-         UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate ' ELSE 'window function ' END || n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' \
-         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind IN ('a', 'w') AND {nsf} AND {} \
-         AND NOT EXISTS (SELECT 1 FROM pg_aggregate a WHERE a.aggfnoid = p.oid AND a.aggkind = 'n' AND a.aggmtransfn = 0 AND a.aggsortop = 0) \
-         UNION ALL SELECT 'operator ' || n.nspname || '.' || o.oprname || '(' || format_type(o.oprleft, NULL) || ', ' || format_type(o.oprright, NULL) || ')' \
-         FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE {nsf} AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_operator'::regclass AND d.objid = o.oid AND d.deptype = 'e') \
-         UNION ALL SELECT 'trigger ' || t.tgname || ' on ' || n.nspname || '.' || c.relname \
-         FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND {nsf} \
-         UNION ALL SELECT CASE t.typtype WHEN 'c' THEN 'composite type ' WHEN 'r' THEN 'range type ' WHEN 'm' THEN 'multirange type ' ELSE 'base type ' END || n.nspname || '.' || t.typname \
-         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE {nsf} AND t.typelem = 0 \
-         AND (t.typtype IN ('b', 'r') OR (t.typtype = 'c' AND t.typrelid IN (SELECT tc.oid FROM pg_class tc WHERE tc.relkind = 'c'))) \
-         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e') \
-         UNION ALL SELECT 'policy ' || pol.polname || ' on ' || n.nspname || '.' || c.relname \
-         FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {nsf} \
-         UNION ALL SELECT 'rule ' || r.rulename || ' on ' || n.nspname || '.' || c.relname \
-         FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace WHERE r.rulename <> '_RETURN' AND {nsf} \
-         UNION ALL SELECT 'statistics object ' || n.nspname || '.' || st.stxname \
-         FROM pg_statistic_ext st JOIN pg_namespace n ON n.oid = st.stxnamespace WHERE {nsf}",
-        not_ext("pg_class", "c.oid"),
-        not_ext("pg_proc", "p.oid")
-    );
-    for r in cl.query(&q, &[]).map_err(err)? {
-        s.unmanaged.push(r.get(0));
-    }
+    super::introspect_objects::unmanaged(cl, &nsf, &mut s)?;
     lap("done");
     Ok(s)
 }

@@ -6,6 +6,7 @@ pub mod conn;
 pub mod ddl;
 pub mod expr;
 pub mod introspect;
+mod introspect_objects;
 pub mod normalize;
 pub mod render;
 pub mod routine;

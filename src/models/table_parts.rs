@@ -1,0 +1,124 @@
+//! The pieces of one table's models that several keys share: references (`table.column`), column
+//! lists checked against the table, index keys, index storage parameters.
+
+use std::ops::Range;
+
+use toml::Spanned;
+
+use super::ctx::Ctx;
+use super::ModelError;
+use crate::schema::*;
+
+/// `users.id` → (users, id); `billing.invoices.id` → (billing.invoices, id); `users` → (users, PK).
+pub(super) fn split_reference(r: &str) -> (QName, Option<String>) {
+    let parts: Vec<&str> = r.split('.').collect();
+    match parts.as_slice() {
+        [t] => (QName::new(None, t), None),
+        [t, c] => (QName::new(None, t), Some(c.to_string())),
+        [s, t, c, ..] => (QName::new(Some(s), t), Some(c.to_string())),
+        [] => (QName::default(), None),
+    }
+}
+
+pub(super) fn check_columns(
+    ctx: &Ctx,
+    t: &Table,
+    cols: &[String],
+    span: Range<usize>,
+    key: &str,
+) -> Result<(), ModelError> {
+    for c in cols {
+        if t.column(c).is_none() && t.partition_of.is_none() && t.inherits.is_empty() {
+            return Err(ctx.err(
+                span,
+                key,
+                format!("no column `{c}` in table {}", t.name),
+                Some(format!(
+                    "columns of {}: {}",
+                    t.name,
+                    t.columns
+                        .iter()
+                        .map(|c| c.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `"starts_at DESC NULLS LAST"`, `"lower(email)"`, `"name gin_trgm_ops"`.
+pub(super) fn index_part(
+    ctx: &Ctx,
+    t: &Table,
+    p: &Spanned<String>,
+    key: &str,
+) -> Result<IndexPart, ModelError> {
+    let (expr, collation, opclass, desc, nulls_first) = crate::sql::split_index_part(p.get_ref());
+    let e = Spanned::new(p.span(), expr.clone());
+    let parsed = ctx.expr(&e, key, false)?;
+    let bare = expr.trim_matches('"');
+    let is_ident = bare.chars().all(|c| c.is_alphanumeric() || c == '_') && !bare.is_empty();
+    if is_ident && t.column(bare).is_none() && t.partition_of.is_none() && t.inherits.is_empty() {
+        return Err(ctx.err(
+            p.span(),
+            key,
+            format!("no column `{bare}` in table {}", t.name),
+            None,
+        ));
+    }
+    // Index keys name columns the way `columns = [...]` does (exact names): quote them as SQL needs.
+    let parsed = if is_ident && t.column(bare).is_some() {
+        Expr::new(crate::sql::quote_ident(bare))
+    } else {
+        parsed
+    };
+    Ok(IndexPart {
+        expr: parsed,
+        collation,
+        opclass,
+        desc,
+        nulls_first,
+    })
+}
+
+/// Index storage parameters, each `name = value` with a plain word or number as the value
+/// (`fillfactor = 70`, `fastupdate = off`): canonical `name=value`, sorted.
+pub(super) fn storage_params(
+    ctx: &Ctx,
+    with: &[Spanned<String>],
+    key: &str,
+) -> Result<Vec<String>, ModelError> {
+    if !with.is_empty() && ctx.dialect.lacks("index storage parameters") {
+        return Err(ctx.err(
+            with[0].span(),
+            key,
+            format!("{} indexes have no storage parameters", ctx.dialect.name()),
+            Some("remove `with`".into()),
+        ));
+    }
+    let mut out = vec![];
+    for (i, w) in with.iter().enumerate() {
+        let plain = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+        };
+        match w.get_ref().split_once('=') {
+            Some((n, v)) if plain(n.trim()) && plain(v.trim()) => {
+                out.push(format!("{}={}", n.trim().to_ascii_lowercase(), v.trim()))
+            }
+            _ => {
+                return Err(ctx.err(
+                    w.span(),
+                    format!("{key}[{i}]"),
+                    format!("invalid storage parameter `{}`", w.get_ref()),
+                    Some("write name = value, e.g. with = [\"fillfactor = 70\"]".into()),
+                ))
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
