@@ -80,14 +80,10 @@ pub(super) fn diff_tables(
                 ..d.clone()
             })),
             Some(c) => {
-                if rekeyed.contains(name) {
-                    ops.push(Op::DropTable(c.clone()));
-                    ops.push(Op::CreateTable(Table {
-                        renamed_from: None,
-                        ..d.clone()
-                    }));
-                } else if c.partition_by != d.partition_by {
-                    // A plain table made partitioned (or back): PostgreSQL cannot do it in place.
+                if c.partition_by != d.partition_by {
+                    // PostgreSQL cannot change partitioning in place: a re-keyed parent is made again
+                    // (its partitions detached first, above), and so is a plain table made
+                    // partitioned or back.
                     ops.push(Op::DropTable(c.clone()));
                     ops.push(Op::CreateTable(Table {
                         renamed_from: None,
