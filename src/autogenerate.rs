@@ -35,7 +35,11 @@ pub fn plan(current: &Schema, desired: &Schema, d: &dyn Dialect) -> Plan {
     };
     let raw = diff(current, desired);
     let hints = rename_hints(&raw);
-    let ops = order(d.lower(raw, current, desired), d.fk_cycles_need_alter());
+    let lowered = d.lower(raw, current, desired);
+    let ops = order(
+        crate::dependents::around(lowered, current, desired),
+        d.fk_cycles_need_alter(),
+    );
     render(ops, hints, d)
 }
 
@@ -92,7 +96,7 @@ fn render(ops: Vec<Op>, hints: Vec<String>, d: &dyn Dialect) -> Plan {
         })
         .collect();
     let named = |f: fn(&Op) -> Option<String>| ops.iter().filter_map(f).collect::<Vec<_>>();
-    let kinds: [(&str, Vec<String>); 7] = [
+    let kinds: [(&str, Vec<String>); 11] = [
         (
             "schema(s)",
             named(|o| match o {
@@ -130,9 +134,56 @@ fn render(ops: Vec<Op>, hints: Vec<String>, d: &dyn Dialect) -> Plan {
         ),
         ("table(s)", new_tables),
         ("sequence(s)", new_sequences),
+        (
+            "view(s)",
+            named(|o| match o {
+                Op::CreateView(v) => Some(v.name.to_string()),
+                _ => None,
+            }),
+        ),
+        (
+            "trigger(s)",
+            named(|o| match o {
+                Op::CreateTrigger(t) => Some(format!("{} on {}", t.name, t.table)),
+                _ => None,
+            }),
+        ),
+        (
+            "policy(ies)",
+            named(|o| match o {
+                Op::CreatePolicy(p) => Some(format!("{} on {}", p.name, p.table)),
+                _ => None,
+            }),
+        ),
+        (
+            "rule(s)",
+            named(|o| match o {
+                Op::CreateRule(r) => Some(format!("{} on {}", r.name, r.table)),
+                _ => None,
+            }),
+        ),
     ];
+    // Views, triggers, policies and rules dropped and created again around a change are not new.
+    let again: std::collections::BTreeSet<String> = ops
+        .iter()
+        .filter_map(|o| match o {
+            Op::DropView(v) => Some(v.name.to_string()),
+            Op::DropTrigger(t) => Some(format!("{} on {}", t.name, t.table)),
+            Op::DropPolicy(p) => Some(format!("{} on {}", p.name, p.table)),
+            Op::DropRule(r) => Some(format!("{} on {}", r.name, r.table)),
+            _ => None,
+        })
+        .collect();
     let made: Vec<String> = kinds
         .into_iter()
+        .map(|(k, v)| {
+            (
+                k,
+                v.into_iter()
+                    .filter(|n| !again.contains(n))
+                    .collect::<Vec<_>>(),
+            )
+        })
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| format!("{k} {}", list(v)))
         .collect();

@@ -1,4 +1,5 @@
-//! ER diagrams of a schema: Mermaid `erDiagram` (renders on GitHub), Graphviz dot, SVG through `dot`.
+//! ER diagrams of a schema: Mermaid `erDiagram` (renders on GitHub), Graphviz dot, SVG through `dot`;
+//! views are entities marked as views, with dotted lines to what they read.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -64,6 +65,33 @@ pub fn mermaid(s: &Schema) -> String {
         }
         out.push_str("    }\n");
     }
+    // Views: entities named as views, a dotted line to each table or view they read.
+    for v in s.views.values() {
+        let kind = if v.materialized {
+            "materialized_view"
+        } else {
+            "view"
+        };
+        out.push_str(&format!(
+            "    {}[\"{} ({})\"] {{\n",
+            ident(&v.name.to_string()),
+            v.name,
+            kind.replace('_', " ")
+        ));
+        for c in crate::diagram_views::columns(v) {
+            out.push_str(&format!("        {kind} {}\n", ident(&c)));
+        }
+        out.push_str("    }\n");
+    }
+    for v in s.views.values() {
+        for r in crate::diagram_views::reads(s, v) {
+            out.push_str(&format!(
+                "    {} ||..o{{ {} : \"read by\"\n",
+                ident(&r.to_string()),
+                ident(&v.name.to_string())
+            ));
+        }
+    }
     for t in s.tables.values() {
         for f in &t.foreign_keys {
             // Parent side: exactly one (or zero or one when the FK is nullable); child side: many, or one if unique.
@@ -116,6 +144,29 @@ pub fn dot(s: &Schema) -> String {
             out.push_str(&format!("    <tr><td align=\"left\" port=\"{}\">{mark}{}</td><td align=\"left\">{}{null}</td></tr>\n", esc(&c.name), esc(&c.name), esc(&c.ty)));
         }
         out.push_str("  </table>>];\n");
+    }
+    for v in s.views.values() {
+        let name = v.name.to_string();
+        let kind = if v.materialized {
+            "materialized view"
+        } else {
+            "view"
+        };
+        out.push_str(&format!("  \"{}\" [label=<<table border=\"0\" cellborder=\"1\" cellspacing=\"0\" style=\"dashed\">\n    <tr><td bgcolor=\"#f3ead7\"><i>{kind}</i> <b>{}</b></td></tr>\n", esc(&name), esc(&name)));
+        for c in crate::diagram_views::columns(v) {
+            out.push_str(&format!(
+                "    <tr><td align=\"left\">{}</td></tr>\n",
+                esc(&c)
+            ));
+        }
+        out.push_str("  </table>>];\n");
+        for r in crate::diagram_views::reads(s, v) {
+            out.push_str(&format!(
+                "  \"{}\" -> \"{}\" [style=dashed, label=\"reads\"];\n",
+                esc(&name),
+                esc(&r.to_string())
+            ));
+        }
     }
     for t in s.tables.values() {
         for f in &t.foreign_keys {

@@ -24,6 +24,11 @@ fn phase(op: &Op) -> u32 {
         // Drops of dependents name things as they were; renames follow; everything after uses new names.
         SetSequenceOwner { to: None, .. } => 30,
         DetachPartition { .. } | NoInherit { .. } => 34,
+        DropTrigger(_) | DropPolicy(_) | DropRule(_) => 27,
+        DropView(_) => 28,
+        CreateView(_) | AlterView { .. } => 69,
+        CreateTrigger(_) | CreatePolicy(_) | CreateRule(_) => 71,
+        SetRowSecurity { .. } => 72,
         DropForeignKey { .. } => 31,
         DropIndex { .. } => 32,
         DropCheck { .. } | DropUnique { .. } | DropOther { .. } => 33,
@@ -313,6 +318,9 @@ pub fn order(ops: Vec<Op>, break_cycles: bool) -> Vec<Op> {
     let keys: Vec<u32> = out.iter().map(&key).collect();
     routines_in_dependency_order(&mut out, &keys, |k| (22..=24).contains(&k), false);
     routines_in_dependency_order(&mut out, &keys, |k| k == 81, true);
+    // Views over views: created in the order they use each other, dropped the other way round.
+    routines_in_dependency_order(&mut out, &keys, |k| k == 69, false);
+    routines_in_dependency_order(&mut out, &keys, |k| k == 28, true);
     out
 }
 
@@ -322,6 +330,9 @@ fn routine_parts(op: &Op) -> Option<(String, String)> {
     match op {
         Op::CreateFunction(f) | Op::ReplaceFunction { to: f, .. } | Op::DropFunction(f) => {
             Some((bare(&f.name), f.sql.sql.clone()))
+        }
+        Op::CreateView(v) | Op::AlterView { to: v, .. } | Op::DropView(v) => {
+            Some((bare(&v.name), v.sql.sql.clone()))
         }
         Op::CreateDomain(d) | Op::AlterDomain { to: d, .. } | Op::DropDomain(d) => {
             let mut text: Vec<&str> = d.checks.iter().map(|c| c.expr.sql.as_str()).collect();

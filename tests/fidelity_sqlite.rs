@@ -165,3 +165,105 @@ fn hand_made_shop_fixture_round_trips() {
     .unwrap();
     reproduce(&sql, None);
 }
+
+#[test]
+fn views_and_triggers_made_by_hand_were_listed_but_lost_by_inspect() {
+    reproduce(
+        "CREATE TABLE [Order Items] (id INTEGER PRIMARY KEY, qty INTEGER NOT NULL, price REAL);
+         CREATE TABLE log (msg TEXT);
+         CREATE VIEW [Big Items] AS SELECT id, qty * price AS amount FROM [Order Items] WHERE qty > 10;
+         CREATE VIEW \"big count\"(n) AS SELECT count(*) FROM [Big Items];
+         CREATE TRIGGER items_log AFTER INSERT ON [Order Items] WHEN NEW.qty > 100
+         BEGIN INSERT INTO log VALUES ('big order ' || NEW.id); END;
+         CREATE TRIGGER big_insert INSTEAD OF INSERT ON [Big Items]
+         BEGIN INSERT INTO [Order Items] (id, qty) VALUES (NEW.id, 11); END;",
+        Some(
+            r#"[tables."Order Items"]
+columns = [
+  { name = "id", type = "INTEGER", primary_key = true },
+  { name = "qty", type = "INTEGER" },
+  { name = "price", type = "REAL", nullable = true },
+]
+[tables.log]
+columns = [{ name = "msg", type = "TEXT", nullable = true }]
+[views."Big Items"]
+sql = "SELECT id, qty * price AS amount FROM [Order Items] WHERE qty > 10"
+[views."big count"]
+sql = "SELECT count(*) FROM [Big Items]"
+columns = ["n"]
+[triggers.items_log]
+table = "Order Items"
+sql = """CREATE TRIGGER items_log AFTER INSERT ON [Order Items] WHEN NEW.qty > 100
+         BEGIN INSERT INTO log VALUES ('big order ' || NEW.id); END"""
+[triggers.big_insert]
+table = "Big Items"
+sql = "CREATE TRIGGER big_insert INSTEAD OF INSERT ON [Big Items] BEGIN INSERT INTO [Order Items] (id, qty) VALUES (NEW.id, 11); END"
+"#,
+        ),
+    );
+}
+
+#[test]
+fn column_dropped_under_a_view_failed_the_rebuild_and_the_trigger_was_lost() {
+    let v1 = r#"[database]
+url = "sqlite:app.db"
+[tables.t]
+columns = [
+  { name = "id", type = "integer", primary_key = true },
+  { name = "n", type = "integer", nullable = true },
+  { name = "old", type = "text", nullable = true },
+]
+[tables.log]
+columns = [{ name = "msg", type = "text" }]
+[views.v]
+sql = "SELECT id, n FROM t"
+[triggers.t_upd]
+table = "t"
+sql = "CREATE TRIGGER t_upd AFTER UPDATE OF n ON t BEGIN INSERT INTO log VALUES ('n ' || NEW.n); END"
+"#;
+    let p = project(v1);
+    let d = p.path();
+    run(d, &["revision", "--autogenerate", "-m", "v1"], 0);
+    run(d, &["upgrade", "head"], 0);
+    let c = rusqlite::Connection::open(d.join("app.db")).unwrap();
+    c.execute_batch("INSERT INTO t VALUES (1, 5, 'x'), (2, 6, 'y')")
+        .unwrap();
+    drop(c);
+    // `old` goes and `n` becomes NOT NULL (a rebuild): the view names t, the trigger is on t.
+    let v2 = v1
+        .replace(
+            "  { name = \"old\", type = \"text\", nullable = true },\n",
+            "",
+        )
+        .replace(
+            "{ name = \"n\", type = \"integer\", nullable = true }",
+            "{ name = \"n\", type = \"integer\", default = 0 }",
+        )
+        .replace("SELECT id, n FROM t", "SELECT id, n, n * 2 AS twice FROM t");
+    std::fs::write(d.join("models.toml"), v2).unwrap();
+    run(d, &["revision", "--autogenerate", "-m", "v2"], 0);
+    run(d, &["upgrade", "head"], 0);
+    assert!(run(d, &["check"], 0).contains("No differences"));
+    let c = rusqlite::Connection::open(d.join("app.db")).unwrap();
+    let twice: i64 = c
+        .query_row("SELECT twice FROM v WHERE id = 2", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(twice, 12);
+    c.execute_batch("UPDATE t SET n = 7 WHERE id = 1").unwrap();
+    let logged: i64 = c
+        .query_row("SELECT count(*) FROM log", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(logged, 1, "the trigger did not survive the rebuild");
+    drop(c);
+    run(d, &["downgrade", "-1"], 0);
+    let c = rusqlite::Connection::open(d.join("app.db")).unwrap();
+    let n: i64 = c
+        .query_row("SELECT count(*) FROM v", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 2);
+    c.execute_batch("UPDATE t SET n = 8 WHERE id = 2").unwrap();
+    let logged: i64 = c
+        .query_row("SELECT count(*) FROM log", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(logged, 2, "the trigger did not survive the downgrade");
+}

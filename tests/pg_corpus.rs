@@ -1,5 +1,5 @@
 //! Every PostgreSQL corpus schema round-trips: load into A, inspect A, autogenerate into empty B,
-//! upgrade: catalogs equal, `check` clean on both, `downgrade base` empties B, `upgrade head` restores it.
+//! upgrade: catalogs equal (views, materialized views, triggers, rules included), `check` clean on both, `downgrade base` empties B, `upgrade head` restores it.
 
 use crate::support::{corpus_file, run, PgDb};
 
@@ -41,9 +41,16 @@ fn round_trip(file: &str) {
     run(d, &["--url", &b.url, "downgrade", "base"], 0);
     let left = b.catalog();
     assert!(
-        !left
-            .lines()
-            .any(|l| l.starts_with("table ") || l.starts_with("sequence ")),
+        !left.lines().any(|l| [
+            "table ",
+            "sequence ",
+            "view ",
+            "trigger ",
+            "policy ",
+            "rule "
+        ]
+        .iter()
+        .any(|k| l.starts_with(k))),
         "{file}: downgrade base left:\n{left}"
     );
     run(d, &["--url", &b.url, "upgrade", "head"], 0);

@@ -294,25 +294,57 @@ fn unmanaged_objects_are_listed_and_never_dropped() {
     let Some(db) = PgDb::new("pg_workflow::unmanaged") else {
         return;
     };
-    db.exec("CREATE TABLE t (id int PRIMARY KEY); CREATE VIEW v AS SELECT id FROM t; CREATE FUNCTION tg() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$; CREATE TRIGGER trg BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION tg();");
+    db.exec("CREATE TABLE t (id int PRIMARY KEY, a int); CREATE TYPE pair AS (x int, y int); CREATE STATISTICS t_st ON id, a FROM t;");
     let p = project(&models(&db, ""));
     let d = p.path();
     let out = run(d, &["inspect", "-o", "models.toml", "--force"], 0);
     assert!(
-        out.contains("not managed (left alone): view public.v")
-            && out.contains("trigger trg on public.t"),
+        out.contains("not managed (left alone): composite type public.pair")
+            && out.contains("statistics object public.t_st"),
         "{out}"
     );
     let m = std::fs::read_to_string(d.join("models.toml")).unwrap();
     assert!(!m.contains("t_pkey"), "default names are omitted:\n{m}");
     let out = run(d, &["check"], 0);
     assert!(
-        out.contains("not managed (left alone): view public.v"),
+        out.contains("not managed (left alone): composite type public.pair"),
         "{out}"
     );
-    // Remove the table from the models: the view depends on it, but autogen never drops the view itself.
     let out = run(d, &["diff"], 0);
-    assert!(!out.contains("DROP VIEW"), "{out}");
+    assert!(
+        !out.contains("DROP TYPE") && !out.contains("STATISTICS"),
+        "{out}"
+    );
+}
+
+#[test]
+fn views_and_triggers_made_by_hand_were_listed_but_lost_by_inspect() {
+    let Some(db) = PgDb::new("pg_workflow::views_managed") else {
+        return;
+    };
+    db.exec("CREATE TABLE t (id int PRIMARY KEY); CREATE VIEW v AS SELECT id FROM t; CREATE FUNCTION tg() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$; CREATE TRIGGER trg BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION tg();");
+    let p = project(&models(&db, ""));
+    let d = p.path();
+    let out = run(d, &["inspect", "-o", "models.toml", "--force"], 0);
+    assert!(!out.contains("not managed"), "{out}");
+    let m = std::fs::read_to_string(d.join("models.toml")).unwrap();
+    assert!(
+        m.contains("[views.v]") && m.contains("[triggers.trg]"),
+        "{m}"
+    );
+    assert!(run(d, &["check"], 0).contains("No differences"));
+    // Out of the models, they are dropped like a table would be: the view and trigger first.
+    let without: String = m
+        .split("\n[")
+        .filter(|s| !s.starts_with("views.") && !s.starts_with("triggers."))
+        .collect::<Vec<_>>()
+        .join("\n[");
+    std::fs::write(d.join("models.toml"), without).unwrap();
+    let out = run(d, &["diff"], 0);
+    assert!(
+        out.contains("DROP VIEW \"v\"") && out.contains("DROP TRIGGER \"trg\" ON \"t\""),
+        "{out}"
+    );
 }
 
 #[test]

@@ -20,15 +20,39 @@ pub fn check(ctx: &Ctx, out: &mut dyn Write) -> Result<u8, Error> {
         w(out, "No differences: the database matches the models.")?;
         return Ok(0);
     }
+    // Views, triggers, policies and rules dropped and created unchanged around a change are no
+    // difference of their own.
+    let again = |op: &crate::op::Op| {
+        use crate::op::Op::*;
+        matches!(
+            op,
+            DropView(_)
+                | CreateView(_)
+                | DropTrigger(_)
+                | CreateTrigger(_)
+                | DropPolicy(_)
+                | CreatePolicy(_)
+                | DropRule(_)
+                | CreateRule(_)
+        ) && p.ops.contains(&op.inverse())
+    };
+    let shown: Vec<&crate::op::Op> = p.ops.iter().filter(|o| !again(o)).collect();
     w(
         out,
         format!(
             "{} difference(s) between the database and the models:",
-            p.ops.len()
+            shown.len()
         ),
     )?;
-    for op in &p.ops {
+    for op in &shown {
         w(out, format!("  - {}", op.summary()))?;
+    }
+    let redone = (p.ops.len() - shown.len()) / 2;
+    if redone > 0 {
+        w(
+            out,
+            format!("  ({redone} view(s), trigger(s), policy(ies) or rule(s) depending on them are dropped and re-created around them)"),
+        )?;
     }
     // The hint names the step that works from where the database and the history are.
     let current = runner(conn.as_mut()).current().ok();

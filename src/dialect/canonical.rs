@@ -51,7 +51,7 @@ pub fn canonical_seq_options(o: &mut SeqOptions, ty: &str) {
     }
 }
 
-fn qn<D: Dialect + ?Sized>(d: &D, q: &mut QName) {
+pub(super) fn qn<D: Dialect + ?Sized>(d: &D, q: &mut QName) {
     if q.schema.as_deref() == Some(d.default_namespace()) {
         q.schema = None;
     }
@@ -62,7 +62,7 @@ thread_local! {
     static KEYS: std::cell::RefCell<std::collections::HashMap<(&'static str, String), String>> = Default::default();
 }
 
-fn key<D: Dialect + ?Sized>(d: &D, e: &mut Expr) {
+pub(super) fn key<D: Dialect + ?Sized>(d: &D, e: &mut Expr) {
     e.key = KEYS.with(|k| {
         let mut k = k.borrow_mut();
         if let Some(v) = k.get(&(d.name(), e.sql.clone())) {
@@ -218,6 +218,7 @@ pub fn canonicalize<D: Dialect + ?Sized>(d: &D, s: &mut Schema) {
         }
     }
     s.tables = out;
+    super::canonical_objects::canonical_objects(d, s, &mut namespaces, &used);
     namespaces.extend(s.extensions.iter().filter_map(|e| e.schema.clone()));
     namespaces.retain(|n| n != d.default_namespace());
     namespaces.sort();
@@ -234,7 +235,11 @@ pub fn canonicalize<D: Dialect + ?Sized>(d: &D, s: &mut Schema) {
     s.unmanaged.sort();
 }
 
-fn canonical_table<D: Dialect + ?Sized>(d: &D, t: &mut Table, elsewhere: &BTreeSet<String>) {
+pub(super) fn canonical_table<D: Dialect + ?Sized>(
+    d: &D,
+    t: &mut Table,
+    elsewhere: &BTreeSet<String>,
+) {
     let tname = t.name.name.clone();
     for c in &mut t.columns {
         let canon = d.canonical_type(&c.ty).unwrap_or_else(|_| c.ty.clone());

@@ -1,6 +1,7 @@
 //! The per-dialect seam: canonical types/expressions/names, rendering ops to SQL, and live connections.
 
 pub mod canonical;
+mod canonical_objects;
 pub mod conn;
 pub mod postgres;
 pub mod sqlite;
@@ -139,6 +140,12 @@ pub trait Dialect: Sync {
 
     /// Canonical comparison key of an SQL expression (default, check, index expression, predicate).
     fn expr_key(&self, sql: &str) -> String;
+
+    /// Comparison key of a statement or query kept as text (a view's query, `CREATE TRIGGER`,
+    /// `CREATE RULE`): its tokens, case and spacing folded.
+    fn statement_key(&self, sql: &str) -> String {
+        crate::sql::text_key(sql)
+    }
 
     /// The name the database gives an unnamed constraint/index. `kind`: pkey, key, fkey, check, idx, seq,
     /// excl, possibly numbered (`check1`: the name taken when `check` is already used).

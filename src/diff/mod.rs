@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::op::{EnumUsage, Op};
 use crate::schema::*;
 
+mod objects;
 mod tables;
+pub use objects::replaceable;
 use tables::diff_tables;
 
 /// Both schemas must have been canonicalized by the same dialect.
@@ -111,6 +113,8 @@ pub fn diff(current: &Schema, desired: &Schema) -> Vec<Op> {
         }
     }
     diff_tables(current, desired, &renamed, &seq_renames, &mut ops);
+    objects::diff_row_security(current, desired, &renamed, &mut ops);
+    objects::diff_objects(current, desired, &mut ops);
     ops
 }
 

@@ -390,6 +390,9 @@ pub(super) fn build(
         drop(t);
         s.tables.insert(table.name.clone(), table);
     }
+    super::objects::build_views(&ctx, &f, &mut s)?;
+    super::objects::build_triggers(&ctx, &f, &mut s)?;
+    super::objects::build_policies(&ctx, &f, &mut s)?;
     if dialect.names_fold_case() {
         s.resolve_reference_case();
     }

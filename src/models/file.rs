@@ -26,6 +26,81 @@ pub struct File {
     pub functions: BTreeMap<String, Spanned<FunctionDef>>,
     #[serde(default)]
     pub tables: BTreeMap<String, Spanned<TableDef>>,
+    #[serde(default)]
+    pub views: BTreeMap<String, Spanned<ViewDef>>,
+    #[serde(default)]
+    pub materialized_views: BTreeMap<String, Spanned<MaterializedViewDef>>,
+    #[serde(default)]
+    pub triggers: BTreeMap<String, Spanned<TriggerDef>>,
+    #[serde(default)]
+    pub policies: BTreeMap<String, Spanned<PolicyDef>>,
+    #[serde(default)]
+    pub rules: BTreeMap<String, Spanned<RuleDef>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ViewDef {
+    /// The query: `SELECT …` (or `WITH …`, `VALUES …`).
+    pub sql: Spanned<String>,
+    /// Names of the view's columns, where the query does not give them (SQLite).
+    pub columns: Option<Spanned<Vec<String>>>,
+    pub check_option: Option<Spanned<String>>,
+    pub security_barrier: Option<bool>,
+    pub security_invoker: Option<bool>,
+    pub comment: Option<String>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct MaterializedViewDef {
+    pub sql: Spanned<String>,
+    pub with_data: Option<bool>,
+    #[serde(default)]
+    pub indexes: Vec<Spanned<IndexDef>>,
+    pub comment: Option<String>,
+}
+
+/// A trigger: its parts (PostgreSQL), or its whole `CREATE TRIGGER` text (`sql`, any dialect).
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerDef {
+    /// The table (or view) the trigger is on; may instead lead the key (`"orders.audit"`).
+    pub table: Option<Spanned<String>>,
+    pub sql: Option<Spanned<String>>,
+    pub timing: Option<Spanned<String>>,
+    pub events: Option<Spanned<Vec<String>>>,
+    /// `UPDATE OF` these columns.
+    pub columns: Option<Vec<String>>,
+    pub for_each: Option<Spanned<String>>,
+    pub when: Option<Spanned<String>>,
+    pub function: Option<Spanned<String>>,
+    pub arguments: Option<Vec<String>>,
+    pub constraint: Option<bool>,
+    pub deferrable: Option<Spanned<String>>,
+    pub old_table: Option<String>,
+    pub new_table: Option<String>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyDef {
+    pub table: Option<Spanned<String>>,
+    pub command: Option<Spanned<String>>,
+    /// `permissive` (the default) or `restrictive`.
+    #[serde(rename = "as")]
+    pub kind: Option<Spanned<String>>,
+    pub roles: Option<Vec<String>>,
+    pub using: Option<Spanned<String>>,
+    pub with_check: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    pub table: Option<Spanned<String>>,
+    /// The whole `CREATE RULE …` statement.
+    pub sql: Spanned<String>,
 }
 
 #[derive(Deserialize, Debug, Default)]
@@ -166,6 +241,8 @@ pub struct TableDef {
     pub inherits: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     pub options: Vec<Spanned<String>>,
+    /// `enabled` or `forced` (also for the table's owner); `off` by default.
+    pub row_level_security: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Debug)]

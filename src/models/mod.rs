@@ -7,12 +7,14 @@ mod table;
 mod table_parts;
 pub use crate::sql::split_index_part;
 pub mod file;
+mod objects;
 mod rules;
 pub mod sqltext;
 mod validate;
 mod validate_table;
 pub mod write;
 mod write_objects;
+mod write_views;
 
 use std::path::Path;
 
@@ -96,6 +98,11 @@ pub fn read_database(path: &Path) -> Result<DatabaseSection, ModelError> {
         sequences: Option<serde::de::IgnoredAny>,
         functions: Option<serde::de::IgnoredAny>,
         tables: Option<serde::de::IgnoredAny>,
+        views: Option<serde::de::IgnoredAny>,
+        materialized_views: Option<serde::de::IgnoredAny>,
+        triggers: Option<serde::de::IgnoredAny>,
+        policies: Option<serde::de::IgnoredAny>,
+        rules: Option<serde::de::IgnoredAny>,
     }
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -251,6 +258,11 @@ pub fn load_str(path: &str, text: &str, dialect: &dyn Dialect) -> Result<Models,
         merge!(sequences, "sequences");
         merge!(functions, "functions");
         merge!(tables, "tables");
+        merge!(views, "views");
+        merge!(materialized_views, "materialized_views");
+        merge!(triggers, "triggers");
+        merge!(policies, "policies");
+        merge!(rules, "rules");
         if part.database.is_some() {
             f.database = part.database;
         }

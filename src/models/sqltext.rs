@@ -388,6 +388,69 @@ pub fn routine(sql: &str, d: &dyn SqlDialect) -> Result<(), TextError> {
     Ok(())
 }
 
+/// A view's query: one `SELECT`, `WITH`, `VALUES` or `TABLE` statement (a trailing `;` is fine), no
+/// comments (one would hide what autogen writes after the query).
+pub fn query(sql: &str, d: &dyn SqlDialect) -> Result<(), TextError> {
+    let body = sql.trim_end().trim_end_matches(';');
+    let toks = tokens(body, d)?;
+    single(&toks, "query")?;
+    match toks.first().and_then(|t| word(&t.0)).as_deref() {
+        Some("SELECT" | "WITH" | "VALUES" | "TABLE") => Ok(()),
+        _ => Err(fail(
+            0,
+            "expected a query (SELECT …)",
+            Some("sql = \"SELECT id, name FROM users WHERE active\" (the view's name and options go in the other keys)"),
+        )),
+    }
+}
+
+/// Exactly one `CREATE [OR REPLACE] [CONSTRAINT] {kind}` statement (a trailing `;` is fine).
+pub fn create_statement(sql: &str, d: &dyn SqlDialect, kind: &str) -> Result<(), TextError> {
+    let hint = format!("sql = \"CREATE {kind} …\" (one statement)");
+    let stmts = crate::revision::file::split("models.toml", sql, 1, d)
+        .map_err(|e| fail(0, format!("cannot be read as SQL: {e}"), None))?;
+    if stmts.len() > 1 {
+        let second = &stmts[1].sql;
+        let off = sql.rfind(second.as_str()).unwrap_or(0);
+        return Err(fail(
+            off,
+            format!(
+                "a second statement follows the {}: only one statement is allowed here",
+                kind.to_lowercase()
+            ),
+            Some("keep only this one statement; put other SQL in a revision"),
+        ));
+    }
+    let toks = tokens(sql, d)?;
+    lexically_safe(&toks, true)?;
+    let words: Vec<String> = toks
+        .iter()
+        .filter(|t| !matches!(t.0, Token::Whitespace(_)))
+        .take(5)
+        .filter_map(|t| word(&t.0))
+        .collect();
+    let mut w = words.iter().map(String::as_str).skip(1);
+    let ok = words.first().map(String::as_str) == Some("CREATE") && {
+        let mut next = w.next();
+        if next == Some("OR") && w.next() == Some("REPLACE") {
+            next = w.next();
+        }
+        if next == Some("CONSTRAINT") && kind == "TRIGGER" {
+            next = w.next();
+        }
+        next == Some(kind)
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(fail(
+            0,
+            format!("expected a `CREATE {kind} …` statement"),
+            Some(hint.as_str()),
+        ))
+    }
+}
+
 /// A name: not empty, no NUL, within the dialect's identifier limit (`None`: no limit).
 pub fn name(n: &str, limit: Option<usize>) -> Result<(), TextError> {
     if n.is_empty() {

@@ -7,7 +7,7 @@ use toml::Spanned;
 
 use super::ctx::{action, deferrable, Ctx};
 use super::file::*;
-use super::table_parts::{check_columns, index_part, split_reference, storage_params};
+use super::table_parts::{check_columns, split_reference};
 use super::ModelError;
 use crate::schema::*;
 
@@ -477,53 +477,7 @@ pub(super) fn build_table(
             not_valid: v.not_valid.unwrap_or(false),
         });
     }
-    for (i, ix) in def.indexes.iter().enumerate() {
-        let v = ix.get_ref();
-        let k = format!("{key}.indexes[{i}]");
-        if v.columns.is_empty() {
-            return Err(ctx.err(
-                ix.span(),
-                &k,
-                "an index needs at least one column or expression",
-                None,
-            ));
-        }
-        let mut parts = vec![];
-        for (j, p) in v.columns.iter().enumerate() {
-            parts.push(index_part(ctx, &table, p, &format!("{k}.columns[{j}]"))?);
-        }
-        let include = v.include.clone().unwrap_or_default();
-        check_columns(ctx, &table, &include, ix.span(), &format!("{k}.include"))?;
-        if let Some(n) = &v.name {
-            ctx.name(n, ix.span(), &format!("{k}.name"))?;
-        }
-        if let Some(m) = v.method.as_ref().filter(|m| !super::sqltext::word_text(m)) {
-            return Err(ctx.err(
-                ix.span(),
-                format!("{k}.method"),
-                format!("invalid index method `{m}`"),
-                Some("an access method name: btree, hash, gin, gist, brin, spgist …".into()),
-            ));
-        }
-        table.indexes.push(Index {
-            name: v.name.clone().unwrap_or_default(),
-            unique: v.unique.unwrap_or(false),
-            method: v.method.clone().unwrap_or_else(|| "btree".into()),
-            parts,
-            include,
-            predicate: v
-                .predicate
-                .as_ref()
-                .map(|p| ctx.expr(p, &format!("{k}.where"), false))
-                .transpose()?,
-            nulls_not_distinct: v.nulls_not_distinct.unwrap_or(false),
-            with: storage_params(
-                ctx,
-                v.with.as_deref().unwrap_or_default(),
-                &format!("{k}.with"),
-            )?,
-        });
-    }
+    table.indexes = super::table_parts::build_indexes(ctx, &table, &def.indexes, &key)?;
     if let Some(p) = &def.partition_by {
         ctx.text(
             p,
@@ -593,6 +547,29 @@ pub(super) fn build_table(
             ));
         }
         table.options.push(v);
+    }
+    if let Some(r) = &def.row_level_security {
+        table.row_security = match r.get_ref().to_ascii_lowercase().as_str() {
+            "off" => RowSecurity::Off,
+            "enabled" => RowSecurity::Enabled,
+            "forced" => RowSecurity::Forced,
+            _ => {
+                return Err(ctx.err(
+                    r.span(),
+                    format!("{key}.row_level_security"),
+                    format!("unknown row level security `{}`", r.get_ref()),
+                    Some("row_level_security = \"enabled\" (policies apply to all but the owner) or \"forced\" (to the owner too)".into()),
+                ))
+            }
+        };
+        if table.row_security != RowSecurity::Off && ctx.dialect.lacks("row level security") {
+            return Err(ctx.err(
+                r.span(),
+                format!("{key}.row_level_security"),
+                format!("{} has no row level security", ctx.dialect.name()),
+                None,
+            ));
+        }
     }
     super::validate_table::expressions(ctx, def, &table, &key)?;
     Ok(table)

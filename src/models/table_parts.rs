@@ -1,11 +1,12 @@
 //! The pieces of one table's models that several keys share: references (`table.column`), column
-//! lists checked against the table, index keys, index storage parameters.
+//! lists checked against the table, index keys, index storage parameters, the indexes of a table or materialized view.
 
 use std::ops::Range;
 
 use toml::Spanned;
 
 use super::ctx::Ctx;
+use super::file::IndexDef;
 use super::ModelError;
 use crate::schema::*;
 
@@ -120,5 +121,63 @@ pub(super) fn storage_params(
         }
     }
     out.sort();
+    Ok(out)
+}
+
+/// The `indexes = [...]` of a table (or of a materialized view, through a table holding its name).
+pub(super) fn build_indexes(
+    ctx: &Ctx,
+    table: &Table,
+    defs: &[Spanned<IndexDef>],
+    key: &str,
+) -> Result<Vec<Index>, ModelError> {
+    let mut out = vec![];
+    for (i, ix) in defs.iter().enumerate() {
+        let v = ix.get_ref();
+        let k = format!("{key}.indexes[{i}]");
+        if v.columns.is_empty() {
+            return Err(ctx.err(
+                ix.span(),
+                &k,
+                "an index needs at least one column or expression",
+                None,
+            ));
+        }
+        let mut parts = vec![];
+        for (j, p) in v.columns.iter().enumerate() {
+            parts.push(index_part(ctx, table, p, &format!("{k}.columns[{j}]"))?);
+        }
+        let include = v.include.clone().unwrap_or_default();
+        check_columns(ctx, table, &include, ix.span(), &format!("{k}.include"))?;
+        if let Some(n) = &v.name {
+            ctx.name(n, ix.span(), &format!("{k}.name"))?;
+        }
+        if let Some(m) = v.method.as_ref().filter(|m| !super::sqltext::word_text(m)) {
+            return Err(ctx.err(
+                ix.span(),
+                format!("{k}.method"),
+                format!("invalid index method `{m}`"),
+                Some("an access method name: btree, hash, gin, gist, brin, spgist …".into()),
+            ));
+        }
+        out.push(Index {
+            name: v.name.clone().unwrap_or_default(),
+            unique: v.unique.unwrap_or(false),
+            method: v.method.clone().unwrap_or_else(|| "btree".into()),
+            parts,
+            include,
+            predicate: v
+                .predicate
+                .as_ref()
+                .map(|p| ctx.expr(p, &format!("{k}.where"), false))
+                .transpose()?,
+            nulls_not_distinct: v.nulls_not_distinct.unwrap_or(false),
+            with: storage_params(
+                ctx,
+                v.with.as_deref().unwrap_or_default(),
+                &format!("{k}.with"),
+            )?,
+        });
+    }
     Ok(out)
 }

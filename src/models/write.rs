@@ -203,6 +203,7 @@ pub fn write(schema: &Schema, d: &dyn Dialect, url: Option<&str>) -> String {
     for t in schema.tables.values() {
         write_table(&mut out, schema, t, d);
     }
+    super::write_views::views_and_the_rest(&mut out, schema, d);
     out
 }
 
@@ -232,6 +233,12 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
     }
     if let Some(p) = &t.partition_by {
         out.push_str(&format!("partition_by = {}\n", s(&p.sql)));
+    }
+    if t.row_security != RowSecurity::Off {
+        out.push_str(&format!(
+            "row_level_security = {}\n",
+            s(t.row_security.model_name())
+        ));
     }
     if !t.options.is_empty() {
         let opts: Vec<String> = t
@@ -496,14 +503,24 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
     if !fks.is_empty() {
         out.push_str(&format!("foreign_keys = [\n  {},\n]\n", fks.join(",\n  ")));
     }
-    let idx: Vec<String> = t
-        .indexes
+    write_indexes(out, tn, &t.indexes, &colnames, d);
+}
+
+/// `indexes = [...]` of a table or materialized view `tn` with columns `colnames`.
+pub(super) fn write_indexes(
+    out: &mut String,
+    tn: &str,
+    indexes: &[Index],
+    colnames: &[String],
+    d: &dyn Dialect,
+) {
+    let idx: Vec<String> = indexes
         .iter()
         .map(|i| {
             let parts: Vec<String> = i.parts.iter().map(index_part_text).collect();
             let names = crate::sql::index_column_names(
                 i.parts.iter().map(|p| p.expr.sql.as_str()),
-                &colnames,
+                colnames,
             );
             let mut fl = vec![];
             if i.name != d.default_name(tn, &names, "idx") {

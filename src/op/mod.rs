@@ -177,6 +177,24 @@ pub enum Op {
         from: Table,
         to: Table,
     },
+    CreateView(View),
+    DropView(View),
+    /// A view changed where it can stay (`CREATE OR REPLACE`, options, comment, a refresh).
+    AlterView {
+        from: View,
+        to: View,
+    },
+    CreateTrigger(Trigger),
+    DropTrigger(Trigger),
+    CreatePolicy(Policy),
+    DropPolicy(Policy),
+    CreateRule(Rule),
+    DropRule(Rule),
+    SetRowSecurity {
+        table: QName,
+        from: RowSecurity,
+        to: RowSecurity,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -298,6 +316,20 @@ impl Op {
                 to: from,
             },
             RebuildTable { from, to } => RebuildTable { from: to, to: from },
+            CreateView(v) => DropView(v),
+            DropView(v) => CreateView(v),
+            AlterView { from, to } => AlterView { from: to, to: from },
+            CreateTrigger(t) => DropTrigger(t),
+            DropTrigger(t) => CreateTrigger(t),
+            CreatePolicy(p) => DropPolicy(p),
+            DropPolicy(p) => CreatePolicy(p),
+            CreateRule(r) => DropRule(r),
+            DropRule(r) => CreateRule(r),
+            SetRowSecurity { table, from, to } => SetRowSecurity {
+                table,
+                from: to,
+                to: from,
+            },
         }
     }
 
@@ -326,7 +358,8 @@ impl Op {
             | Inherit { table, .. }
             | NoInherit { table, .. }
             | DetachPartition { table, .. }
-            | SetTableComment { table, .. } => Some(table),
+            | SetTableComment { table, .. }
+            | SetRowSecurity { table, .. } => Some(table),
             _ => None,
         }
     }

@@ -191,7 +191,53 @@ impl Op {
                     what.join(", ")
                 )
             }
+            CreateView(v) => format!("{} {} is missing", view_kind(v), v.name),
+            DropView(v) => format!("{} {} is not in the models", view_kind(v), v.name),
+            AlterView { from, to } => {
+                let mut what = vec![];
+                if from.sql != to.sql {
+                    what.push("query differs");
+                }
+                if from.check_option != to.check_option
+                    || from.security_barrier != to.security_barrier
+                    || from.security_invoker != to.security_invoker
+                {
+                    what.push("options differ");
+                }
+                if from.with_data != to.with_data {
+                    what.push(if to.with_data {
+                        "should be filled (WITH DATA)"
+                    } else {
+                        "should be empty (WITH NO DATA)"
+                    });
+                }
+                if from.indexes != to.indexes {
+                    what.push("indexes differ");
+                }
+                if from.comment != to.comment {
+                    what.push("comment differs");
+                }
+                format!("{} {}: {}", view_kind(to), to.name, what.join(", "))
+            }
+            CreateTrigger(t) => format!("trigger {} on {} is missing", t.name, t.table),
+            DropTrigger(t) => format!("trigger {} on {} is not in the models", t.name, t.table),
+            CreatePolicy(p) => format!("policy {} on {} is missing", p.name, p.table),
+            DropPolicy(p) => format!("policy {} on {} is not in the models", p.name, p.table),
+            CreateRule(r) => format!("rule {} on {} is missing", r.name, r.table),
+            DropRule(r) => format!("rule {} on {} is not in the models", r.name, r.table),
+            SetRowSecurity { table, to, .. } => format!(
+                "table {table}: row level security should be {}",
+                to.model_name()
+            ),
         }
+    }
+}
+
+fn view_kind(v: &View) -> &'static str {
+    if v.materialized {
+        "materialized view"
+    } else {
+        "view"
     }
 }
 

@@ -3,7 +3,9 @@
 //! the columns an expression mentions (default names follow them).
 
 mod deparse;
+mod statement;
 pub use deparse::*;
+pub use statement::*;
 
 /// Double-quotes `s` unless it is a plain lowercase identifier that is not a reserved word.
 pub fn quote_ident(s: &str) -> String {

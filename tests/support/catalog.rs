@@ -1,6 +1,7 @@
 //! Catalog snapshots: everything the correctness contract compares, as sorted lines of text.
 
-/// Tables, columns, constraints, indexes (as `pg_get_indexdef` prints them), enums, domains,
+/// Tables, columns, constraints, indexes (as `pg_get_indexdef` prints them), views (`pg_get_viewdef`),
+/// materialized views and their indexes, triggers (`pg_get_triggerdef`), policies, rules, RLS flags, enums, domains,
 /// sequences, functions, comments and extensions of the non-system schemas, autogen's own tables excluded.
 pub fn pg_catalog(c: &mut postgres::Client) -> String {
     const NS: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg\\_temp%' AND n.nspname NOT LIKE 'pg\\_toast%'";
@@ -17,6 +18,13 @@ pub fn pg_catalog(c: &mut postgres::Client) -> String {
         "SELECT 'extension ' || extname FROM pg_extension WHERE extname <> 'plpgsql'".to_string(),
         format!("SELECT 'collation ' || n.nspname || '.' || c.collname || ' ' || (to_jsonb(c) - 'oid' - 'collnamespace' - 'collowner' - 'collversion' - 'collname')::text FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace WHERE {NS}"),
         format!("SELECT 'schema ' || n.nspname FROM pg_namespace n WHERE {NS} AND n.nspname <> 'public' AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = n.oid AND d.deptype = 'e')"),
+        format!("SELECT 'view ' || n.nspname || '.' || c.relname || ' ' || c.relkind::text || ' ' || pg_get_viewdef(c.oid) || ' options=' || coalesce(c.reloptions::text, '') || ' populated=' || c.relispopulated || ' comment=' || coalesce(obj_description(c.oid, 'pg_class'), '') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND {NS}"),
+        format!("SELECT 'viewcolumn ' || n.nspname || '.' || c.relname || ' ' || a.attnum || ' ' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE a.attnum > 0 AND c.relkind IN ('v', 'm') AND {NS}"),
+        format!("SELECT 'mvindex ' || pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'm' AND {NS}"),
+        format!("SELECT 'trigger ' || pg_get_triggerdef(t.oid) || ' enabled=' || t.tgenabled::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND {NS}"),
+        format!("SELECT 'policy ' || n.nspname || '.' || c.relname || ' ' || p.polname || ' ' || p.polcmd::text || ' ' || p.polpermissive || ' ' || p.polroles::regrole[]::text || ' ' || coalesce(pg_get_expr(p.polqual, p.polrelid), '') || ' ' || coalesce(pg_get_expr(p.polwithcheck, p.polrelid), '') FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {NS}"),
+        format!("SELECT 'rule ' || pg_get_ruledef(r.oid) FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace WHERE r.rulename <> '_RETURN' AND {NS}"),
+        format!("SELECT 'rls ' || n.nspname || '.' || c.relname || ' ' || c.relrowsecurity || ' ' || c.relforcerowsecurity FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND (c.relrowsecurity OR c.relforcerowsecurity) AND {NS}"),
     ];
     let mut lines: Vec<String> = vec![];
     for q in queries {
@@ -31,7 +39,8 @@ pub fn pg_catalog(c: &mut postgres::Client) -> String {
     lines.join("\n")
 }
 
-/// Tables, columns, indexes, foreign keys and table SQL of a SQLite file, through its pragmas.
+/// Tables, columns, indexes, foreign keys and table SQL of a SQLite file, through its pragmas; views
+/// (by query) and triggers.
 pub fn sqlite_catalog(path: &std::path::Path) -> String {
     let c = rusqlite::Connection::open(path).unwrap();
     let mut lines = vec![];
@@ -41,7 +50,25 @@ pub fn sqlite_catalog(path: &std::path::Path) -> String {
         "SELECT 'index ' || m.name || ' ' || il.name || ' ' || il.\"unique\" || ' ' || il.origin || ' ' || il.partial FROM sqlite_schema m JOIN pragma_index_list(m.name) il WHERE m.type = 'table' AND m.name NOT LIKE 'autogen_%'",
         "SELECT 'indexcol ' || m.name || ' ' || il.name || ' ' || x.seqno || ' ' || x.cid || ' ' || coalesce(x.name, '') || ' ' || x.\"desc\" || ' ' || coalesce(x.coll, '') || ' ' || x.key FROM sqlite_schema m JOIN pragma_index_list(m.name) il JOIN pragma_index_xinfo(il.name) x WHERE m.type = 'table' AND m.name NOT LIKE 'autogen_%'",
         "SELECT 'table ' || name || ' ' || strict || ' ' || wr FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'autogen_%' AND name NOT LIKE 'sqlite_%'",
+        "SELECT type || ' ' || name || ' ' || tbl_name || ' ' || sql FROM sqlite_schema WHERE type = 'trigger'",
     ];
+    // Views by name and query: SQLite keeps the statement as written, and the head of it
+    // (`CREATE VIEW [x]` or `"x"`) says nothing more.
+    let mut st = c
+        .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'view'")
+        .unwrap();
+    let views = st
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .unwrap();
+    for v in views {
+        let (name, sql) = v.unwrap();
+        let body = autogen::sql::view_body(&sql).unwrap_or(&sql).to_string();
+        let mut st = c
+            .prepare("SELECT group_concat(name, ',') FROM pragma_table_info(?1)")
+            .unwrap();
+        let cols: String = st.query_row([&name], |r| r.get(0)).unwrap();
+        lines.push(format!("view {name} ({cols}) {body}"));
+    }
     for q in qs {
         let mut st = c.prepare(q).unwrap();
         let rows = st.query_map([], |r| r.get::<_, String>(0)).unwrap();

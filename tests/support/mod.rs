@@ -172,3 +172,35 @@ pub fn project(models: &str) -> tempfile::TempDir {
     std::fs::write(d.path().join("models.toml"), models).unwrap();
     d
 }
+
+/// Writes `models.toml` in `dir`: `[database] url` and `body`.
+pub fn write_models(dir: &Path, url: &str, body: &str) {
+    std::fs::write(
+        dir.join("models.toml"),
+        format!("[database]\nurl = \"{url}\"\n{body}"),
+    )
+    .unwrap();
+}
+
+/// The text of the head revision in `dir/versions` (the one no other revision follows).
+pub fn latest_revision(dir: &Path) -> String {
+    let texts: Vec<String> = std::fs::read_dir(dir.join("versions"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    let field = |t: &str, k: &str| {
+        t.lines()
+            .find_map(|l| l.strip_prefix(k))
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    };
+    texts
+        .iter()
+        .find(|t| {
+            let rev = field(t, "-- revision:");
+            !texts.iter().any(|o| field(o, "-- down_revision:") == rev)
+        })
+        .cloned()
+        .expect("a head revision")
+}

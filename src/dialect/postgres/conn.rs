@@ -180,7 +180,8 @@ impl Connection for PgConn {
         self.client.batch_execute(sql).map_err(sql_err)
     }
     fn align(&mut self, models: &mut Schema, live: &Schema) -> Result<(), DbError> {
-        super::ask::align(self, models, live)
+        super::ask::align(self, models, live)?;
+        super::ask_objects::align(self, models, live)
     }
     fn query(&mut self, sql: &str) -> Result<Rows, DbError> {
         let mut out = vec![];

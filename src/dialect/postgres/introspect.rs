@@ -99,7 +99,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
 
     // Every managed namespace, empty ones too; those holding objects autogen does not manage
     // (views, aggregates, composite types, collations …) are never dropped.
-    let occupied = "EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid AND c.relkind IN ('v', 'm', 'f', 'c')) \
+    let occupied = "EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid AND c.relkind IN ('f', 'c')) \
          OR EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = n.oid AND p.prokind = 'w') \
          OR EXISTS (SELECT 1 FROM pg_type t WHERE t.typnamespace = n.oid AND t.typtype IN ('b', 'r', 'm') AND t.typelem = 0) \
          OR EXISTS (SELECT 1 FROM pg_ts_template tt WHERE tt.tmplnamespace = n.oid) \
@@ -204,7 +204,8 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
          CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, c.relispartition, \
          pn.nspname::text, pc.relname::text, pg_get_expr(c.relpartbound, c.oid), \
          ARRAY(SELECT ipn.nspname::text || '.' || ipc.relname::text FROM pg_inherits ih JOIN pg_class ipc ON ipc.oid = ih.inhparent \
-           JOIN pg_namespace ipn ON ipn.oid = ipc.relnamespace WHERE ih.inhrelid = c.oid AND NOT c.relispartition ORDER BY ih.inhseqno) \
+           JOIN pg_namespace ipn ON ipn.oid = ipc.relnamespace WHERE ih.inhrelid = c.oid AND NOT c.relispartition ORDER BY ih.inhseqno), \
+         c.relrowsecurity, c.relforcerowsecurity \
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
          LEFT JOIN pg_inherits h ON h.inhrelid = c.oid AND c.relispartition \
          LEFT JOIN pg_class pc ON pc.oid = h.inhparent LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace \
@@ -237,7 +238,18 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
                 t.inherits.push(qname(sch.to_string(), n.to_string()));
             }
         }
+        t.row_security = match (r.get::<_, bool>(10), r.get::<_, bool>(11)) {
+            (true, true) => RowSecurity::Forced,
+            (true, false) => RowSecurity::Enabled,
+            _ => RowSecurity::Off,
+        };
         by_oid.insert(oid, t);
+    }
+    // Views ride along with the tables while their columns and (materialized) indexes are read.
+    let mut views: HashMap<u32, View> = HashMap::new();
+    for (oid, v) in super::introspect_views::views(cl, &nsf)? {
+        by_oid.insert(oid, Table::new(v.name.clone()));
+        views.insert(oid, v);
     }
 
     lap("before columns");
@@ -250,7 +262,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
          JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
          LEFT JOIN pg_collation co ON co.oid = a.attcollation \
          LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum \
-         WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND {nsf} ORDER BY a.attrelid, a.attnum"
+         WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm') AND {nsf} ORDER BY a.attrelid, a.attnum"
     );
     // (table oid, attnum) → column name: constraint and index keys are resolved from it.
     let mut attnames: HashMap<(u32, i16), String> = HashMap::new();
@@ -464,7 +476,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
          CASE WHEN EXISTS (SELECT 1 FROM unnest(i.indcollation::oid[]) co WHERE co NOT IN (0, 100)) THEN pg_get_indexdef(i.indexrelid) ELSE '' END \
          FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid \
          JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam \
-         WHERE c.relkind IN ('r', 'p') AND {nsf} \
+         WHERE c.relkind IN ('r', 'p', 'm') AND {nsf} \
          AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')) \
          AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)"
     );
@@ -527,6 +539,14 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
         });
     }
 
+    for (oid, mut v) in views {
+        if let Some(t) = by_oid.remove(&oid) {
+            v.columns = t.columns.into_iter().map(|c| (c.name, c.ty)).collect();
+            v.indexes = t.indexes;
+        }
+        s.views.insert(v.name.clone(), v);
+    }
+
     lap("before partitions");
     // Partitions do not repeat their parent's columns in models: the parent defines them.
     let parents: BTreeMap<QName, Vec<Column>> = by_oid
@@ -569,6 +589,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
     );
     read_functions(cl, &q, &mut s)?;
     super::introspect_objects::aggregates(cl, &nsf, &mut s)?;
+    super::introspect_views::triggers_policies_rules(cl, &nsf, &mut s)?;
     lap("before what");
     super::introspect_objects::unmanaged(cl, &nsf, &mut s)?;
     lap("done");

@@ -142,27 +142,23 @@ pub(super) fn unmanaged(
     let q = format!(
         "SELECT x.what || n.nspname || '.' || c.relname \
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace CROSS JOIN LATERAL (VALUES \
-           (CASE c.relkind WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view ' WHEN 'f' THEN 'foreign table ' END), \
-           (CASE WHEN c.relrowsecurity OR c.relforcerowsecurity THEN 'row level security of ' END), \
+           (CASE c.relkind WHEN 'f' THEN 'foreign table ' END), \
            (CASE WHEN c.relkind IN ('r', 'p') AND c.relpersistence = 'u' THEN 'UNLOGGED of table ' END), \
            (CASE WHEN c.relkind IN ('r', 'p') AND c.reloptions IS NOT NULL THEN 'storage parameters of table ' END)) x(what) \
-         WHERE x.what IS NOT NULL AND c.relkind IN ('v', 'm', 'f', 'r', 'p') AND {nsf} AND {} \
+         WHERE x.what IS NOT NULL AND c.relkind IN ('f', 'r', 'p') AND {nsf} AND {} \
          AND c.relname NOT IN ('autogen_version', 'autogen_history', 'autogen_progress') \
          UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate ' ELSE 'window function ' END || n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' \
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind IN ('a', 'w') AND {nsf} AND {} \
          AND NOT EXISTS (SELECT 1 FROM pg_aggregate a WHERE a.aggfnoid = p.oid AND a.aggkind = 'n' AND a.aggmtransfn = 0 AND a.aggsortop = 0) \
          UNION ALL SELECT 'operator ' || n.nspname || '.' || o.oprname || '(' || format_type(o.oprleft, NULL) || ', ' || format_type(o.oprright, NULL) || ')' \
          FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE {nsf} AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_operator'::regclass AND d.objid = o.oid AND d.deptype = 'e') \
-         UNION ALL SELECT 'trigger ' || t.tgname || ' on ' || n.nspname || '.' || c.relname \
-         FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND {nsf} \
+         UNION ALL SELECT 'event trigger ' || et.evtname FROM pg_event_trigger et \
+         WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_event_trigger'::regclass AND d.objid = et.oid AND d.deptype = 'e') \
+         UNION ALL SELECT 'publication ' || pb.pubname FROM pg_publication pb \
          UNION ALL SELECT CASE t.typtype WHEN 'c' THEN 'composite type ' WHEN 'r' THEN 'range type ' WHEN 'm' THEN 'multirange type ' ELSE 'base type ' END || n.nspname || '.' || t.typname \
          FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE {nsf} AND t.typelem = 0 \
          AND (t.typtype IN ('b', 'r') OR (t.typtype = 'c' AND t.typrelid IN (SELECT tc.oid FROM pg_class tc WHERE tc.relkind = 'c'))) \
          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e') \
-         UNION ALL SELECT 'policy ' || pol.polname || ' on ' || n.nspname || '.' || c.relname \
-         FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {nsf} \
-         UNION ALL SELECT 'rule ' || r.rulename || ' on ' || n.nspname || '.' || c.relname \
-         FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace WHERE r.rulename <> '_RETURN' AND {nsf} \
          UNION ALL SELECT 'statistics object ' || n.nspname || '.' || st.stxname \
          FROM pg_statistic_ext st JOIN pg_namespace n ON n.oid = st.stxnamespace WHERE {nsf}",
         not_ext("pg_class", "c.oid"),

@@ -1,14 +1,17 @@
 //! PostgreSQL: the dialect (names, types, expressions, rendering) and its live connection.
 
 pub mod ask;
+mod ask_objects;
 pub mod casts;
 pub mod conn;
 pub mod ddl;
 pub mod expr;
 pub mod introspect;
 mod introspect_objects;
+mod introspect_views;
 pub mod normalize;
 pub mod render;
+mod render_objects;
 pub mod routine;
 pub mod textsearch;
 
@@ -124,6 +127,16 @@ impl Dialect for Postgres {
     }
     fn expr_key(&self, sql: &str) -> String {
         normalize::expr_key(sql)
+    }
+    fn lacks(&self, section: &str) -> bool {
+        section == "view column names"
+    }
+    fn statement_key(&self, sql: &str) -> String {
+        // `CREATE OR REPLACE`, `EXECUTE PROCEDURE` (the old spelling) and `public.` say nothing more.
+        crate::sql::text_key(sql)
+            .replacen("create or replace ", "create ", 1)
+            .replace("execute procedure ", "execute function ")
+            .replace("public . ", "")
     }
     fn default_name(&self, table: &str, columns: &[String], kind: &str) -> String {
         if columns.is_empty() || kind == "pkey" {

@@ -290,6 +290,9 @@ fn alter_domain(from: &Domain, to: &Domain) -> Vec<String> {
 
 pub fn render(op: &Op) -> Vec<String> {
     use Op::*;
+    if let Some(v) = super::render_objects::render(op) {
+        return v;
+    }
     match op {
         CreateNamespace(n) => vec![format!("CREATE SCHEMA {}", q(n))],
         CreateCollation(c) => {
@@ -448,7 +451,15 @@ pub fn render(op: &Op) -> Vec<String> {
             qn(from),
             q(&to.name)
         )],
-        CreateTable(t) => create_table(t),
+        CreateTable(t) => {
+            let mut v = create_table(t);
+            v.extend(super::render_objects::row_security(
+                &t.name,
+                RowSecurity::Off,
+                t.row_security,
+            ));
+            v
+        }
         DropTable(t) => vec![format!("DROP TABLE {}", qn(&t.name))],
         RenameTable { from, to } => vec![alter(from, format!("RENAME TO {}", q(&to.name)))],
         SetTableComment { table, to, .. } => vec![comment("TABLE", &qn(table), to)],
@@ -508,5 +519,6 @@ pub fn render(op: &Op) -> Vec<String> {
             q(to)
         )],
         RebuildTable { .. } => vec![],
+        _ => vec![],
     }
 }

@@ -324,16 +324,37 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
             }
         }
     }
-    let mut st = c.prepare("SELECT tbl_name, sql FROM sqlite_schema WHERE type = 'trigger' AND sql IS NOT NULL ORDER BY name")?;
-    for r in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-        let (t, sql) = r?;
-        if let Some(table) = tables.get_mut(&t) {
-            table.triggers.push(sql);
+    let mut st = c.prepare(
+        "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('view', 'trigger') AND sql IS NOT NULL ORDER BY name",
+    )?;
+    for r in st.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })? {
+        let (kind, name, table, sql) = r?;
+        if kind == "view" {
+            let body = crate::sql::view_body(&sql).unwrap_or(&sql);
+            let mut v = View::new(QName::new(None, &name), body.trim());
+            v.names = crate::sql::view_columns(&sql);
+            s.views.insert(v.name.clone(), v);
+        } else {
+            let table = tables
+                .get(&table)
+                .map(|t| t.name.clone())
+                .unwrap_or_else(|| QName::new(None, &table));
+            s.triggers.insert(
+                (table.clone(), name.clone()),
+                Trigger {
+                    name,
+                    table,
+                    sql: Expr::new(sql.trim().trim_end_matches(';').trim_end()),
+                },
+            );
         }
-    }
-    let mut st = c.prepare("SELECT type || ' ' || name FROM sqlite_schema WHERE type IN ('view', 'trigger') ORDER BY 1")?;
-    for r in st.query_map([], |r| r.get::<_, String>(0))? {
-        s.unmanaged.push(r?);
     }
     for (_, t) in tables {
         s.tables.insert(t.name.clone(), t);

@@ -161,13 +161,11 @@ pub fn lower(ops: Vec<Op>, current: &Schema, desired: &Schema) -> Vec<Op> {
     }
     for t in rebuild {
         if let (Some(from), Some(to)) = (cur_table(&t), desired.tables.get(&t)) {
-            // Triggers are not managed, but a rebuild drops them with the old table: carry them over.
-            let triggers = from.triggers.clone();
+            // The rebuild drops the old table's triggers: `dependents` re-creates them after it.
             out.push(Op::RebuildTable {
                 from,
                 to: Table {
                     renamed_from: None,
-                    triggers,
                     ..to.clone()
                 },
             });

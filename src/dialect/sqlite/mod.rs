@@ -80,6 +80,12 @@ impl Dialect for Sqlite {
                 | "index storage parameters"
                 | "deferrable primary keys"
                 | "inheritance"
+                | "materialized_views"
+                | "policies"
+                | "rules"
+                | "view options"
+                | "trigger parts"
+                | "row level security"
         )
     }
     fn expr_key(&self, sql: &str) -> String {

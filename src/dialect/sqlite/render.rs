@@ -217,11 +217,6 @@ fn rebuild(from: &Table, to: &Table) -> Vec<String> {
     ));
     v.push("PRAGMA legacy_alter_table = OFF".into());
     v.extend(to.indexes.iter().map(|i| index_sql(&to.name, i)));
-    v.extend(
-        to.triggers
-            .iter()
-            .map(|t| t.trim().trim_end_matches(';').to_string()),
-    );
     v.push(format!("PRAGMA foreign_key_check({})", q(&to.name.name)));
     v
 }
@@ -255,6 +250,15 @@ pub fn script_statement(sql: &str) -> Vec<String> {
         "CREATE TEMP TABLE IF NOT EXISTS _autogen_fk_check (violation TEXT, CONSTRAINT \"a foreign key is violated (PRAGMA foreign_key_check lists the rows)\" CHECK (violation IS NULL))".into(),
         format!("INSERT INTO _autogen_fk_check SELECT \"table\" || ' rowid ' || rowid || ' references a missing row of ' || parent FROM {source}"),
     ]
+}
+
+fn create_view(v: &View) -> String {
+    let names = if v.names.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", cols(&v.names))
+    };
+    format!("CREATE VIEW {}{names} AS {}", qn(&v.name), v.sql.sql)
 }
 
 pub fn render(op: &Op) -> Vec<String> {
@@ -315,6 +319,17 @@ pub fn render(op: &Op) -> Vec<String> {
             )]
         }
         RebuildTable { from, to } => rebuild(from, to),
+        CreateView(v) => vec![create_view(v)],
+        DropView(v) => vec![format!("DROP VIEW {}", qn(&v.name))],
+        AlterView { from, to } => vec![format!("DROP VIEW {}", qn(&from.name)), create_view(to)],
+        CreateTrigger(t) => vec![t.sql.sql.clone()],
+        DropTrigger(t) => vec![format!(
+            "DROP TRIGGER {}",
+            qn(&QName {
+                schema: t.table.schema.clone(),
+                name: t.name.clone()
+            })
+        )],
         // Everything else is lowered to a rebuild (see `lower`) or does not exist in SQLite.
         _ => vec![],
     }

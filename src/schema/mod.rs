@@ -3,6 +3,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+mod views;
+pub use views::*;
+
 /// The tables autogen keeps in the database for itself: never part of the managed schema.
 pub const OWN_TABLES: &[&str] = &["autogen_version", "autogen_history", "autogen_progress"];
 
@@ -76,6 +79,14 @@ pub struct Schema {
     pub tables: BTreeMap<QName, Table>,
     /// Functions and procedures, keyed by signature `schema.name(args)` (`name(args)` in the default schema).
     pub functions: BTreeMap<String, Function>,
+    /// Views and materialized views (one namespace with tables).
+    pub views: BTreeMap<QName, View>,
+    /// Triggers, keyed by (table, name).
+    pub triggers: BTreeMap<(QName, String), Trigger>,
+    /// Row-level security policies, keyed by (table, name).
+    pub policies: BTreeMap<(QName, String), Policy>,
+    /// Rewrite rules, keyed by (table, name).
+    pub rules: BTreeMap<(QName, String), Rule>,
     /// Namespaces holding objects autogen does not manage (views, collations …): never dropped.
     pub occupied: Vec<String>,
     /// Objects seen in the database that autogen does not manage (views, functions, triggers …):
@@ -474,9 +485,7 @@ pub struct Table {
     pub options: Vec<String>,
     /// Models only: the previous name of the table. Ignored by the diff's equality.
     pub renamed_from: Option<QName>,
-    /// SQLite: `CREATE TRIGGER` statements on this table, recreated after a table rebuild. Triggers are
-    /// not managed: never compared, created or dropped otherwise.
-    pub triggers: Vec<String>,
+    pub row_security: RowSecurity,
 }
 
 impl Table {
@@ -497,7 +506,7 @@ impl Table {
             inherits: vec![],
             options: vec![],
             renamed_from: None,
-            triggers: vec![],
+            row_security: RowSecurity::Off,
         }
     }
     pub fn column(&self, name: &str) -> Option<&Column> {
