@@ -163,11 +163,12 @@ fn render(ops: Vec<Op>, hints: Vec<String>, d: &dyn Dialect) -> Plan {
             }),
         ),
     ];
-    // Views, triggers, policies and rules dropped and created again around a change are not new.
+    // Views, functions, triggers, policies and rules dropped and created again around a change are not new.
     let again: std::collections::BTreeSet<String> = ops
         .iter()
         .filter_map(|o| match o {
             Op::DropView(v) => Some(v.name.to_string()),
+            Op::DropFunction(f) => Some(f.signature()),
             Op::DropTrigger(t) => Some(format!("{} on {}", t.name, t.table)),
             Op::DropPolicy(p) => Some(format!("{} on {}", p.name, p.table)),
             Op::DropRule(r) => Some(format!("{} on {}", r.name, r.table)),

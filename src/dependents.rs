@@ -61,6 +61,83 @@ fn touches(op: &Op, desired: &Schema) -> Vec<Touch> {
     }
 }
 
+/// A column retyped or dropped on a parent changes on its partitions and inheritance children too.
+fn with_descendants(touched: &mut BTreeSet<Touch>, current: &Schema) {
+    let mut children: std::collections::BTreeMap<&QName, Vec<&QName>> = Default::default();
+    for t in current.tables.values() {
+        for p in t.partition_of.iter().map(|p| &p.parent).chain(&t.inherits) {
+            children.entry(p).or_default().push(&t.name);
+        }
+    }
+    if children.is_empty() {
+        return;
+    }
+    loop {
+        let mut more = vec![];
+        for t in touched.iter() {
+            let Touch::Column(parent, col) = t else {
+                continue;
+            };
+            for child in children.get(parent).into_iter().flatten() {
+                let t = Touch::Column((*child).clone(), col.clone());
+                if !touched.contains(&t) {
+                    more.push(t);
+                }
+            }
+        }
+        if more.is_empty() {
+            return;
+        }
+        touched.extend(more);
+    }
+}
+
+/// Functions whose signature or SQL-standard body uses a view dropped and made again here (which
+/// PostgreSQL records as a dependency, so the view could not be dropped under them) are dropped and
+/// made again around it; a function replaced in place there is dropped and created instead.
+fn functions_over_views(ops: &mut Vec<Op>, current: &Schema, desired: &Schema) -> Vec<QName> {
+    let redone: BTreeSet<String> = ops
+        .iter()
+        .filter_map(|o| match o {
+            Op::DropView(v) if desired.views.contains_key(&v.name) => {
+                Some(v.name.name.to_lowercase())
+            }
+            _ => None,
+        })
+        .collect();
+    if redone.is_empty() {
+        return vec![];
+    }
+    let mut redone_functions = vec![];
+    for (k, c) in &current.functions {
+        let Some(d) = desired.functions.get(k) else {
+            continue;
+        };
+        let uses = |f: &Function| {
+            crate::order::uses_row_type(f, &redone) || crate::order::standard_body_uses(f, &redone)
+        };
+        if !uses(c) && !uses(d) {
+            continue;
+        }
+        let sig = c.signature();
+        let mut handled = false;
+        ops.retain(|o| match o {
+            Op::ReplaceFunction { to, .. } if to.signature() == sig => false,
+            Op::DropFunction(f) | Op::CreateFunction(f) if f.signature() == sig => {
+                handled = true;
+                true
+            }
+            _ => true,
+        });
+        if !handled {
+            ops.push(Op::DropFunction(c.clone()));
+            ops.push(Op::CreateFunction(d.clone()));
+            redone_functions.push(c.name.clone());
+        }
+    }
+    redone_functions
+}
+
 /// Whether an object on `owner` (None for a view) whose text has `words` breaks under `t`.
 fn affected(t: &Touch, owner: Option<&QName>, words: &BTreeSet<String>) -> bool {
     match t {
@@ -71,44 +148,88 @@ fn affected(t: &Touch, owner: Option<&QName>, words: &BTreeSet<String>) -> bool 
     }
 }
 
-/// The plan with the dependents of its changes dropped and re-created around them.
-pub fn around(mut ops: Vec<Op>, current: &Schema, desired: &Schema) -> Vec<Op> {
+/// The plan with the dependents of its changes dropped and re-created around them, every view made
+/// again keeping its owner, grants and column comments.
+pub fn around(ops: Vec<Op>, current: &Schema, desired: &Schema) -> Vec<Op> {
+    let mut ops = recreate_dependents(ops, current, desired);
+    keep_what_views_had(&mut ops, current);
+    ops
+}
+
+/// A view created under the name of a live one (re-created, or changed past `CREATE OR REPLACE`)
+/// gets back what the live one had beyond the models: owner, grants, comments of columns it still has.
+fn keep_what_views_had(ops: &mut [Op], current: &Schema) {
+    for o in ops.iter_mut() {
+        let (Op::CreateView(v) | Op::AlterView { to: v, .. }) = o else {
+            continue;
+        };
+        let Some(c) = current.views.get(&v.name) else {
+            continue;
+        };
+        if v.kept != Kept::default() {
+            continue;
+        }
+        let mut kept = c.kept.clone();
+        let same = c.same_query(v);
+        let still = |col: &String| {
+            if v.columns.is_empty() {
+                same
+            } else {
+                v.columns.iter().any(|(n, _)| n == col)
+            }
+        };
+        kept.column_comments.retain(|(col, _)| still(col));
+        kept.column_grants.retain(|(col, ..)| still(col));
+        v.kept = kept;
+    }
+}
+
+fn recreate_dependents(mut ops: Vec<Op>, current: &Schema, desired: &Schema) -> Vec<Op> {
     let mut touched: BTreeSet<Touch> = ops.iter().flat_map(|o| touches(o, desired)).collect();
     if touched.is_empty() {
         return ops;
     }
-    // Views, to a fixed point: a re-created view breaks the views over it.
+    with_descendants(&mut touched, current);
+    // Views, to a fixed point: a re-created view breaks the views over it; a function over a
+    // re-created view is re-created too, and breaks the views that call it.
     let mut redo_views: BTreeSet<QName> = BTreeSet::new();
     loop {
-        let mut more = false;
-        for (n, c) in &current.views {
-            let Some(d) = desired.views.get(n) else {
-                continue;
-            };
-            if redo_views.contains(n) {
-                continue;
+        loop {
+            let mut more = false;
+            for (n, c) in &current.views {
+                let Some(d) = desired.views.get(n) else {
+                    continue;
+                };
+                if redo_views.contains(n) {
+                    continue;
+                }
+                let handled = ops.iter().any(|o| match o {
+                    Op::DropView(v) | Op::CreateView(v) => v.name == *n,
+                    _ => false,
+                });
+                if handled {
+                    continue;
+                }
+                let words = word_set(&[&c.sql.sql, &d.sql.sql]);
+                if touched.iter().any(|t| affected(t, None, &words)) {
+                    redo_views.insert(n.clone());
+                    // A view altered in place is dropped and created instead.
+                    ops.retain(|o| !matches!(o, Op::AlterView { to, .. } if to.name == *n));
+                    ops.push(Op::DropView(c.clone()));
+                    ops.push(Op::CreateView(d.clone()));
+                    touched.insert(Touch::Relation(n.clone()));
+                    more = true;
+                }
             }
-            let handled = ops.iter().any(|o| match o {
-                Op::DropView(v) | Op::CreateView(v) => v.name == *n,
-                _ => false,
-            });
-            if handled {
-                continue;
-            }
-            let words = word_set(&[&c.sql.sql, &d.sql.sql]);
-            if touched.iter().any(|t| affected(t, None, &words)) {
-                redo_views.insert(n.clone());
-                // A view altered in place is dropped and created instead.
-                ops.retain(|o| !matches!(o, Op::AlterView { to, .. } if to.name == *n));
-                ops.push(Op::DropView(c.clone()));
-                ops.push(Op::CreateView(d.clone()));
-                touched.insert(Touch::Relation(n.clone()));
-                more = true;
+            if !more {
+                break;
             }
         }
-        if !more {
+        let functions = functions_over_views(&mut ops, current, desired);
+        if functions.is_empty() {
             break;
         }
+        touched.extend(functions.into_iter().map(Touch::Relation));
     }
     let mut extra = vec![];
     for (k, c) in &current.triggers {
@@ -146,7 +267,8 @@ pub fn around(mut ops: Vec<Op>, current: &Schema, desired: &Schema) -> Vec<Op> {
             }
         });
         if hit {
-            extra.push(Op::DropPolicy(c.clone()));
+            // The same policy; the models' copy keeps its roles as written (`current_user`).
+            extra.push(Op::DropPolicy(d.clone()));
             extra.push(Op::CreatePolicy(d.clone()));
         }
     }

@@ -24,8 +24,9 @@ fn phase(op: &Op) -> u32 {
         // Drops of dependents name things as they were; renames follow; everything after uses new names.
         SetSequenceOwner { to: None, .. } => 30,
         DetachPartition { .. } | NoInherit { .. } => 34,
-        DropTrigger(_) | DropPolicy(_) | DropRule(_) => 27,
-        DropView(_) => 28,
+        // Dependents go first: everything after (an enum swap, a retype, a rebuild) may need them gone.
+        DropTrigger(_) | DropPolicy(_) | DropRule(_) => 5,
+        DropView(_) => 7,
         CreateView(_) | AlterView { .. } => 69,
         CreateTrigger(_) | CreatePolicy(_) | CreateRule(_) => 71,
         SetRowSecurity { .. } => 72,
@@ -63,7 +64,7 @@ fn phase(op: &Op) -> u32 {
 
 /// Whether a function with an SQL-standard body (`BEGIN ATOMIC … END`, `RETURN …`), which PostgreSQL
 /// parses when it is created, names one of `tables` (then it comes after them, and goes before them).
-fn standard_body_uses(f: &crate::schema::Function, tables: &BTreeSet<String>) -> bool {
+pub(crate) fn standard_body_uses(f: &crate::schema::Function, tables: &BTreeSet<String>) -> bool {
     if tables.is_empty() {
         return false;
     }
@@ -78,7 +79,7 @@ fn standard_body_uses(f: &crate::schema::Function, tables: &BTreeSet<String>) ->
 
 /// Whether a function takes or returns the row type of one of `tables` (then it must be created after
 /// them and dropped before them). Only its argument types and its `RETURNS` type count.
-fn uses_row_type(f: &crate::schema::Function, tables: &BTreeSet<String>) -> bool {
+pub(crate) fn uses_row_type(f: &crate::schema::Function, tables: &BTreeSet<String>) -> bool {
     if tables.is_empty() {
         return false;
     }
@@ -279,6 +280,19 @@ pub fn order(ops: Vec<Op>, break_cycles: bool) -> Vec<Op> {
             _ => None,
         })
         .collect();
+    // Functions that take, return or (in an SQL-standard body) read a view come after (before) it.
+    let view_names = |create: bool| -> BTreeSet<String> {
+        out.iter()
+            .filter_map(|o| match o {
+                Op::CreateView(v) | Op::AlterView { to: v, .. } if create => {
+                    Some(v.name.name.to_lowercase())
+                }
+                Op::DropView(v) if !create => Some(v.name.name.to_lowercase()),
+                _ => None,
+            })
+            .collect()
+    };
+    let (new_views, old_views) = (view_names(true), view_names(false));
     let recreated: BTreeSet<QName> = out
         .iter()
         .filter_map(|o| match o {
@@ -299,6 +313,16 @@ pub fn order(ops: Vec<Op>, break_cycles: bool) -> Vec<Op> {
         {
             68
         }
+        Op::CreateFunction(f) | Op::ReplaceFunction { to: f, .. }
+            if uses_row_type(f, &new_views) || standard_body_uses(f, &new_views) =>
+        {
+            69
+        }
+        Op::DropFunction(f)
+            if uses_row_type(f, &old_views) || standard_body_uses(f, &old_views) =>
+        {
+            7
+        }
         Op::DropFunction(f)
             if uses_row_type(f, &old_tables) || standard_body_uses(f, &old_tables) =>
         {
@@ -318,15 +342,16 @@ pub fn order(ops: Vec<Op>, break_cycles: bool) -> Vec<Op> {
     let keys: Vec<u32> = out.iter().map(&key).collect();
     routines_in_dependency_order(&mut out, &keys, |k| (22..=24).contains(&k), false);
     routines_in_dependency_order(&mut out, &keys, |k| k == 81, true);
-    // Views over views: created in the order they use each other, dropped the other way round.
+    // Views over views and the functions that use views (and views that call those): created in the
+    // order they use each other, dropped the other way round.
     routines_in_dependency_order(&mut out, &keys, |k| k == 69, false);
-    routines_in_dependency_order(&mut out, &keys, |k| k == 28, true);
+    routines_in_dependency_order(&mut out, &keys, |k| k == 7, true);
     out
 }
 
 /// The name a routine or domain op defines and the SQL text it uses.
 fn routine_parts(op: &Op) -> Option<(String, String)> {
-    let bare = |q: &QName| q.name.to_lowercase();
+    let bare = |q: &QName| q.name.clone();
     match op {
         Op::CreateFunction(f) | Op::ReplaceFunction { to: f, .. } | Op::DropFunction(f) => {
             Some((bare(&f.name), f.sql.sql.clone()))
@@ -374,7 +399,12 @@ fn routines_in_dependency_order(
         .enumerate()
         .map(|(a, (name, words))| {
             (0..parts.len())
-                .filter(|&b| b != a && parts[b].0 != *name && words.contains(&parts[b].0))
+                .filter(|&b| {
+                    let other = &parts[b].0;
+                    b != a
+                        && !other.eq_ignore_ascii_case(name)
+                        && (words.contains(other) || words.contains(&other.to_lowercase()))
+                })
                 .collect()
         })
         .collect();

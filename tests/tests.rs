@@ -24,3 +24,4 @@ mod regressions;
 mod smuggling;
 mod sqlite;
 mod views;
+mod views_regressions;

@@ -20,14 +20,16 @@ pub fn check(ctx: &Ctx, out: &mut dyn Write) -> Result<u8, Error> {
         w(out, "No differences: the database matches the models.")?;
         return Ok(0);
     }
-    // Views, triggers, policies and rules dropped and created unchanged around a change are no
-    // difference of their own.
+    // Views, functions, triggers, policies and rules dropped and created unchanged around a change
+    // are no difference of their own.
     let again = |op: &crate::op::Op| {
         use crate::op::Op::*;
         matches!(
             op,
             DropView(_)
                 | CreateView(_)
+                | DropFunction(_)
+                | CreateFunction(_)
                 | DropTrigger(_)
                 | CreateTrigger(_)
                 | DropPolicy(_)
@@ -37,21 +39,24 @@ pub fn check(ctx: &Ctx, out: &mut dyn Write) -> Result<u8, Error> {
         ) && p.ops.contains(&op.inverse())
     };
     let shown: Vec<&crate::op::Op> = p.ops.iter().filter(|o| !again(o)).collect();
+    let is_view =
+        |t: &crate::schema::QName| live.views.contains_key(t) || m.schema.views.contains_key(t);
+    let lines = crate::op::summary::lines(&shown, is_view);
     w(
         out,
         format!(
             "{} difference(s) between the database and the models:",
-            shown.len()
+            lines.len()
         ),
     )?;
-    for op in &shown {
-        w(out, format!("  - {}", op.summary()))?;
+    for line in &lines {
+        w(out, format!("  - {line}"))?;
     }
     let redone = (p.ops.len() - shown.len()) / 2;
     if redone > 0 {
         w(
             out,
-            format!("  ({redone} view(s), trigger(s), policy(ies) or rule(s) depending on them are dropped and re-created around them)"),
+            format!("  ({redone} view(s), function(s), trigger(s), policy(ies) or rule(s) depending on them are dropped and re-created around them)"),
         )?;
     }
     // The hint names the step that works from where the database and the history are.

@@ -18,6 +18,8 @@ pub enum DbError {
     UnsupportedUrl(String),
     #[error("the SQLite database {path} does not exist\nhint: check the path in the URL; `autogen upgrade head` creates the database (or pass --create to create it for this command)")]
     NoDatabase { path: String },
+    #[error("policy {policy}: role {role} does not exist on this server\nhint: create the role first (autogen does not manage roles), or name another in `roles`")]
+    UnknownRole { policy: String, role: String },
     #[error("timed out after {secs}s waiting for the migration lock{holder}\nhint: another autogen is migrating this database; wait for it or raise --lock-timeout")]
     LockTimeout { secs: u64, holder: String },
 }

@@ -134,11 +134,15 @@ pub(super) fn diff_row_security(
             .find(|(_, to)| *to == n)
             .map(|(from, _)| from)
             .unwrap_or(n);
-        let made = ops
-            .iter()
-            .any(|o| matches!(o, Op::CreateTable(t) if t.name == *n));
-        if let Some(c) = current.tables.get(old).filter(|_| !made) {
-            if c.row_security != d.row_security {
+        let Some(c) = current.tables.get(old) else {
+            continue;
+        };
+        if c.row_security != d.row_security {
+            // A table made again here (re-created) gets its setting with its creation.
+            let made = ops
+                .iter()
+                .any(|o| matches!(o, Op::CreateTable(t) if t.name == *n));
+            if !made {
                 ops.push(Op::SetRowSecurity {
                     table: n.clone(),
                     from: c.row_security,

@@ -391,7 +391,7 @@ pub(super) fn build(
         s.tables.insert(table.name.clone(), table);
     }
     super::objects::build_views(&ctx, &f, &mut s)?;
-    super::objects::build_triggers(&ctx, &f, &mut s)?;
+    super::triggers::build_triggers(&ctx, &f, &mut s)?;
     super::objects::build_policies(&ctx, &f, &mut s)?;
     if dialect.names_fold_case() {
         s.resolve_reference_case();

@@ -1,6 +1,7 @@
 //! `models.toml` ↔ `Schema`: loading with validation and exact locations (`build`), writing (`write`).
 
 mod build;
+mod create_text;
 mod ctx;
 mod refs;
 mod table;
@@ -10,6 +11,7 @@ pub mod file;
 mod objects;
 mod rules;
 pub mod sqltext;
+mod triggers;
 mod validate;
 mod validate_table;
 pub mod write;

@@ -1,19 +1,20 @@
-//! `[views]`, `[materialized_views]`, `[triggers]`, `[policies]` and `[rules]` → the schema's
-//! objects, each error at its line:col; the tables they name must be in the models.
+//! `[views]`, `[materialized_views]`, `[policies]` and `[rules]` → the schema's objects (triggers:
+//! `triggers.rs`), each error at its line:col; the tables they name must be in the models.
 
 use std::ops::Range;
 
 use toml::Spanned;
 
-use super::ctx::{deferrable, Ctx};
+use super::ctx::Ctx;
 use super::file::*;
+use super::triggers::word_list;
 use super::validate::{normalized, qualified_name};
 use super::ModelError;
 use crate::schema::*;
 
 /// The table an object is on and its own name: `table = "t"` with the key as the name, or the key
 /// `"t.name"` / `"schema.t.name"`.
-fn owner_and_name(
+pub(super) fn owner_and_name(
     ctx: &Ctx,
     section: &str,
     k: &str,
@@ -43,7 +44,12 @@ fn owner_and_name(
     }
 }
 
-fn lacks(ctx: &Ctx, section: &str, name: &str, span: Range<usize>) -> Result<(), ModelError> {
+pub(super) fn lacks(
+    ctx: &Ctx,
+    section: &str,
+    name: &str,
+    span: Range<usize>,
+) -> Result<(), ModelError> {
     if ctx.dialect.lacks(section) {
         return Err(ctx.err(
             span,
@@ -186,7 +192,7 @@ fn insert_view(
 }
 
 /// The table or view `t` names, for a trigger or rule on it.
-fn on_relation(
+pub(super) fn on_relation(
     ctx: &Ctx,
     s: &Schema,
     t: &QName,
@@ -194,7 +200,10 @@ fn on_relation(
     span: Range<usize>,
     key: &str,
 ) -> Result<(), ModelError> {
-    if s.tables.contains_key(t) || (views_too && s.views.contains_key(t)) {
+    // Tables keep the default schema when the key names it (`public.a.b`, left out later).
+    let qualified = QName::new(Some(ctx.dialect.default_namespace()), &t.name);
+    let known = |q: &QName| s.tables.contains_key(q) || (views_too && s.views.contains_key(q));
+    if known(t) || (t.schema.is_none() && known(&qualified)) {
         return Ok(());
     }
     Err(ctx.err(
@@ -203,244 +212,6 @@ fn on_relation(
         format!("table {t} is not in the models"),
         Some("define it under [tables] (or [views]) in this file".into()),
     ))
-}
-
-fn word_list(
-    ctx: &Ctx,
-    key: &str,
-    span: Range<usize>,
-    v: &str,
-    allowed: &[&str],
-) -> Result<String, ModelError> {
-    let l = v.trim().to_ascii_lowercase();
-    if allowed.contains(&l.as_str()) {
-        return Ok(l);
-    }
-    Err(ctx.err(
-        span,
-        key,
-        format!("unknown value `{v}`"),
-        Some(format!("expected one of: {}", allowed.join(", "))),
-    ))
-}
-
-/// `CREATE TRIGGER` text from a trigger's parts, as PostgreSQL prints it (`pg_get_triggerdef`).
-fn trigger_text(
-    ctx: &Ctx,
-    key: &str,
-    name: &str,
-    table: &QName,
-    d: &TriggerDef,
-    span: Range<usize>,
-) -> Result<String, ModelError> {
-    let q = crate::sql::quote_ident;
-    let timing = match &d.timing {
-        Some(t) => word_list(
-            ctx,
-            &format!("{key}.timing"),
-            t.span(),
-            t.get_ref(),
-            &["before", "after", "instead of"],
-        )?,
-        None => {
-            return Err(ctx.err(
-                span,
-                key,
-                "a trigger needs its `timing`",
-                Some("timing = \"before\", \"after\" or \"instead of\"".into()),
-            ))
-        }
-    };
-    let Some(events) = &d.events else {
-        return Err(ctx.err(
-            span,
-            key,
-            "a trigger needs its `events`",
-            Some("events = [\"insert\", \"update\", \"delete\"] (or \"truncate\")".into()),
-        ));
-    };
-    let mut evs = vec![];
-    for e in events.get_ref() {
-        evs.push(word_list(
-            ctx,
-            &format!("{key}.events"),
-            events.span(),
-            e,
-            &["insert", "update", "delete", "truncate"],
-        )?);
-    }
-    if evs.is_empty() {
-        return Err(ctx.err(events.span(), format!("{key}.events"), "no events", None));
-    }
-    let cols = d.columns.clone().unwrap_or_default();
-    if !cols.is_empty() && !evs.iter().any(|e| e == "update") {
-        return Err(ctx.err(
-            span,
-            format!("{key}.columns"),
-            "`columns` are for UPDATE OF: the events have no \"update\"",
-            None,
-        ));
-    }
-    // PostgreSQL prints the events in this order.
-    let mut parts = vec![];
-    for e in ["insert", "delete", "update", "truncate"] {
-        if evs.iter().any(|x| x == e) {
-            let mut p = e.to_uppercase();
-            if e == "update" && !cols.is_empty() {
-                let c: Vec<String> = cols.iter().map(|c| q(c)).collect();
-                p.push_str(&format!(" OF {}", c.join(", ")));
-            }
-            parts.push(p);
-        }
-    }
-    let row = match &d.for_each {
-        Some(f) => {
-            word_list(
-                ctx,
-                &format!("{key}.for_each"),
-                f.span(),
-                f.get_ref(),
-                &["row", "statement"],
-            )? == "row"
-        }
-        None => false,
-    };
-    let Some(func) = &d.function else {
-        return Err(ctx.err(
-            span,
-            key,
-            "a trigger needs the `function` it runs",
-            Some(
-                "function = \"set_updated_at\" (a function returning trigger, in [functions])"
-                    .into(),
-            ),
-        ));
-    };
-    let fname = func
-        .get_ref()
-        .trim()
-        .trim_end_matches("()")
-        .trim()
-        .to_string();
-    qualified_name(ctx, &fname, func.span(), &format!("{key}.function"))?;
-    let constraint = d.constraint.unwrap_or(false);
-    let defer = deferrable(ctx, &d.deferrable, &format!("{key}.deferrable"))?;
-    if defer != Deferrable::No && !constraint {
-        return Err(ctx.err(
-            span,
-            format!("{key}.deferrable"),
-            "only a constraint trigger can be deferred",
-            Some("add constraint = true".into()),
-        ));
-    }
-    let schema = table.schema.as_deref().unwrap_or("public");
-    let mut s = format!(
-        "CREATE {}TRIGGER {} {} {} ON {}.{}",
-        if constraint { "CONSTRAINT " } else { "" },
-        q(name),
-        timing.to_uppercase(),
-        parts.join(" OR "),
-        q(schema),
-        q(&table.name)
-    );
-    if constraint {
-        s.push_str(match defer {
-            Deferrable::No => " NOT DEFERRABLE INITIALLY IMMEDIATE",
-            Deferrable::Immediate => " DEFERRABLE INITIALLY IMMEDIATE",
-            Deferrable::Deferred => " DEFERRABLE INITIALLY DEFERRED",
-        });
-    }
-    if d.old_table.is_some() || d.new_table.is_some() {
-        s.push_str(" REFERENCING");
-        if let Some(o) = &d.old_table {
-            ctx.name(o, span.clone(), &format!("{key}.old_table"))?;
-            s.push_str(&format!(" OLD TABLE AS {}", q(o)));
-        }
-        if let Some(n) = &d.new_table {
-            ctx.name(n, span.clone(), &format!("{key}.new_table"))?;
-            s.push_str(&format!(" NEW TABLE AS {}", q(n)));
-        }
-    }
-    s.push_str(if row {
-        " FOR EACH ROW"
-    } else {
-        " FOR EACH STATEMENT"
-    });
-    if let Some(w) = &d.when {
-        let e = ctx.expr(w, &format!("{key}.when"), false)?;
-        s.push_str(&format!(
-            " WHEN ({})",
-            crate::sql::strip_outer_parens(&e.sql)
-        ));
-    }
-    let fq = QName::parse(&fname);
-    let fsql = match &fq.schema {
-        Some(sc) => format!("{}.{}", q(sc), q(&fq.name)),
-        None => q(&fq.name),
-    };
-    let args: Vec<String> = d
-        .arguments
-        .iter()
-        .flatten()
-        .map(|a| crate::sql::quote_literal(a))
-        .collect();
-    s.push_str(&format!(" EXECUTE FUNCTION {fsql}({})", args.join(", ")));
-    Ok(s)
-}
-
-pub(super) fn build_triggers(ctx: &Ctx, f: &File, s: &mut Schema) -> Result<(), ModelError> {
-    for (k, d) in &f.triggers {
-        let key = format!("triggers.{k}");
-        ctx.at(&key);
-        let def = d.get_ref();
-        lacks(ctx, "triggers", k, d.span())?;
-        let (table, name) = owner_and_name(ctx, "triggers", k, &def.table, d.span())?;
-        on_relation(ctx, s, &table, true, d.span(), &key)?;
-        let parts = def.timing.is_some()
-            || def.events.is_some()
-            || def.function.is_some()
-            || def.when.is_some()
-            || def.for_each.is_some();
-        let sql = match &def.sql {
-            Some(sql) if parts => return Err(ctx.err(
-                sql.span(),
-                key,
-                "a trigger is either its parts (timing, events, function …) or its `sql`, not both",
-                None,
-            )),
-            Some(sql) => {
-                ctx.text(sql, &format!("{key}.sql"), |t, d| {
-                    super::sqltext::create_statement(t, d, "TRIGGER")
-                })?;
-                sql.get_ref()
-                    .trim()
-                    .trim_end_matches(';')
-                    .trim_end()
-                    .to_string()
-            }
-            None if ctx.dialect.lacks("trigger parts") => {
-                return Err(ctx.err(
-                    d.span(),
-                    key,
-                    format!(
-                        "{} triggers are written as their whole statement",
-                        ctx.dialect.name()
-                    ),
-                    Some("sql = \"CREATE TRIGGER name AFTER INSERT ON t BEGIN … END\"".into()),
-                ))
-            }
-            None => trigger_text(ctx, &key, &name, &table, def, d.span())?,
-        };
-        s.triggers.insert(
-            (table.clone(), name.clone()),
-            Trigger {
-                name,
-                table,
-                sql: Expr::new(sql),
-            },
-        );
-    }
-    Ok(())
 }
 
 pub(super) fn build_policies(ctx: &Ctx, f: &File, s: &mut Schema) -> Result<(), ModelError> {
@@ -476,11 +247,17 @@ pub(super) fn build_policies(ctx: &Ctx, f: &File, s: &mut Schema) -> Result<(), 
         let mut roles = vec![];
         for r in def.roles.iter().flatten() {
             ctx.name(r, d.span(), &format!("{key}.roles"))?;
-            roles.push(if r.eq_ignore_ascii_case("public") {
-                "public".to_string()
-            } else {
-                r.clone()
-            });
+            // `public` and the role keywords are reserved: no role has those names.
+            let lower = r.to_ascii_lowercase();
+            roles.push(
+                if ["public", "current_user", "current_role", "session_user"]
+                    .contains(&lower.as_str())
+                {
+                    lower
+                } else {
+                    r.clone()
+                },
+            );
         }
         let using = def
             .using
@@ -521,6 +298,7 @@ pub(super) fn build_policies(ctx: &Ctx, f: &File, s: &mut Schema) -> Result<(), 
                 roles,
                 using,
                 with_check,
+                written_roles: None,
             },
         );
     }
@@ -532,8 +310,18 @@ pub(super) fn build_policies(ctx: &Ctx, f: &File, s: &mut Schema) -> Result<(), 
         let (table, name) = owner_and_name(ctx, "rules", k, &def.table, d.span())?;
         on_relation(ctx, s, &table, true, d.span(), &key)?;
         ctx.text(&def.sql, &format!("{key}.sql"), |t, d| {
-            super::sqltext::create_statement(t, d, "RULE")
+            super::create_text::create_statement(t, d, "RULE")
         })?;
+        super::triggers::check_target(ctx, &def.sql, &key, "RULE", &name, &table)?;
+        let text = crate::sql::text_key(def.sql.get_ref());
+        if name == "_RETURN" || text.contains(" as on select to ") {
+            return Err(ctx.err(
+                d.span(),
+                key,
+                "an ON SELECT rule (`_RETURN`) is how PostgreSQL makes a view",
+                Some("write the view under [views] instead".into()),
+            ));
+        }
         s.rules.insert(
             (table.clone(), name.clone()),
             Rule {

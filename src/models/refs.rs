@@ -92,12 +92,29 @@ pub(super) fn check_references(
             super::validate_table::foreign_key(ctx, &key, table, fk, target, at)?;
         }
         for p in &table.inherits {
-            if !tables.contains_key(&norm(p)) {
+            let Some(parent) = tables.get(&norm(p)) else {
                 return Err(ctx.err(
                     t.span.clone(),
                     format!("tables.{name}.inherits"),
                     format!("unknown parent table `{p}`"),
                     None,
+                ));
+            };
+            // PostgreSQL merges a column the child declares again into the parent's: the child
+            // would never list it as its own, so the models would always differ.
+            if let Some(c) = table
+                .columns
+                .iter()
+                .find(|c| parent.column(&c.name).is_some())
+            {
+                return Err(ctx.err(
+                    t.span.clone(),
+                    format!("tables.{name}.columns"),
+                    format!(
+                        "column {} comes from the parent {p}; a child lists only its own columns",
+                        c.name
+                    ),
+                    Some(format!("remove {} from this table's columns", c.name)),
                 ));
             }
         }

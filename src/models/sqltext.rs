@@ -13,7 +13,7 @@ pub struct TextError {
     pub hint: Option<String>,
 }
 
-fn fail(offset: usize, msg: impl Into<String>, hint: Option<&str>) -> TextError {
+pub(super) fn fail(offset: usize, msg: impl Into<String>, hint: Option<&str>) -> TextError {
     TextError {
         offset,
         msg: msg.into(),
@@ -22,7 +22,7 @@ fn fail(offset: usize, msg: impl Into<String>, hint: Option<&str>) -> TextError 
 }
 
 /// Tokens with their byte offsets, white space dropped (comments kept, for `single` to refuse).
-fn tokens(sql: &str, d: &dyn SqlDialect) -> Result<Vec<(Token, usize)>, TextError> {
+pub(super) fn tokens(sql: &str, d: &dyn SqlDialect) -> Result<Vec<(Token, usize)>, TextError> {
     // No database stores a NUL in text, and psql reads a line only up to one: the quotes after it
     // would pair differently in an offline script.
     if let Some(p) = sql.find('\0') {
@@ -71,8 +71,13 @@ fn tokens(sql: &str, d: &dyn SqlDialect) -> Result<Vec<(Token, usize)>, TextErro
 fn single(toks: &[(Token, usize)], what: &str) -> Result<(), TextError> {
     let mut depth: Vec<&Token> = vec![];
     lexically_safe(toks, false)?;
-    for (t, off) in toks {
+    for (i, (t, off)) in toks.iter().enumerate() {
         match t {
+            // A query is written on lines of its own: a comment inside it (a line comment with
+            // more of the query after it) hides nothing autogen writes.
+            Token::Whitespace(Whitespace::MultiLineComment(_)) if what == "query" => {}
+            Token::Whitespace(Whitespace::SingleLineComment { .. })
+                if what == "query" && i + 1 < toks.len() => {}
             Token::Whitespace(_) => {
                 // A comment would swallow what the renderer writes after the text on the same line.
                 return Err(fail(
@@ -118,7 +123,7 @@ fn single(toks: &[(Token, usize)], what: &str) -> Result<(), TextError> {
 /// an identifier (`$1$` is a parameter to PostgreSQL), a backslash outside a string (a psql
 /// meta-command such as `\!`), a `]` inside a bracket-quoted name (SQLite has no escape for it), and
 /// parameters (`$1`, `?`), which no stored SQL can have.
-fn lexically_safe(toks: &[(Token, usize)], params: bool) -> Result<(), TextError> {
+pub(super) fn lexically_safe(toks: &[(Token, usize)], params: bool) -> Result<(), TextError> {
     for (i, (t, off)) in toks.iter().enumerate() {
         // psql replaces `:name`, `:'name'` and `:"name"` by the value of a variable of that name, in
         // an offline script: a colon right before a name or a quote is refused (`a[1:n]` → `a[1: n]`).
@@ -178,7 +183,7 @@ fn lexically_safe(toks: &[(Token, usize)], params: bool) -> Result<(), TextError
     Ok(())
 }
 
-fn word(t: &Token) -> Option<String> {
+pub(super) fn word(t: &Token) -> Option<String> {
     match t {
         Token::Word(w) if w.quote_style.is_none() => Some(w.value.to_ascii_uppercase()),
         _ => None,
@@ -391,63 +396,20 @@ pub fn routine(sql: &str, d: &dyn SqlDialect) -> Result<(), TextError> {
 /// A view's query: one `SELECT`, `WITH`, `VALUES` or `TABLE` statement (a trailing `;` is fine), no
 /// comments (one would hide what autogen writes after the query).
 pub fn query(sql: &str, d: &dyn SqlDialect) -> Result<(), TextError> {
-    let body = sql.trim_end().trim_end_matches(';');
+    let body = sql.trim().trim_end_matches(';').trim_end();
     let toks = tokens(body, d)?;
     single(&toks, "query")?;
-    match toks.first().and_then(|t| word(&t.0)).as_deref() {
+    let first = toks
+        .iter()
+        .find(|t| !matches!(t.0, Token::Whitespace(_)))
+        .and_then(|t| word(&t.0));
+    match first.as_deref() {
         Some("SELECT" | "WITH" | "VALUES" | "TABLE") => Ok(()),
         _ => Err(fail(
             0,
             "expected a query (SELECT …)",
             Some("sql = \"SELECT id, name FROM users WHERE active\" (the view's name and options go in the other keys)"),
         )),
-    }
-}
-
-/// Exactly one `CREATE [OR REPLACE] [CONSTRAINT] {kind}` statement (a trailing `;` is fine).
-pub fn create_statement(sql: &str, d: &dyn SqlDialect, kind: &str) -> Result<(), TextError> {
-    let hint = format!("sql = \"CREATE {kind} …\" (one statement)");
-    let stmts = crate::revision::file::split("models.toml", sql, 1, d)
-        .map_err(|e| fail(0, format!("cannot be read as SQL: {e}"), None))?;
-    if stmts.len() > 1 {
-        let second = &stmts[1].sql;
-        let off = sql.rfind(second.as_str()).unwrap_or(0);
-        return Err(fail(
-            off,
-            format!(
-                "a second statement follows the {}: only one statement is allowed here",
-                kind.to_lowercase()
-            ),
-            Some("keep only this one statement; put other SQL in a revision"),
-        ));
-    }
-    let toks = tokens(sql, d)?;
-    lexically_safe(&toks, true)?;
-    let words: Vec<String> = toks
-        .iter()
-        .filter(|t| !matches!(t.0, Token::Whitespace(_)))
-        .take(5)
-        .filter_map(|t| word(&t.0))
-        .collect();
-    let mut w = words.iter().map(String::as_str).skip(1);
-    let ok = words.first().map(String::as_str) == Some("CREATE") && {
-        let mut next = w.next();
-        if next == Some("OR") && w.next() == Some("REPLACE") {
-            next = w.next();
-        }
-        if next == Some("CONSTRAINT") && kind == "TRIGGER" {
-            next = w.next();
-        }
-        next == Some(kind)
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(fail(
-            0,
-            format!("expected a `CREATE {kind} …` statement"),
-            Some(hint.as_str()),
-        ))
     }
 }
 

@@ -10,13 +10,14 @@ use super::file::IndexDef;
 use super::ModelError;
 use crate::schema::*;
 
-/// `users.id` → (users, id); `billing.invoices.id` → (billing.invoices, id); `users` → (users, PK).
+/// `users.id` → (users, id); `billing.invoices.id` → (billing.invoices, id); `users` → (users, PK);
+/// `public.a.b.id` → (public.a.b, id) (a schema-qualified name splits at its first dot).
 pub(super) fn split_reference(r: &str) -> (QName, Option<String>) {
     let parts: Vec<&str> = r.split('.').collect();
     match parts.as_slice() {
         [t] => (QName::new(None, t), None),
         [t, c] => (QName::new(None, t), Some(c.to_string())),
-        [s, t, c, ..] => (QName::new(Some(s), t), Some(c.to_string())),
+        [s, t @ .., c] => (QName::new(Some(s), &t.join(".")), Some(c.to_string())),
         [] => (QName::default(), None),
     }
 }

@@ -19,6 +19,15 @@ pub(super) fn key(k: &str) -> String {
     }
 }
 
+/// A schema-qualified name as models.toml reads it back (`QName::parse` splits at the first dot): a
+/// name in the default schema that has a dot itself is written qualified (`public.a.b`).
+pub(super) fn qtext(q: &QName, d: &dyn Dialect) -> String {
+    match &q.schema {
+        None if q.name.contains('.') => format!("{}.{}", d.default_namespace(), q.name),
+        _ => q.to_string(),
+    }
+}
+
 pub(super) fn list(v: &[String]) -> String {
     format!(
         "[{}]",
@@ -87,10 +96,9 @@ fn is_serial(d: &dyn Dialect, schema: &Schema, t: &Table, c: &Column) -> Option<
 }
 
 fn ref_str(d: &dyn Dialect, t: &QName, col: Option<&str>) -> String {
-    let _ = d;
     match col {
-        Some(c) => format!("{t}.{c}"),
-        None => t.to_string(),
+        Some(c) => format!("{}.{c}", qtext(t, d)),
+        None => qtext(t, d),
     }
 }
 
@@ -117,11 +125,11 @@ pub fn write(schema: &Schema, d: &dyn Dialect, url: Option<&str>) -> String {
             .collect();
         out.push_str(&format!("extensions = {}\n", list(&e)));
     }
-    super::write_objects::collations_and_text_search(&mut out, schema);
+    super::write_objects::collations_and_text_search(&mut out, schema, d);
     for (n, e) in &schema.enums {
         out.push_str(&format!(
             "\n[enums.{}]\nvalues = {}\n",
-            key(&n.to_string()),
+            key(&qtext(n, d)),
             list(&e.values)
         ));
         if let Some(c) = &e.comment {
@@ -131,7 +139,7 @@ pub fn write(schema: &Schema, d: &dyn Dialect, url: Option<&str>) -> String {
     for (n, dm) in &schema.domains {
         out.push_str(&format!(
             "\n[domains.{}]\ntype = {}\n",
-            key(&n.to_string()),
+            key(&qtext(n, d)),
             s(&dm.ty)
         ));
         if !dm.nullable {
@@ -173,7 +181,7 @@ pub fn write(schema: &Schema, d: &dyn Dialect, url: Option<&str>) -> String {
         }
         out.push_str(&format!(
             "\n[sequences.{}]\ntype = {}\n",
-            key(&n.to_string()),
+            key(&qtext(n, d)),
             s(&sq.ty)
         ));
         let mut fields = vec![];
@@ -213,19 +221,19 @@ fn s_empty(v: &[String]) -> bool {
 
 fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
     let tn = &t.name.name;
-    out.push_str(&format!("\n[tables.{}]\n", key(&t.name.to_string())));
+    out.push_str(&format!("\n[tables.{}]\n", key(&qtext(&t.name, d))));
     if let Some(c) = &t.comment {
         out.push_str(&format!("comment = {}\n", s(c)));
     }
     if let Some(p) = &t.partition_of {
         out.push_str(&format!(
             "partition_of = {}\npartition_bound = {}\n",
-            s(&p.parent.to_string()),
+            s(&qtext(&p.parent, d)),
             s(&p.bound.sql)
         ));
     }
     if !t.inherits.is_empty() {
-        let p: Vec<String> = t.inherits.iter().map(|q| q.to_string()).collect();
+        let p: Vec<String> = t.inherits.iter().map(|q| qtext(q, d)).collect();
         out.push_str(&format!("inherits = {}\n", list(&p)));
     }
     if !t.not_null.is_empty() {
@@ -480,7 +488,7 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
                 fl.push(f("name", s(&fk.name)));
             }
             fl.push(f("columns", list(&fk.columns)));
-            fl.push(f("references", s(&fk.ref_table.to_string())));
+            fl.push(f("references", s(&qtext(&fk.ref_table, d))));
             fl.push(f("referenced_columns", list(&fk.ref_columns)));
             if fk.on_delete != FkAction::NoAction {
                 fl.push(f("on_delete", s(fk.on_delete.model_name())));

@@ -1,14 +1,15 @@
 //! models.toml sections for collations and text search dictionaries and configurations, as
 //! `inspect` writes them (see `write`).
 
-use super::write::{key, list, s};
+use super::write::{key, list, qtext, s};
+use crate::dialect::Dialect;
 use crate::schema::Schema;
 
-pub(super) fn collations_and_text_search(out: &mut String, schema: &Schema) {
+pub(super) fn collations_and_text_search(out: &mut String, schema: &Schema, d: &dyn Dialect) {
     for (n, c) in &schema.collations {
         out.push_str(&format!(
             "\n[collations.{}]\nprovider = {}\n",
-            key(&n.to_string()),
+            key(&qtext(n, d)),
             s(&c.provider)
         ));
         for (k, v) in [
@@ -24,20 +25,20 @@ pub(super) fn collations_and_text_search(out: &mut String, schema: &Schema) {
             out.push_str("deterministic = false\n");
         }
     }
-    for (n, d) in &schema.ts_dictionaries {
+    for (n, t) in &schema.ts_dictionaries {
         out.push_str(&format!(
             "\n[text_search_dictionaries.{}]\ntemplate = {}\n",
-            key(&n.to_string()),
-            s(&d.template)
+            key(&qtext(n, d)),
+            s(&t.template)
         ));
-        if !d.options.is_empty() {
-            out.push_str(&format!("options = {}\n", s(&d.options.join(", "))));
+        if !t.options.is_empty() {
+            out.push_str(&format!("options = {}\n", s(&t.options.join(", "))));
         }
     }
     for (n, c) in &schema.ts_configurations {
         out.push_str(&format!(
             "\n[text_search_configurations.{}]\nparser = {}\n",
-            key(&n.to_string()),
+            key(&qtext(n, d)),
             s(&c.parser)
         ));
         if !c.mappings.is_empty() {

@@ -1,7 +1,7 @@
 //! models.toml sections for views, materialized views, triggers, policies and rules, as `inspect`
 //! writes them (see `write`).
 
-use super::write::{key, list, s, write_indexes};
+use super::write::{key, list, qtext, s, write_indexes};
 use crate::dialect::Dialect;
 use crate::schema::*;
 
@@ -15,16 +15,18 @@ fn text(sql: &str) -> String {
     }
 }
 
-/// The key of an object on a table: its name where no other object of the kind has it, else
+/// The key of an object on a table: its name (with `table = …`) where no other object of the kind
+/// has it or where the name has a dot (a key `"table.name"` is split at its last dot), else
 /// `"table.name"`.
 fn owned_key<T>(
     all: &std::collections::BTreeMap<(QName, String), T>,
     t: &QName,
     n: &str,
+    d: &dyn Dialect,
 ) -> (String, bool) {
-    let shared = all.keys().filter(|(_, x)| x == n).count() > 1 || n.contains('.');
-    if shared {
-        (key(&format!("{t}.{n}")), false)
+    let shared = all.keys().filter(|(_, x)| x == n).count() > 1;
+    if shared && !n.contains('.') {
+        (key(&format!("{}.{n}", qtext(t, d))), false)
     } else {
         (key(n), true)
     }
@@ -39,7 +41,7 @@ pub(super) fn views_and_the_rest(out: &mut String, schema: &Schema, d: &dyn Dial
         };
         out.push_str(&format!(
             "\n[{section}.{}]\nsql = {}\n",
-            key(&v.name.to_string()),
+            key(&qtext(&v.name, d)),
             text(&v.sql.sql)
         ));
         if !v.names.is_empty() {
@@ -64,18 +66,18 @@ pub(super) fn views_and_the_rest(out: &mut String, schema: &Schema, d: &dyn Dial
         write_indexes(out, &v.name.name, &v.indexes, &cols, d);
     }
     for ((t, n), tr) in &schema.triggers {
-        let (k, bare) = owned_key(&schema.triggers, t, n);
+        let (k, bare) = owned_key(&schema.triggers, t, n, d);
         out.push_str(&format!("\n[triggers.{k}]\n"));
         if bare {
-            out.push_str(&format!("table = {}\n", s(&t.to_string())));
+            out.push_str(&format!("table = {}\n", s(&qtext(t, d))));
         }
         out.push_str(&format!("sql = {}\n", text(&tr.sql.sql)));
     }
     for ((t, n), p) in &schema.policies {
-        let (k, bare) = owned_key(&schema.policies, t, n);
+        let (k, bare) = owned_key(&schema.policies, t, n, d);
         out.push_str(&format!("\n[policies.{k}]\n"));
         if bare {
-            out.push_str(&format!("table = {}\n", s(&t.to_string())));
+            out.push_str(&format!("table = {}\n", s(&qtext(t, d))));
         }
         if p.command != "all" {
             out.push_str(&format!("command = {}\n", s(&p.command)));
@@ -94,10 +96,10 @@ pub(super) fn views_and_the_rest(out: &mut String, schema: &Schema, d: &dyn Dial
         }
     }
     for ((t, n), r) in &schema.rules {
-        let (k, bare) = owned_key(&schema.rules, t, n);
+        let (k, bare) = owned_key(&schema.rules, t, n, d);
         out.push_str(&format!("\n[rules.{k}]\n"));
         if bare {
-            out.push_str(&format!("table = {}\n", s(&t.to_string())));
+            out.push_str(&format!("table = {}\n", s(&qtext(t, d))));
         }
         out.push_str(&format!("sql = {}\n", text(&r.sql.sql)));
     }

@@ -2,7 +2,7 @@
 //! What an op says to people lives beside: `warning.rs` (the revision's `-- warning:` lines) and
 //! `summary.rs` (one line for `check`).
 
-mod summary;
+pub mod summary;
 mod warning;
 
 use crate::schema::*;

@@ -233,6 +233,53 @@ impl Op {
     }
 }
 
+/// What a drop or create of a view, trigger, policy or rule is of: its kind and name.
+fn object_of(op: &Op) -> Option<(bool, String)> {
+    use Op::*;
+    let on = |kind: &str, name: &str, table: &QName| format!("{kind} {name} on {table}");
+    Some(match op {
+        CreateView(v) => (true, format!("{} {}", view_kind(v), v.name)),
+        DropView(v) => (false, format!("{} {}", view_kind(v), v.name)),
+        CreateTrigger(t) => (true, on("trigger", &t.name, &t.table)),
+        DropTrigger(t) => (false, on("trigger", &t.name, &t.table)),
+        CreatePolicy(p) => (true, on("policy", &p.name, &p.table)),
+        DropPolicy(p) => (false, on("policy", &p.name, &p.table)),
+        CreateRule(r) => (true, on("rule", &r.name, &r.table)),
+        DropRule(r) => (false, on("rule", &r.name, &r.table)),
+        _ => return None,
+    })
+}
+
+/// `check`'s lines for `ops`: a view, trigger, policy or rule both dropped and created (changed past
+/// what an `ALTER` does) is one line saying it differs; an index on a materialized view (`is_view`)
+/// is named as the view's.
+pub fn lines(ops: &[&Op], is_view: impl Fn(&QName) -> bool) -> Vec<String> {
+    let objects: Vec<Option<(bool, String)>> = ops.iter().map(|o| object_of(o)).collect();
+    let all: std::collections::BTreeSet<&(bool, String)> = objects.iter().flatten().collect();
+    let mut out = vec![];
+    let mut paired = std::collections::BTreeSet::new();
+    for (i, op) in ops.iter().enumerate() {
+        if let Some((created, what)) = &objects[i] {
+            if paired.contains(what) {
+                continue;
+            }
+            if all.contains(&(!created, what.clone())) {
+                paired.insert(what.clone());
+                out.push(format!("{what} differs"));
+                continue;
+            }
+        }
+        let line = op.summary();
+        out.push(match op {
+            Op::CreateIndex { table, .. } | Op::DropIndex { table, .. } if is_view(table) => {
+                line.replacen("table ", "materialized view ", 1)
+            }
+            _ => line,
+        });
+    }
+    out
+}
+
 fn view_kind(v: &View) -> &'static str {
     if v.materialized {
         "materialized view"

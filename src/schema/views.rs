@@ -26,6 +26,24 @@ pub struct View {
     pub columns: Vec<(String, String)>,
     /// Models only: byte offset of the view's `sql` in models.toml. Not compared.
     pub at: usize,
+    /// What the live database holds about the view that the models do not manage. Not compared.
+    pub kept: Kept,
+}
+
+/// What a re-created view would lose that the models do not say: its owner (when it is not the
+/// user autogen connects as), the privileges granted on it and on its columns, and its columns'
+/// comments. Read from the
+/// live database and restored after the view is made again, so re-creating a view around a change
+/// never hands it to another owner or takes its grants away.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Kept {
+    pub owner: Option<String>,
+    /// `(privilege, grantee, with grant option)`; grantee `PUBLIC` for everyone.
+    pub grants: Vec<(String, String, bool)>,
+    /// `(column, comment)`.
+    pub column_comments: Vec<(String, String)>,
+    /// `(column, privilege, grantee, with grant option)`.
+    pub column_grants: Vec<(String, String, String, bool)>,
 }
 
 impl PartialEq for View {
@@ -49,6 +67,7 @@ impl View {
             comment: None,
             columns: vec![],
             at: 0,
+            kept: Kept::default(),
         }
     }
     /// Whether this view's columns are the first columns of `o` (names and types), both known: then
@@ -78,7 +97,7 @@ pub struct Trigger {
 }
 
 /// A row-level security policy.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Eq)]
 pub struct Policy {
     pub name: String,
     pub table: QName,
@@ -89,6 +108,21 @@ pub struct Policy {
     pub roles: Vec<String>,
     pub using: Option<Expr>,
     pub with_check: Option<Expr>,
+    /// Models only: the roles as written where they differ from `roles` (`current_user`, which
+    /// compares as the role it stands for but is written as the keyword). Not compared.
+    pub written_roles: Option<Vec<String>>,
+}
+
+impl PartialEq for Policy {
+    fn eq(&self, o: &Policy) -> bool {
+        self.name == o.name
+            && self.table == o.table
+            && self.command == o.command
+            && self.permissive == o.permissive
+            && self.roles == o.roles
+            && self.using == o.using
+            && self.with_check == o.with_check
+    }
 }
 
 /// A rewrite rule, kept as its whole `CREATE RULE` text.

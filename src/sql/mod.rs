@@ -277,7 +277,8 @@ pub fn words(sql: &str) -> Vec<String> {
     let mut in_str = false;
     let mut in_q = false;
     let mut prev_colon = false;
-    for ch in sql.chars() {
+    let mut chars = sql.chars().peekable();
+    while let Some(ch) = chars.next() {
         if in_str {
             if ch == '\'' {
                 in_str = false;
@@ -285,7 +286,10 @@ pub fn words(sql: &str) -> Vec<String> {
             continue;
         }
         if in_q {
-            if ch == '"' {
+            if ch == '"' && chars.peek() == Some(&'"') {
+                chars.next();
+                cur.push('"');
+            } else if ch == '"' {
                 in_q = false;
                 out.push(std::mem::take(&mut cur));
             } else {
@@ -312,6 +316,43 @@ pub fn words(sql: &str) -> Vec<String> {
     }
     if !cur.is_empty() && !prev_colon {
         out.push(cur.to_lowercase());
+    }
+    out
+}
+
+/// The columns an expression reads as `NEW.col` / `OLD.col` (outside string literals), as named
+/// (`NEW.*` names none).
+pub fn row_references(sql: &str) -> Vec<String> {
+    // The text split at dots outside quotes and strings.
+    let mut parts = vec![];
+    let (mut in_str, mut in_q, mut start) = (false, false, 0);
+    for (i, ch) in sql.char_indices() {
+        match ch {
+            '\'' if !in_q => in_str = !in_str,
+            '"' if !in_str => in_q = !in_q,
+            '.' if !in_str && !in_q => {
+                parts.push(&sql[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&sql[start..]);
+    let mut out = vec![];
+    for pair in parts.windows(2) {
+        let before = pair[0].trim_end();
+        let row = before
+            .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .next()
+            .unwrap_or("");
+        let names_column = pair[1]
+            .trim_start()
+            .starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '"');
+        if (row.eq_ignore_ascii_case("new") || row.eq_ignore_ascii_case("old")) && names_column {
+            if let Some(w) = words(pair[1]).into_iter().next() {
+                out.push(w);
+            }
+        }
     }
     out
 }

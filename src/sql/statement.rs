@@ -18,6 +18,92 @@ struct Tok {
     depth: i32,
 }
 
+/// Whether a `[` after `before` opens SQLite's `[name]` rather than a subscript or `ARRAY[…]`: not
+/// after `)`, `]`, a quoted name or a name, but after a keyword a name follows (`SELECT [a]`).
+fn bracket_quotes(before: &str) -> bool {
+    let before = before.trim_end();
+    let Some(p) = before.chars().next_back() else {
+        return true;
+    };
+    if ")]\"`".contains(p) {
+        return false;
+    }
+    if !(p.is_alphanumeric() || p == '_') {
+        return true;
+    }
+    let word: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect::<Vec<char>>()
+        .into_iter()
+        .rev()
+        .collect();
+    const BEFORE_A_NAME: &[&str] = &[
+        "select",
+        "from",
+        "join",
+        "on",
+        "set",
+        "where",
+        "and",
+        "or",
+        "not",
+        "by",
+        "as",
+        "into",
+        "update",
+        "table",
+        "view",
+        "trigger",
+        "of",
+        "when",
+        "then",
+        "else",
+        "distinct",
+        "all",
+        "case",
+        "in",
+        "is",
+        "like",
+        "glob",
+        "delete",
+        "insert",
+        "values",
+        "returning",
+        "having",
+        "union",
+        "except",
+        "intersect",
+        "end",
+        "begin",
+        "exists",
+        "using",
+        "between",
+        "limit",
+        "offset",
+        "do",
+        "after",
+        "before",
+        "instead",
+        "each",
+        "row",
+        "for",
+        "with",
+        "index",
+        "references",
+        "natural",
+        "left",
+        "inner",
+        "cross",
+        "outer",
+        "replace",
+        "collate",
+        "escape",
+    ];
+    BEFORE_A_NAME.contains(&word.to_ascii_lowercase().as_str())
+}
+
 fn tokens(sql: &str) -> Vec<Tok> {
     let b = sql.as_bytes();
     let mut out = vec![];
@@ -37,11 +123,7 @@ fn tokens(sql: &str) -> Vec<Tok> {
                 i += 1;
             }
             i = (i + 2).min(b.len());
-        } else if c == b'[' && {
-            // SQLite's `[name]`; not a subscript or `ARRAY[…]` (after a name, `)` or `]`).
-            let before = sql[..i].trim_end().chars().next_back();
-            !before.is_some_and(|p| p.is_alphanumeric() || "_)]\"".contains(p))
-        } {
+        } else if c == b'[' && bracket_quotes(&sql[..i]) {
             let start = i;
             i = sql[i..].find(']').map_or(b.len(), |e| i + e + 1);
             out.push(Tok {
@@ -130,6 +212,11 @@ fn tokens(sql: &str) -> Vec<Tok> {
 /// Comparison key of a statement or query kept as text: its tokens, one space apart, words in lower
 /// case, plain quoted names unquoted (`"total"` = `total`), comments and a trailing `;` left out.
 pub fn text_key(sql: &str) -> String {
+    text_key_folding(sql, false)
+}
+
+/// [`text_key`] where quoted names fold case too (SQLite: `"Total"` = `total` = `[TOTAL]`).
+pub fn text_key_folding(sql: &str, fold_quoted: bool) -> String {
     let toks = tokens(sql);
     let mut out: Vec<String> = Vec::with_capacity(toks.len());
     for t in &toks {
@@ -137,7 +224,10 @@ pub fn text_key(sql: &str) -> String {
         out.push(match t.kind {
             Kind::Word => s.to_lowercase(),
             Kind::Quoted => {
-                let name = unquote(s);
+                let mut name = unquote(s);
+                if fold_quoted {
+                    name = name.to_lowercase();
+                }
                 if !name.is_empty()
                     && name
                         .chars()
@@ -156,6 +246,15 @@ pub fn text_key(sql: &str) -> String {
         out.pop();
     }
     out.join(" ")
+}
+
+/// `sql` without the comments after its last token (a `-- …` there would swallow what is written
+/// after the text).
+pub fn without_trailing_comments(sql: &str) -> &str {
+    match tokens(sql).last() {
+        Some(t) => &sql[..t.end],
+        None => "",
+    }
 }
 
 /// The query of a `CREATE VIEW name AS query` statement (after the first `AS` outside parentheses).

@@ -62,7 +62,10 @@ pub fn sqlite_catalog(path: &std::path::Path) -> String {
         .unwrap();
     for v in views {
         let (name, sql) = v.unwrap();
-        let body = autogen::sql::view_body(&sql).unwrap_or(&sql).to_string();
+        // A comment after the query is not kept by `inspect` (it would swallow what follows).
+        let body =
+            autogen::sql::without_trailing_comments(autogen::sql::view_body(&sql).unwrap_or(&sql))
+                .to_string();
         let mut st = c
             .prepare("SELECT group_concat(name, ',') FROM pragma_table_info(?1)")
             .unwrap();

@@ -109,7 +109,88 @@ impl StandIns {
 }
 
 /// Gives models objects the live key where the server stores the models' version as the live one.
+/// Policies' roles against the server: every role named must exist (autogen does not make roles);
+/// `current_user`, `current_role` and `session_user`, which PostgreSQL stores as the role they
+/// stand for, compare as that role (and stay keywords in the SQL written when the policy differs).
+fn policy_roles(c: &mut PgConn, models: &mut Schema) -> Result<(), DbError> {
+    let keyword = |r: &str| {
+        matches!(
+            r,
+            "public" | "current_user" | "current_role" | "session_user"
+        )
+    };
+    let named: std::collections::BTreeSet<&String> = models
+        .policies
+        .values()
+        .flat_map(|p| p.roles.iter())
+        .filter(|r| !keyword(r))
+        .collect();
+    let uses_keywords = models
+        .policies
+        .values()
+        .any(|p| p.roles.iter().any(|r| keyword(r) && r != "public"));
+    if named.is_empty() && !uses_keywords {
+        return Ok(());
+    }
+    let list: Vec<String> = named.iter().map(|r| super::render::lit(r)).collect();
+    let rows = c.query(&format!(
+        "SELECT current_user::text, session_user::text, ARRAY(SELECT rolname::text FROM pg_roles WHERE rolname = ANY (ARRAY[{}]::text[]))::text",
+        if list.is_empty() { "NULL".to_string() } else { list.join(", ") }
+    ))?;
+    let row = rows.first().cloned().unwrap_or_default();
+    let cell = |i: usize| row.get(i).cloned().flatten().unwrap_or_default();
+    let (user, session, known) = (cell(0), cell(1), cell(2));
+    for ((table, name), p) in &models.policies {
+        for r in &p.roles {
+            if !keyword(r) && !pg_array_has(&known, r) {
+                return Err(DbError::UnknownRole {
+                    policy: format!("{name} on {table}"),
+                    role: r.clone(),
+                });
+            }
+        }
+    }
+    for p in models.policies.values_mut() {
+        let mut resolved: Vec<String> = p
+            .roles
+            .iter()
+            .map(|r| match r.as_str() {
+                "current_user" | "current_role" => user.clone(),
+                "session_user" => session.clone(),
+                r => r.to_string(),
+            })
+            .collect();
+        resolved.sort();
+        resolved.dedup();
+        if resolved != p.roles {
+            p.written_roles = Some(std::mem::replace(&mut p.roles, resolved));
+        }
+    }
+    Ok(())
+}
+
+/// Whether PostgreSQL's text form of a `text[]` (`{a,"b c"}`) holds `name`.
+fn pg_array_has(array: &str, name: &str) -> bool {
+    let inner = array.trim_start_matches('{').trim_end_matches('}');
+    let mut items = vec![];
+    let mut cur = String::new();
+    let (mut quoted, mut chars) = (false, inner.chars());
+    while let Some(ch) = chars.next() {
+        match ch {
+            '"' => quoted = !quoted,
+            '\\' if quoted => cur.extend(chars.next()),
+            ',' if !quoted => items.push(std::mem::take(&mut cur)),
+            ch => cur.push(ch),
+        }
+    }
+    if !inner.is_empty() {
+        items.push(cur);
+    }
+    items.iter().any(|i| i == name)
+}
+
 pub fn align(c: &mut PgConn, models: &mut Schema, live: &Schema) -> Result<(), DbError> {
+    policy_roles(c, models)?;
     let a = differing(models, live);
     if a.views.is_empty() && a.triggers.is_empty() && a.policies.is_empty() && a.rules.is_empty() {
         return Ok(());
@@ -215,7 +296,7 @@ fn ask(
         let body = v.sql.sql.trim().trim_end_matches(';');
         let sql = if v.materialized {
             format!(
-                "CREATE MATERIALIZED VIEW {} AS {body} WITH NO DATA",
+                "CREATE MATERIALIZED VIEW {} AS\n{body}\nWITH NO DATA",
                 view_name(k)
             )
         } else {

@@ -8,10 +8,26 @@ use crate::schema::*;
 
 /// Views and materialized views with their oid (their columns and indexes are read with the tables').
 pub(super) fn views(cl: &mut postgres::Client, nsf: &str) -> Result<Vec<(u32, View)>, DbError> {
+    // Column privileges the owner granted: four arrays in one order (column, privilege, grant
+    // option, grantee).
+    let col_acl = ["at.attname::text", "a.privilege_type", "a.is_grantable", "CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee)::text END"]
+        .map(|x| format!("ARRAY(SELECT {x} FROM pg_attribute at CROSS JOIN LATERAL aclexplode(at.attacl) a \
+             WHERE at.attrelid = c.oid AND at.attnum > 0 AND at.attacl IS NOT NULL AND a.grantee <> c.relowner AND a.grantor = c.relowner \
+             ORDER BY at.attnum, a.privilege_type, a.grantee)"))
+        .join(", ");
     let q = format!(
         "SELECT c.oid, n.nspname::text, c.relname::text, c.relkind = 'm', pg_get_viewdef(c.oid), \
          coalesce(c.reloptions, '{{}}'::text[]), c.relispopulated, \
-         (SELECT ds.description FROM pg_description ds WHERE ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0) \
+         (SELECT ds.description FROM pg_description ds WHERE ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0), \
+         CASE WHEN c.relowner <> (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user) THEN pg_get_userbyid(c.relowner)::text END, \
+         ARRAY(SELECT a.privilege_type || '|' || CASE WHEN a.is_grantable THEN 't' ELSE 'f' END || '|' || \
+           CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee)::text END \
+           FROM aclexplode(c.relacl) a WHERE a.grantee <> c.relowner AND a.grantor = c.relowner ORDER BY 1), \
+         ARRAY(SELECT at.attname::text FROM pg_description ds JOIN pg_attribute at ON at.attrelid = ds.objoid AND at.attnum = ds.objsubid \
+           WHERE ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid > 0 ORDER BY ds.objsubid), \
+         ARRAY(SELECT ds.description FROM pg_description ds \
+           WHERE ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid > 0 ORDER BY ds.objsubid), \
+         {col_acl} \
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
          WHERE c.relkind IN ('v', 'm') AND {nsf} AND {}",
         not_ext("pg_class", "c.oid")
@@ -37,6 +53,23 @@ pub(super) fn views(cl: &mut postgres::Client, nsf: &str) -> Result<Vec<(u32, Vi
         }
         v.with_data = !v.materialized || r.get::<_, bool>(6);
         v.comment = r.get(7);
+        v.kept.owner = r.get(8);
+        for g in r.get::<_, Vec<String>>(9) {
+            let mut parts = g.splitn(3, '|');
+            if let (Some(p), Some(o), Some(to)) = (parts.next(), parts.next(), parts.next()) {
+                v.kept
+                    .grants
+                    .push((p.to_string(), to.to_string(), o == "t"));
+            }
+        }
+        let names: Vec<String> = r.get(10);
+        let texts: Vec<String> = r.get(11);
+        v.kept.column_comments = names.into_iter().zip(texts).collect();
+        let (cols, privs, options, grantees): (Vec<String>, Vec<String>, Vec<bool>, Vec<String>) =
+            (r.get(12), r.get(13), r.get(14), r.get(15));
+        for (((col, p), o), to) in cols.into_iter().zip(privs).zip(options).zip(grantees) {
+            v.kept.column_grants.push((col, p, to, o));
+        }
         out.push((r.get(0), v));
     }
     Ok(out)
@@ -92,6 +125,7 @@ pub(super) fn triggers_policies_rules(
                 roles: r.get(5),
                 using: r.get::<_, Option<String>>(6).map(Expr::new),
                 with_check: r.get::<_, Option<String>>(7).map(Expr::new),
+                written_roles: None,
             },
         );
     }

@@ -51,6 +51,51 @@ fn create_view(v: &View) -> Vec<String> {
     if v.comment.is_some() {
         out.push(comment(kind(v), &qn(&v.name), &v.comment));
     }
+    out.extend(restore_kept(v));
+    out
+}
+
+/// The owner, grants and column comments a view had before it was made again.
+fn restore_kept(v: &View) -> Vec<String> {
+    let mut out = vec![];
+    if let Some(o) = &v.kept.owner {
+        out.push(format!(
+            "ALTER {} {} OWNER TO {}",
+            kind(v),
+            qn(&v.name),
+            q(o)
+        ));
+    }
+    let table = v.kept.grants.iter().map(|(p, to, o)| (None, p, to, o));
+    let columns = v
+        .kept
+        .column_grants
+        .iter()
+        .map(|(c, p, to, o)| (Some(c), p, to, o));
+    for (col, privilege, grantee, option) in table.chain(columns) {
+        // A privilege is a keyword PostgreSQL printed; anything else is not written.
+        if !privilege.chars().all(|c| c.is_ascii_uppercase()) {
+            continue;
+        }
+        let to = if grantee == "PUBLIC" {
+            "PUBLIC".to_string()
+        } else {
+            q(grantee)
+        };
+        out.push(format!(
+            "GRANT {privilege}{} ON {} TO {to}{}",
+            col.map(|c| format!(" ({})", q(c))).unwrap_or_default(),
+            qn(&v.name),
+            if *option { " WITH GRANT OPTION" } else { "" }
+        ));
+    }
+    for (col, text) in &v.kept.column_comments {
+        out.push(comment(
+            "COLUMN",
+            &format!("{}.{}", qn(&v.name), q(col)),
+            &Some(text.clone()),
+        ));
+    }
     out
 }
 
@@ -96,12 +141,13 @@ fn policy_sql(p: &Policy) -> String {
     if p.command != "all" {
         s.push_str(&format!(" FOR {}", p.command.to_uppercase()));
     }
-    if p.roles != ["public"] {
-        let roles: Vec<String> = p
-            .roles
+    let written = p.written_roles.as_ref().unwrap_or(&p.roles);
+    if *written != ["public"] {
+        let roles: Vec<String> = written
             .iter()
             .map(|r| match r.as_str() {
                 "public" => "PUBLIC".to_string(),
+                "current_user" | "current_role" | "session_user" => r.to_uppercase(),
                 r => q(r),
             })
             .collect();

@@ -337,7 +337,8 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
     })? {
         let (kind, name, table, sql) = r?;
         if kind == "view" {
-            let body = crate::sql::view_body(&sql).unwrap_or(&sql);
+            let body =
+                crate::sql::without_trailing_comments(crate::sql::view_body(&sql).unwrap_or(&sql));
             let mut v = View::new(QName::new(None, &name), body.trim());
             v.names = crate::sql::view_columns(&sql);
             s.views.insert(v.name.clone(), v);

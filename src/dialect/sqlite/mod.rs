@@ -60,6 +60,10 @@ impl Dialect for Sqlite {
     fn names_fold_case(&self) -> bool {
         true
     }
+    fn statement_key(&self, sql: &str) -> String {
+        // Names fold case however they are quoted; `main.` is the database itself.
+        crate::sql::text_key_folding(sql, true).replace("main . ", "")
+    }
     fn quoted_default_is_text(&self) -> bool {
         true
     }
