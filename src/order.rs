@@ -293,6 +293,24 @@ pub fn order(ops: Vec<Op>, break_cycles: bool) -> Vec<Op> {
             .collect()
     };
     let (new_views, old_views) = (view_names(true), view_names(false));
+    // Tables whose columns an enum swap converts: the plan's drops of their changed checks and
+    // indexes (which may name a value the new type lacks) go before it.
+    let swapped: BTreeSet<QName> = out
+        .iter()
+        .filter_map(|o| match o {
+            Op::AlterEnum {
+                from,
+                to,
+                usages,
+                swap,
+                ..
+            } if *swap || !crate::sql::enum_values_appended(from, to) => Some(usages),
+            _ => None,
+        })
+        .flatten()
+        .filter(|u| u.before.is_some())
+        .map(|u| u.table.clone())
+        .collect();
     let recreated: BTreeSet<QName> = out
         .iter()
         .filter_map(|o| match o {
@@ -318,6 +336,7 @@ pub fn order(ops: Vec<Op>, break_cycles: bool) -> Vec<Op> {
         {
             69
         }
+        Op::DropCheck { table, .. } | Op::DropIndex { table, .. } if swapped.contains(table) => 20,
         Op::DropFunction(f)
             if uses_row_type(f, &old_views) || standard_body_uses(f, &old_views) =>
         {

@@ -497,3 +497,43 @@ sql = "SELECT id, cnt() AS c FROM getv()"
     assert_eq!(db.catalog(), before);
     run(p.path(), &["downgrade", "base"], 0);
 }
+
+#[test]
+fn enum_value_removed_with_the_default_check_and_index_naming_it_failed_both_ways() {
+    let Some(db) = PgDb::new("views_regressions::enum_removal_parts") else {
+        return;
+    };
+    let models = r#"
+[enums.st]
+values = ["a", "b", "c"]
+[tables.t]
+columns = [{ name = "id", type = "int", primary_key = true }, { name = "s", type = "st", default = "'c'" }]
+checks = [{ name = "not_b", expr = "s <> 'b'" }]
+indexes = [{ name = "ix", columns = ["id"], where = "s <> 'c'" }]
+[views.v]
+sql = "SELECT id FROM t WHERE s <> 'c'"
+"#;
+    let p = upgraded(&db, models);
+    db.exec("INSERT INTO t VALUES (1, 'a'), (2, 'c')");
+    db.exec("DELETE FROM t WHERE id = 2");
+    let before = db.catalog();
+    let after = models
+        .replace("[\"a\", \"b\", \"c\"]", "[\"a\", \"b\"]")
+        .replace("'c'", "'b'")
+        .replace("s <> 'b'\" }]\nindexes", "s <> 'a' OR id > 0\" }]\nindexes");
+    write_models(p.path(), &db.url, &after);
+    run(p.path(), &["revision", "--autogenerate", "-m", "no c"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    assert!(run(p.path(), &["check"], 0).contains("No differences"));
+    db.exec("INSERT INTO t (id) VALUES (3)");
+    db.exec("DELETE FROM t WHERE id = 3");
+    // The way back swaps the type in again, so 'c' can be used in the same transaction.
+    run(p.path(), &["downgrade", "-1"], 0);
+    assert_eq!(db.catalog(), before);
+    let n: i64 = db
+        .client()
+        .query_one("SELECT count(*) FROM v", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 1);
+}

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::op::{EnumUsage, Op};
+use crate::op::{EnumSide, EnumUsage, Op};
 use crate::schema::*;
 
 mod objects;
@@ -113,6 +113,7 @@ pub fn diff(current: &Schema, desired: &Schema) -> Vec<Op> {
         }
     }
     diff_tables(current, desired, &renamed, &seq_renames, &mut ops);
+    defaults_in_enum_swaps(&mut ops);
     objects::diff_row_security(current, desired, &renamed, &mut ops);
     objects::diff_objects(current, desired, &mut ops);
     ops
@@ -149,7 +150,8 @@ fn diff_enums(current: &Schema, desired: &Schema, ops: &mut Vec<Op>) {
                     name: name.clone(),
                     from: c.values.clone(),
                     to: d.values.clone(),
-                    usages: enum_usages(current, name),
+                    usages: enum_usages(current, desired, name),
+                    swap: !crate::sql::enum_values_appended(&c.values, &d.values),
                 });
             }
             _ => {}
@@ -162,40 +164,106 @@ fn diff_enums(current: &Schema, desired: &Schema, ops: &mut Vec<Op>) {
     }
 }
 
-/// Columns of `schema` whose type is the enum `name` (or an array of it).
-fn enum_usages(schema: &Schema, name: &QName) -> Vec<EnumUsage> {
-    let tyname = crate::sql::qname_sql(name);
-    let mut out = vec![];
-    for t in schema.tables.values() {
-        for c in &t.columns {
-            let base = c.ty.trim_end_matches("[]");
-            if base == tyname {
-                let m = |sql: &str| crate::sql::mentions(sql, &c.name);
-                out.push(EnumUsage {
-                    table: t.name.clone(),
-                    column: c.name.clone(),
-                    default: c.default.clone(),
-                    array: c.ty.ends_with("[]"),
-                    indexes: t
-                        .indexes
-                        .iter()
-                        .filter(|i| {
-                            i.parts.iter().any(|p| m(&p.expr.sql))
-                                || i.predicate.as_ref().is_some_and(|p| m(&p.sql))
-                        })
-                        .cloned()
-                        .collect(),
-                    checks: t
-                        .checks
-                        .iter()
-                        .filter(|k| m(&k.expr.sql))
-                        .cloned()
-                        .collect(),
-                });
+/// A column an enum swap converts gets its new default from the swap (after the conversion, in both
+/// directions): the column's own change leaves its default alone.
+fn defaults_in_enum_swaps(ops: &mut Vec<Op>) {
+    let converted: BTreeSet<(QName, String)> = ops
+        .iter()
+        .filter_map(|o| match o {
+            Op::AlterEnum {
+                from,
+                to,
+                usages,
+                swap,
+                ..
+            } if *swap || !crate::sql::enum_values_appended(from, to) => Some(usages),
+            _ => None,
+        })
+        .flatten()
+        .filter(|u| u.before.is_some() && u.after.is_some())
+        .map(|u| (u.table.clone(), u.column.clone()))
+        .collect();
+    if converted.is_empty() {
+        return;
+    }
+    for o in ops.iter_mut() {
+        if let Op::AlterColumn { table, from, to } = o {
+            if converted.contains(&(table.clone(), from.name.clone())) {
+                to.default = from.default.clone();
             }
         }
     }
-    out
+    ops.retain(|o| !matches!(o, Op::AlterColumn { from, to, .. } if from == to));
+}
+
+/// Columns of the enum `name`'s type (or an array of it) in `current` or `desired`, with what a type
+/// swap drops and restores on each side: the default, and the checks and indexes that mention the
+/// column, where the plan leaves them as they are (the plan's own drops of changed ones come before
+/// the swap, its adds after).
+fn enum_usages(current: &Schema, desired: &Schema, name: &QName) -> Vec<EnumUsage> {
+    let tyname = crate::sql::qname_sql(name);
+    fn of_type<'a>(
+        s: &'a Schema,
+        t: &QName,
+        col: &str,
+        ty: &str,
+    ) -> Option<(&'a Table, &'a Column)> {
+        s.tables
+            .get(t)
+            .and_then(|t| t.column(col).map(|c| (t, c)))
+            .filter(|(_, c)| c.ty.trim_end_matches("[]") == ty)
+    }
+    let side = |mine: &Schema, other: &Schema, t: &QName, col: &str| {
+        let (table, c) = of_type(mine, t, col, &tyname)?;
+        let there = of_type(other, t, col, &tyname);
+        let m = |sql: &str| crate::sql::mentions(sql, col);
+        let kept = |i: &Index| there.is_some_and(|(o, _)| o.indexes.contains(i));
+        let side = EnumSide {
+            default: c.default.clone(),
+            indexes: table
+                .indexes
+                .iter()
+                .filter(|i| {
+                    i.parts.iter().any(|p| m(&p.expr.sql))
+                        || i.predicate.as_ref().is_some_and(|p| m(&p.sql))
+                })
+                .filter(|i| kept(i))
+                .cloned()
+                .collect(),
+            checks: table
+                .checks
+                .iter()
+                .filter(|k| m(&k.expr.sql))
+                .filter(|k| there.is_some_and(|(o, _)| o.checks.contains(k)))
+                .cloned()
+                .collect(),
+        };
+        Some((side, c.ty.ends_with("[]")))
+    };
+    let mut keys: BTreeSet<(QName, String)> = BTreeSet::new();
+    for s in [current, desired] {
+        for t in s.tables.values() {
+            for c in &t.columns {
+                if c.ty.trim_end_matches("[]") == tyname {
+                    keys.insert((t.name.clone(), c.name.clone()));
+                }
+            }
+        }
+    }
+    keys.into_iter()
+        .map(|(t, col)| {
+            let before = side(current, desired, &t, &col);
+            let after = side(desired, current, &t, &col);
+            let array = before.as_ref().or(after.as_ref()).is_some_and(|x| x.1);
+            EnumUsage {
+                table: t,
+                column: col,
+                array,
+                before: before.map(|x| x.0),
+                after: after.map(|x| x.0),
+            }
+        })
+        .collect()
 }
 
 /// Sequences; returns those renamed with their owning table or column (old → new name).

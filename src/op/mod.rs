@@ -36,6 +36,8 @@ pub enum Op {
         from: Vec<String>,
         to: Vec<String>,
         usages: Vec<EnumUsage>,
+        /// Swap the type in even where values are only added (the way back of a swap).
+        swap: bool,
     },
     CreateFunction(Function),
     DropFunction(Function),
@@ -197,15 +199,38 @@ pub enum Op {
     },
 }
 
+/// A column of an enum's type, on both sides of the op: what a type swap must convert.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EnumUsage {
     pub table: QName,
     pub column: String,
-    pub default: Option<Expr>,
     pub array: bool,
-    /// Indexes and checks that mention the column: dropped and recreated around a type swap.
+    /// The column before the op (`None`: not there yet, or not of this type).
+    pub before: Option<EnumSide>,
+    /// The column after it (`None`: dropped, or retyped, by the same plan).
+    pub after: Option<EnumSide>,
+}
+
+/// What a type swap drops before converting a column and restores after.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnumSide {
+    /// The column's default on this side: dropped before the conversion, and the other side's is
+    /// set after it (so a default naming a value only one type has is never set on the other).
+    pub default: Option<Expr>,
+    /// Indexes and checks that mention the column.
     pub indexes: Vec<Index>,
     pub checks: Vec<Check>,
+}
+
+impl EnumUsage {
+    /// The same usage, seen from the other direction.
+    pub fn reversed(&self) -> EnumUsage {
+        EnumUsage {
+            before: self.after.clone(),
+            after: self.before.clone(),
+            ..self.clone()
+        }
+    }
 }
 
 impl Op {
@@ -232,11 +257,15 @@ impl Op {
                 from,
                 to,
                 usages,
+                swap,
             } => AlterEnum {
                 name,
                 from: to,
                 to: from,
-                usages,
+                usages: usages.iter().map(EnumUsage::reversed).collect(),
+                // The way back of a swap is a swap too: a value added back by `ADD VALUE` could not
+                // be used in the same transaction (by a default, a check, a re-created view).
+                swap,
             },
             CreateFunction(f) => DropFunction(f),
             DropFunction(f) => CreateFunction(f),
@@ -387,6 +416,7 @@ mod tests {
                 from: vec!["a".into()],
                 to: vec!["a".into(), "b".into()],
                 usages: vec![],
+                swap: false,
             },
             Op::SetSequenceOwner {
                 seq: t.clone(),

@@ -357,6 +357,17 @@ pub fn row_references(sql: &str) -> Vec<String> {
     out
 }
 
+/// Whether `to` is `from` with values added (each old value kept, in its order): what `ALTER TYPE …
+/// ADD VALUE` can do.
+pub fn enum_values_appended(from: &[String], to: &[String]) -> bool {
+    from.iter().all(|v| to.contains(v))
+        && to
+            .iter()
+            .filter(|v| from.contains(v))
+            .map(|s| s.as_str())
+            .eq(from.iter().map(|s| s.as_str()))
+}
+
 /// Whether an expression mentions `column` (as a word outside string literals).
 pub fn mentions(sql: &str, column: &str) -> bool {
     let c = column.to_lowercase();

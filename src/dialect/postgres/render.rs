@@ -174,14 +174,14 @@ fn nextval_sequence(default: &str) -> Option<String> {
     (plain && name.matches('"').count() % 2 == 0 && !name.is_empty()).then(|| name.to_string())
 }
 
-fn alter_enum(name: &QName, from: &[String], to: &[String], usages: &[EnumUsage]) -> Vec<String> {
-    let kept: Vec<&String> = to.iter().filter(|v| from.contains(v)).collect();
-    let additive = from.iter().all(|v| to.contains(v))
-        && kept
-            .iter()
-            .map(|s| s.as_str())
-            .eq(from.iter().map(|s| s.as_str()));
-    if additive {
+fn alter_enum(
+    name: &QName,
+    from: &[String],
+    to: &[String],
+    usages: &[EnumUsage],
+    swap: bool,
+) -> Vec<String> {
+    if !swap && crate::sql::enum_values_appended(from, to) {
         let mut out = vec![];
         for (i, v) in to.iter().enumerate() {
             if from.contains(v) {
@@ -213,18 +213,23 @@ fn alter_enum(name: &QName, from: &[String], to: &[String], usages: &[EnumUsage]
             to.iter().map(|v| lit(v)).collect::<Vec<_>>().join(", ")
         ),
     ];
-    for u in usages {
-        for i in &u.indexes {
+    // The columns there now; what mentions them and stays is dropped and put back around them.
+    let now: Vec<(&EnumUsage, &crate::op::EnumSide)> = usages
+        .iter()
+        .filter_map(|u| u.before.as_ref().map(|b| (u, b)))
+        .collect();
+    for (u, b) in &now {
+        for i in &b.indexes {
             out.push(format!("DROP INDEX {}", index_ref(&u.table, &i.name)));
         }
-        for k in &u.checks {
+        for k in &b.checks {
             out.push(alter(&u.table, format!("DROP CONSTRAINT {}", q(&k.name))));
         }
     }
-    for u in usages {
+    for (u, b) in &now {
         let c = q(&u.column);
         let arr = if u.array { "[]" } else { "" };
-        if u.default.is_some() {
+        if b.default.is_some() {
             out.push(alter(&u.table, format!("ALTER COLUMN {c} DROP DEFAULT")));
         }
         out.push(alter(
@@ -235,18 +240,18 @@ fn alter_enum(name: &QName, from: &[String], to: &[String], usages: &[EnumUsage]
                 qn(name)
             ),
         ));
-        if let Some(d) = &u.default {
+        if let Some(d) = u.after.as_ref().and_then(|a| a.default.as_ref()) {
             out.push(alter(
                 &u.table,
                 format!("ALTER COLUMN {c} SET DEFAULT {}", d.sql),
             ));
         }
     }
-    for u in usages {
-        for k in &u.checks {
+    for (u, b) in &now {
+        for k in &b.checks {
             out.push(alter(&u.table, format!("ADD {}", check_sql(k))));
         }
-        for i in &u.indexes {
+        for i in &b.indexes {
             out.push(index_sql(&u.table, i));
         }
     }
@@ -375,7 +380,8 @@ pub fn render(op: &Op) -> Vec<String> {
             from,
             to,
             usages,
-        } => alter_enum(name, from, to, usages),
+            swap,
+        } => alter_enum(name, from, to, usages, *swap),
         CreateFunction(f) | ReplaceFunction { to: f, .. } => {
             let mut v = vec![];
             if let ReplaceFunction { from, to } = op {
