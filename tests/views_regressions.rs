@@ -288,6 +288,8 @@ fn inspect_wrote_dotted_names_it_could_not_read_back() {
            CREATE TABLE "a.b" (id int PRIMARY KEY);
            CREATE TABLE t (id int PRIMARY KEY, ab int REFERENCES "a.b");
            CREATE VIEW "Mixed Case.View" AS SELECT id FROM "a.b";
+           CREATE VIEW "v""'; --" AS SELECT 1 AS one;
+           CREATE FUNCTION "f.n"() RETURNS int LANGUAGE sql AS 'SELECT 1';
            CREATE TRIGGER "t.x" AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();
            CREATE TRIGGER "y.z" AFTER INSERT ON "a.b" FOR EACH ROW EXECUTE FUNCTION f();
            CREATE TRIGGER same AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();

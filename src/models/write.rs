@@ -15,7 +15,18 @@ pub(super) fn key(k: &str) -> String {
     {
         k.to_string()
     } else {
-        s(k)
+        // A basic string on one line (keys cannot be multi-line strings, which `s` may choose).
+        let mut out = String::from("\"");
+        for ch in k.chars() {
+            match ch {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
     }
 }
 
@@ -205,7 +216,7 @@ pub fn write(schema: &Schema, d: &dyn Dialect, url: Option<&str>) -> String {
         };
         out.push_str(&format!(
             "\n[functions.{}]\nsql = {text}\n",
-            key(&f.signature())
+            key(&format!("{}({})", qtext(&f.name, d), f.args))
         ));
     }
     for t in schema.tables.values() {
