@@ -228,28 +228,48 @@ fn render(ops: Vec<Op>, hints: Vec<String>, d: &dyn Dialect) -> Plan {
 /// The plan as the revisions that must be committed one after the other: an enum value added and used
 /// in the same change (as a default, in a check …) cannot be used before the `ADD VALUE` is committed,
 /// so those `ADD VALUE`s become a revision of their own, ahead of the rest. Mostly one plan.
+/// Each revision is planned between the schemas it goes between: the first from the database to the
+/// database with the values added, the second from there to the models, so each downgrade is written
+/// against the schema it finds (the first's swap back converts the columns there are then, around the
+/// views and checks there are then).
 pub fn plans(current: &Schema, desired: &Schema, d: &dyn Dialect) -> Vec<Plan> {
     let p = plan(current, desired, d);
-    let (first, rest): (Vec<Op>, Vec<Op>) = p.ops.iter().cloned().partition(|op| {
-        let Op::AlterEnum { from, to, .. } = op else {
-            return false;
+    let mut mid = current.clone();
+    let mut split = false;
+    for op in &p.ops {
+        let Op::AlterEnum { name, from, to, .. } = op else {
+            continue;
         };
         let added: Vec<&String> = to.iter().filter(|v| !from.contains(v)).collect();
-        let additive = from.iter().all(|v| to.contains(v));
-        additive
-            && added.iter().any(|v| {
-                let needle = d.literal(v);
-                p.ops
-                    .iter()
-                    .filter(|o| !matches!(o, Op::AlterEnum { .. }))
-                    .flat_map(|o| d.render(o))
-                    .any(|sql| sql.contains(&needle))
-            })
-    });
+        let used = added.iter().any(|v| {
+            let needle = d.literal(v);
+            p.ops
+                .iter()
+                .filter(|o| !matches!(o, Op::AlterEnum { .. }))
+                .flat_map(|o| d.render(o))
+                .any(|sql| sql.contains(&needle))
+        });
+        if crate::sql::enum_values_appended(from, to) && used {
+            if let Some(e) = mid.enums.get_mut(name) {
+                e.values = to.clone();
+                split = true;
+            }
+        }
+    }
+    if !split {
+        return vec![p];
+    }
+    let (first, rest) = (plan(current, &mid, d), plan(&mid, desired, d));
     if first.is_empty() || rest.is_empty() {
         return vec![p];
     }
-    vec![render(first, vec![], d), render(rest, p.hints, d)]
+    vec![
+        first,
+        Plan {
+            hints: p.hints,
+            ..rest
+        },
+    ]
 }
 
 /// A column dropped and another of the same type added in one table (or a table dropped and one with

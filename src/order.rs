@@ -308,7 +308,6 @@ pub fn order(ops: Vec<Op>, break_cycles: bool) -> Vec<Op> {
             _ => None,
         })
         .flatten()
-        .filter(|u| u.before.is_some())
         .map(|u| u.table.clone())
         .collect();
     let recreated: BTreeSet<QName> = out

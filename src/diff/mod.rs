@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::op::{EnumSide, EnumUsage, Op};
+use crate::op::{EnumUsage, Op};
 use crate::schema::*;
 
 mod objects;
@@ -113,7 +113,7 @@ pub fn diff(current: &Schema, desired: &Schema) -> Vec<Op> {
         }
     }
     diff_tables(current, desired, &renamed, &seq_renames, &mut ops);
-    defaults_in_enum_swaps(&mut ops);
+    defaults_in_enum_swaps(&mut ops, desired);
     objects::diff_row_security(current, desired, &renamed, &mut ops);
     objects::diff_objects(current, desired, &mut ops);
     ops
@@ -166,7 +166,15 @@ fn diff_enums(current: &Schema, desired: &Schema, ops: &mut Vec<Op>) {
 
 /// A column an enum swap converts gets its new default from the swap (after the conversion, in both
 /// directions): the column's own change leaves its default alone.
-fn defaults_in_enum_swaps(ops: &mut Vec<Op>) {
+fn defaults_in_enum_swaps(ops: &mut Vec<Op>, desired: &Schema) {
+    // The column is there after the swap, of the same type: the swap sets its default.
+    let desired_has = |u: &EnumUsage| {
+        desired
+            .tables
+            .get(&u.table)
+            .and_then(|t| t.column(&u.column))
+            .is_some()
+    };
     let converted: BTreeSet<(QName, String)> = ops
         .iter()
         .filter_map(|o| match o {
@@ -180,7 +188,7 @@ fn defaults_in_enum_swaps(ops: &mut Vec<Op>) {
             _ => None,
         })
         .flatten()
-        .filter(|u| u.before.is_some() && u.after.is_some())
+        .filter(|u| desired_has(u))
         .map(|u| (u.table.clone(), u.column.clone()))
         .collect();
     if converted.is_empty() {
@@ -196,74 +204,47 @@ fn defaults_in_enum_swaps(ops: &mut Vec<Op>) {
     ops.retain(|o| !matches!(o, Op::AlterColumn { from, to, .. } if from == to));
 }
 
-/// Columns of the enum `name`'s type (or an array of it) in `current` or `desired`, with what a type
-/// swap drops and restores on each side: the default, and the checks and indexes that mention the
-/// column, where the plan leaves them as they are (the plan's own drops of changed ones come before
-/// the swap, its adds after).
+/// Columns of `current` of the enum `name`'s type (or an array of it), as a type swap finds them.
 fn enum_usages(current: &Schema, desired: &Schema, name: &QName) -> Vec<EnumUsage> {
     let tyname = crate::sql::qname_sql(name);
-    fn of_type<'a>(
-        s: &'a Schema,
-        t: &QName,
-        col: &str,
-        ty: &str,
-    ) -> Option<(&'a Table, &'a Column)> {
-        s.tables
-            .get(t)
-            .and_then(|t| t.column(col).map(|c| (t, c)))
-            .filter(|(_, c)| c.ty.trim_end_matches("[]") == ty)
-    }
-    let side = |mine: &Schema, other: &Schema, t: &QName, col: &str| {
-        let (table, c) = of_type(mine, t, col, &tyname)?;
-        let there = of_type(other, t, col, &tyname);
-        let m = |sql: &str| crate::sql::mentions(sql, col);
-        let kept = |i: &Index| there.is_some_and(|(o, _)| o.indexes.contains(i));
-        let side = EnumSide {
-            default: c.default.clone(),
-            indexes: table
-                .indexes
-                .iter()
-                .filter(|i| {
-                    i.parts.iter().any(|p| m(&p.expr.sql))
-                        || i.predicate.as_ref().is_some_and(|p| m(&p.sql))
-                })
-                .filter(|i| kept(i))
-                .cloned()
-                .collect(),
-            checks: table
-                .checks
-                .iter()
-                .filter(|k| m(&k.expr.sql))
-                .filter(|k| there.is_some_and(|(o, _)| o.checks.contains(k)))
-                .cloned()
-                .collect(),
-        };
-        Some((side, c.ty.ends_with("[]")))
-    };
-    let mut keys: BTreeSet<(QName, String)> = BTreeSet::new();
-    for s in [current, desired] {
-        for t in s.tables.values() {
-            for c in &t.columns {
-                if c.ty.trim_end_matches("[]") == tyname {
-                    keys.insert((t.name.clone(), c.name.clone()));
-                }
+    let mut out = vec![];
+    for t in current.tables.values() {
+        let there = desired.tables.get(&t.name);
+        for c in &t.columns {
+            if c.ty.trim_end_matches("[]") != tyname {
+                continue;
             }
+            let same_type = there
+                .and_then(|o| o.column(&c.name))
+                .filter(|oc| oc.ty == c.ty);
+            let m = |sql: &str| crate::sql::mentions(sql, &c.name);
+            out.push(EnumUsage {
+                table: t.name.clone(),
+                column: c.name.clone(),
+                array: c.ty.ends_with("[]"),
+                default_before: c.default.clone(),
+                default_after: same_type.and_then(|oc| oc.default.clone()),
+                indexes: t
+                    .indexes
+                    .iter()
+                    .filter(|i| {
+                        i.parts.iter().any(|p| m(&p.expr.sql))
+                            || i.predicate.as_ref().is_some_and(|p| m(&p.sql))
+                    })
+                    .filter(|i| there.is_some_and(|o| o.indexes.contains(i)))
+                    .cloned()
+                    .collect(),
+                checks: t
+                    .checks
+                    .iter()
+                    .filter(|k| m(&k.expr.sql))
+                    .filter(|k| there.is_some_and(|o| o.checks.contains(k)))
+                    .cloned()
+                    .collect(),
+            });
         }
     }
-    keys.into_iter()
-        .map(|(t, col)| {
-            let before = side(current, desired, &t, &col);
-            let after = side(desired, current, &t, &col);
-            let array = before.as_ref().or(after.as_ref()).is_some_and(|x| x.1);
-            EnumUsage {
-                table: t,
-                column: col,
-                array,
-                before: before.map(|x| x.0),
-                after: after.map(|x| x.0),
-            }
-        })
-        .collect()
+    out
 }
 
 /// Sequences; returns those renamed with their owning table or column (old → new name).

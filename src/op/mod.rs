@@ -199,25 +199,21 @@ pub enum Op {
     },
 }
 
-/// A column of an enum's type, on both sides of the op: what a type swap must convert.
+/// A column of an enum's type as an op converting the type finds it: the columns of the schema before
+/// the op (in either direction, what the plan does to others comes after the swap, and is undone
+/// before the swap back).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EnumUsage {
     pub table: QName,
     pub column: String,
     pub array: bool,
-    /// The column before the op (`None`: not there yet, or not of this type).
-    pub before: Option<EnumSide>,
-    /// The column after it (`None`: dropped, or retyped, by the same plan).
-    pub after: Option<EnumSide>,
-}
-
-/// What a type swap drops before converting a column and restores after.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EnumSide {
-    /// The column's default on this side: dropped before the conversion, and the other side's is
-    /// set after it (so a default naming a value only one type has is never set on the other).
-    pub default: Option<Expr>,
-    /// Indexes and checks that mention the column.
+    /// The default before the op: dropped before the conversion.
+    pub default_before: Option<Expr>,
+    /// The default after it, set after the conversion (`None` for a column the plan then drops or
+    /// retypes), so a default naming a value only one of the types has is never set on the other.
+    pub default_after: Option<Expr>,
+    /// Indexes and checks that mention the column and that the plan leaves as they are: dropped and
+    /// made again around the swap (the plan's own drops of changed ones come before it, its adds after).
     pub indexes: Vec<Index>,
     pub checks: Vec<Check>,
 }
@@ -226,8 +222,8 @@ impl EnumUsage {
     /// The same usage, seen from the other direction.
     pub fn reversed(&self) -> EnumUsage {
         EnumUsage {
-            before: self.after.clone(),
-            after: self.before.clone(),
+            default_before: self.default_after.clone(),
+            default_after: self.default_before.clone(),
             ..self.clone()
         }
     }

@@ -213,23 +213,19 @@ fn alter_enum(
             to.iter().map(|v| lit(v)).collect::<Vec<_>>().join(", ")
         ),
     ];
-    // The columns there now; what mentions them and stays is dropped and put back around them.
-    let now: Vec<(&EnumUsage, &crate::op::EnumSide)> = usages
-        .iter()
-        .filter_map(|u| u.before.as_ref().map(|b| (u, b)))
-        .collect();
-    for (u, b) in &now {
-        for i in &b.indexes {
+    for u in usages {
+        for i in &u.indexes {
             out.push(format!("DROP INDEX {}", index_ref(&u.table, &i.name)));
         }
-        for k in &b.checks {
+        for k in &u.checks {
             out.push(alter(&u.table, format!("DROP CONSTRAINT {}", q(&k.name))));
         }
     }
-    for (u, b) in &now {
+    for u in usages {
         let c = q(&u.column);
         let arr = if u.array { "[]" } else { "" };
-        if b.default.is_some() {
+        // A column the plan drops is back, with its default, when the downgrade swaps: drop either.
+        if u.default_before.is_some() || u.default_after.is_some() {
             out.push(alter(&u.table, format!("ALTER COLUMN {c} DROP DEFAULT")));
         }
         out.push(alter(
@@ -240,18 +236,18 @@ fn alter_enum(
                 qn(name)
             ),
         ));
-        if let Some(d) = u.after.as_ref().and_then(|a| a.default.as_ref()) {
+        if let Some(d) = &u.default_after {
             out.push(alter(
                 &u.table,
                 format!("ALTER COLUMN {c} SET DEFAULT {}", d.sql),
             ));
         }
     }
-    for (u, b) in &now {
-        for k in &b.checks {
+    for u in usages {
+        for k in &u.checks {
             out.push(alter(&u.table, format!("ADD {}", check_sql(k))));
         }
-        for i in &b.indexes {
+        for i in &u.indexes {
             out.push(index_sql(&u.table, i));
         }
     }
