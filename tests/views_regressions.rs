@@ -638,3 +638,33 @@ sql = "SELECT id, s FROM t"
     db.exec("INSERT INTO t VALUES (1, 'a')");
     assert_eq!(db.catalog(), before);
 }
+
+#[test]
+fn enum_default_that_is_not_a_value_failed_only_at_upgrade() {
+    let p = project(
+        "[database]\nurl = \"postgres://nowhere.invalid/x\"\n[enums.st]\nvalues = [\"a\", \"it's\"]\n[tables.t]\ncolumns = [{ name = \"s\", type = \"st\", default = \"'zz'\" }]\n",
+    );
+    let out = run(p.path(), &["check"], 2);
+    assert!(
+        out.contains("models.toml:6:") && out.contains("default 'zz' is not a value of enum st"),
+        "{out}"
+    );
+    let ok = project(
+        "[database]\nurl = \"postgres://nowhere.invalid/x\"\n[enums.st]\nvalues = [\"a\", \"it's\"]\n[tables.t]\ncolumns = [{ name = \"s\", type = \"st\", default = \"'it''s'::st\" }]\n",
+    );
+    let out = run(ok.path(), &["check"], 2);
+    assert!(out.contains("cannot connect"), "{out}");
+}
+
+#[test]
+fn enum_outside_the_listed_schemas_was_created_again_by_every_revision() {
+    let p = project(
+        "[database]\nurl = \"postgres://nowhere.invalid/x\"\nschemas = [\"billing\"]\n[enums.st]\nvalues = [\"a\"]\n[tables.\"billing.inv\"]\ncolumns = [{ name = \"s\", type = \"st\" }]\n",
+    );
+    let out = run(p.path(), &["check"], 2);
+    assert!(
+        out.contains("models.toml:4:")
+            && out.contains("enum st is in schema public, which [database] schemas does not list"),
+        "{out}"
+    );
+}

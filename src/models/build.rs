@@ -211,6 +211,21 @@ pub(super) fn build(
             ));
         }
         super::validate::qualified_name(&ctx, name, e.span(), &format!("enums.{name}"))?;
+        // Like a table: an enum outside the managed schemas would be made and never seen again.
+        let sch = QName::parse(name)
+            .schema
+            .unwrap_or_else(|| dialect.default_namespace().to_string());
+        if !s.namespaces.is_empty() && !s.namespaces.contains(&sch) {
+            return Err(ctx.err(
+                e.span(),
+                format!("enums.{name}"),
+                format!(
+                    "enum {name} is in schema {sch}, which [database] schemas does not list ({})",
+                    s.namespaces.join(", ")
+                ),
+                Some(format!("add \"{sch}\" to [database] schemas")),
+            ));
+        }
         super::validate::enum_values(&ctx, &v.values, e.span(), &format!("enums.{name}.values"))?;
         ctx.comment(&v.comment, e.span(), &format!("enums.{name}"))?;
         let q = QName::parse(name);

@@ -229,6 +229,7 @@ pub(super) fn build_table(
             col.downgrade_using = Some(ctx.expr(u, &format!("{ckey}.downgrade_using"), false)?);
         }
         super::validate_table::column(ctx, cd, c.span(), &col, &ckey)?;
+        super::validate_table::enum_default(ctx, s, &col, c.span(), &ckey)?;
         if cd.primary_key == Some(true) {
             pk_cols.push(cname.clone());
         }

@@ -330,3 +330,41 @@ pub fn partition(
     super::rules::bound_fits(&super::rules::strategy(&pb.sql), &p.bound.sql)
         .map_err(|m| ctx.err(span, format!("{key}.partition_bound"), m, None))
 }
+
+/// A column of an enum type (of the models) whose default is a literal: one of the enum's values.
+pub fn enum_default(
+    ctx: &Ctx,
+    s: &Schema,
+    col: &Column,
+    span: std::ops::Range<usize>,
+    key: &str,
+) -> Result<(), ModelError> {
+    let (Some(d), false) = (&col.default, col.ty.ends_with("[]")) else {
+        return Ok(());
+    };
+    let Some(e) = s
+        .enums
+        .values()
+        .find(|e| crate::sql::qname_sql(&e.name) == col.ty)
+    else {
+        return Ok(());
+    };
+    let text = d.sql.trim();
+    let text = text.split("::").next().unwrap_or(text).trim();
+    let Some(inner) = text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) else {
+        return Ok(());
+    };
+    if inner.contains('\'') && !inner.contains("''") {
+        return Ok(());
+    }
+    let value = inner.replace("''", "'");
+    if e.values.contains(&value) {
+        return Ok(());
+    }
+    Err(ctx.err(
+        span,
+        format!("{key}.default"),
+        format!("default '{value}' is not a value of enum {}", e.name),
+        Some(format!("one of: {}", e.values.join(", "))),
+    ))
+}
