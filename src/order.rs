@@ -336,6 +336,11 @@ pub fn order(ops: Vec<Op>, break_cycles: bool) -> Vec<Op> {
             69
         }
         Op::DropCheck { table, .. } | Op::DropIndex { table, .. } if swapped.contains(table) => 20,
+        Op::DropForeignKey { table, fk }
+            if swapped.contains(table) || swapped.contains(&fk.ref_table) =>
+        {
+            20
+        }
         Op::DropFunction(f)
             if uses_row_type(f, &old_views) || standard_body_uses(f, &old_views) =>
         {

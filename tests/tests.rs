@@ -6,6 +6,7 @@ mod bad_input;
 mod bookkeeping;
 mod cli_errors;
 mod data_safety;
+mod enum_swaps;
 mod fidelity;
 mod fidelity_sqlite;
 mod fuzz_props;

@@ -241,6 +241,22 @@ fn enum_usages(current: &Schema, desired: &Schema, name: &QName) -> Vec<EnumUsag
                     .filter(|k| there.is_some_and(|o| o.checks.contains(k)))
                     .cloned()
                     .collect(),
+                foreign_keys: current
+                    .tables
+                    .values()
+                    .flat_map(|ft| ft.foreign_keys.iter().map(move |fk| (ft, fk)))
+                    .filter(|(ft, fk)| {
+                        (ft.name == t.name && fk.columns.contains(&c.name))
+                            || (fk.ref_table == t.name && fk.ref_columns.contains(&c.name))
+                    })
+                    .filter(|(ft, fk)| {
+                        desired
+                            .tables
+                            .get(&ft.name)
+                            .is_some_and(|o| o.foreign_keys.contains(fk))
+                    })
+                    .map(|(ft, fk)| (ft.name.clone(), fk.clone()))
+                    .collect(),
             });
         }
     }

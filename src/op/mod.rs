@@ -216,6 +216,8 @@ pub struct EnumUsage {
     /// made again around the swap (the plan's own drops of changed ones come before it, its adds after).
     pub indexes: Vec<Index>,
     pub checks: Vec<Check>,
+    /// Foreign keys from or to the column, on their tables, that the plan leaves as they are.
+    pub foreign_keys: Vec<(QName, ForeignKey)>,
 }
 
 impl EnumUsage {

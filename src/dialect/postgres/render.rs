@@ -213,6 +213,13 @@ fn alter_enum(
             to.iter().map(|v| lit(v)).collect::<Vec<_>>().join(", ")
         ),
     ];
+    // Foreign keys between converted columns would compare the two types: off during the swap.
+    let mut fks: Vec<&(QName, ForeignKey)> = usages.iter().flat_map(|u| &u.foreign_keys).collect();
+    fks.sort_by(|a, b| (&a.0, &a.1.name).cmp(&(&b.0, &b.1.name)));
+    fks.dedup_by(|a, b| a.0 == b.0 && a.1.name == b.1.name);
+    for (t, fk) in &fks {
+        out.push(alter(t, format!("DROP CONSTRAINT {}", q(&fk.name))));
+    }
     for u in usages {
         for i in &u.indexes {
             out.push(format!("DROP INDEX {}", index_ref(&u.table, &i.name)));
@@ -250,6 +257,9 @@ fn alter_enum(
         for i in &u.indexes {
             out.push(index_sql(&u.table, i));
         }
+    }
+    for (t, fk) in &fks {
+        out.push(alter(t, format!("ADD {}", fk_sql(fk))));
     }
     out.push(format!("DROP TYPE {}", qn(&old)));
     out
