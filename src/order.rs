@@ -297,16 +297,7 @@ pub fn order(ops: Vec<Op>, break_cycles: bool) -> Vec<Op> {
     // indexes (which may name a value the new type lacks) go before it.
     let swapped: BTreeSet<QName> = out
         .iter()
-        .filter_map(|o| match o {
-            Op::AlterEnum {
-                from,
-                to,
-                usages,
-                swap,
-                ..
-            } if *swap || !crate::sql::enum_values_appended(from, to) => Some(usages),
-            _ => None,
-        })
+        .filter_map(Op::swapped_enum_usages)
         .flatten()
         .map(|u| u.table.clone())
         .collect();

@@ -177,16 +177,7 @@ fn defaults_in_enum_swaps(ops: &mut Vec<Op>, desired: &Schema) {
     };
     let converted: BTreeSet<(QName, String)> = ops
         .iter()
-        .filter_map(|o| match o {
-            Op::AlterEnum {
-                from,
-                to,
-                usages,
-                swap,
-                ..
-            } if *swap || !crate::sql::enum_values_appended(from, to) => Some(usages),
-            _ => None,
-        })
+        .filter_map(Op::swapped_enum_usages)
         .flatten()
         .filter(|u| desired_has(u))
         .map(|u| (u.table.clone(), u.column.clone()))
@@ -207,6 +198,23 @@ fn defaults_in_enum_swaps(ops: &mut Vec<Op>, desired: &Schema) {
 /// Columns of `current` of the enum `name`'s type (or an array of it), as a type swap finds them.
 fn enum_usages(current: &Schema, desired: &Schema, name: &QName) -> Vec<EnumUsage> {
     let tyname = crate::sql::qname_sql(name);
+    // Foreign keys by each column at either end of them.
+    let mut fks: BTreeMap<(&QName, &str), Vec<(&Table, &ForeignKey)>> = BTreeMap::new();
+    for ft in current.tables.values() {
+        for fk in &ft.foreign_keys {
+            let ends = fk.columns.iter().map(|c| (&ft.name, c.as_str()));
+            let refs = fk.ref_columns.iter().map(|c| (&fk.ref_table, c.as_str()));
+            for key in ends.chain(refs) {
+                let list = fks.entry(key).or_default();
+                if !list
+                    .iter()
+                    .any(|(t, f)| t.name == ft.name && f.name == fk.name)
+                {
+                    list.push((ft, fk));
+                }
+            }
+        }
+    }
     let mut out = vec![];
     for t in current.tables.values() {
         let there = desired.tables.get(&t.name);
@@ -241,21 +249,17 @@ fn enum_usages(current: &Schema, desired: &Schema, name: &QName) -> Vec<EnumUsag
                     .filter(|k| there.is_some_and(|o| o.checks.contains(k)))
                     .cloned()
                     .collect(),
-                foreign_keys: current
-                    .tables
-                    .values()
-                    .flat_map(|ft| ft.foreign_keys.iter().map(move |fk| (ft, fk)))
-                    .filter(|(ft, fk)| {
-                        (ft.name == t.name && fk.columns.contains(&c.name))
-                            || (fk.ref_table == t.name && fk.ref_columns.contains(&c.name))
-                    })
+                foreign_keys: fks
+                    .get(&(&t.name, c.name.as_str()))
+                    .into_iter()
+                    .flatten()
                     .filter(|(ft, fk)| {
                         desired
                             .tables
                             .get(&ft.name)
-                            .is_some_and(|o| o.foreign_keys.contains(fk))
+                            .is_some_and(|o| o.foreign_keys.contains(*fk))
                     })
-                    .map(|(ft, fk)| (ft.name.clone(), fk.clone()))
+                    .map(|(ft, fk)| (ft.name.clone(), (*fk).clone()))
                     .collect(),
             });
         }

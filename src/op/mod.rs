@@ -232,6 +232,21 @@ impl EnumUsage {
 }
 
 impl Op {
+    /// The columns an enum change converts when it swaps the type in (values removed or reordered,
+    /// or the way back of a swap); `None` for any other op.
+    pub fn swapped_enum_usages(&self) -> Option<&Vec<EnumUsage>> {
+        match self {
+            Op::AlterEnum {
+                from,
+                to,
+                usages,
+                swap,
+                ..
+            } if *swap || !crate::sql::enum_values_appended(from, to) => Some(usages),
+            _ => None,
+        }
+    }
+
     /// The op that undoes this one.
     pub fn inverse(&self) -> Op {
         use Op::*;
