@@ -21,7 +21,18 @@ enum Touch {
 }
 
 fn word_set(texts: &[&str]) -> BTreeSet<String> {
-    texts.iter().flat_map(|t| crate::sql::words(t)).collect()
+    let mut out: BTreeSet<String> = texts.iter().flat_map(|t| crate::sql::words(t)).collect();
+    // Type names after `::` too (a cast to an enum that is swapped).
+    for t in texts {
+        for w in crate::sql::text_key(t).split(' ') {
+            if w.starts_with('"') && w.ends_with('"') && w.len() > 1 {
+                out.insert(w[1..w.len() - 1].replace("\"\"", "\""));
+            } else if w.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                out.insert(w.to_string());
+            }
+        }
+    }
+    out
 }
 
 fn has(words: &BTreeSet<String>, name: &str) -> bool {
@@ -47,10 +58,17 @@ fn touches(op: &Op, desired: &Schema) -> Vec<Touch> {
         {
             vec![Touch::Relation(t.name.clone())]
         }
-        Op::AlterEnum { usages, .. } => usages
-            .iter()
-            .map(|u| Touch::Column(u.table.clone(), u.column.clone()))
-            .collect(),
+        Op::AlterEnum { name, usages, .. } => {
+            let mut t: Vec<Touch> = usages
+                .iter()
+                .map(|u| Touch::Column(u.table.clone(), u.column.clone()))
+                .collect();
+            // A swap drops the old type: what names it (a cast in a view) goes first, and comes back.
+            if op.swapped_enum_usages().is_some() {
+                t.push(Touch::Relation(name.clone()));
+            }
+            t
+        }
         Op::DropView(v) if desired.views.contains_key(&v.name) => {
             vec![Touch::Relation(v.name.clone())]
         }

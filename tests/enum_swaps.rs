@@ -233,3 +233,24 @@ columns = [{ name = "id", type = "int", primary_key = true }, { name = "s", type
         .get(0);
     assert_eq!(n, 1);
 }
+
+#[test]
+fn view_casting_another_column_to_the_enum_blocked_its_swap() {
+    let Some(db) = PgDb::new("enum_swaps::cast_in_view") else {
+        return;
+    };
+    let models = r#"
+[enums.st]
+values = ["a", "b", "c"]
+[tables.t]
+columns = [{ name = "id", type = "int", primary_key = true }, { name = "x", type = "text" }]
+[views.v]
+sql = "SELECT id, x::st AS xs FROM t"
+"#;
+    let p = upgraded(&db, models);
+    db.exec("INSERT INTO t VALUES (1, 'b')");
+    let before = db.catalog();
+    changed(&db, &p, models, "[\"a\", \"b\", \"c\"]", "[\"b\", \"a\"]");
+    run(p.path(), &["downgrade", "-1"], 0);
+    assert_eq!(db.catalog(), before);
+}
