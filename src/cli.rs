@@ -55,7 +55,7 @@ pub struct MigrateArgs {
 enum Cmd {
     /// Scaffold models.toml and versions/.
     Init {
-        /// sqlite (no server needed) or postgresql.
+        /// sqlite (no server needed), postgresql or mysql (MySQL and MariaDB).
         #[arg(long, default_value = "sqlite")]
         dialect: String,
     },

@@ -5,7 +5,7 @@ use autogen::autogenerate::plan;
 use autogen::dialect::{postgres::Postgres, sqlite::Sqlite, Dialect};
 use autogen::models::load_str;
 
-fn sql(d: &dyn Dialect, before: &str, after: &str) -> String {
+pub fn sql(d: &dyn Dialect, before: &str, after: &str) -> String {
     let a = load_str("before.toml", before, d).unwrap_or_else(|e| panic!("{e}"));
     let b = load_str("after.toml", after, d).unwrap_or_else(|e| panic!("{e}"));
     let p = plan(&a.schema, &b.schema, d);

@@ -16,10 +16,10 @@ pub fn init(ctx: &Ctx, dialect: &str, out: &mut dyn Write) -> Result<u8, Error> 
     }
     let url = match dialect {
         "sqlite" => "sqlite:app.db",
-        "postgresql" | "postgres" => "env:DATABASE_URL",
+        "postgresql" | "postgres" | "mysql" | "mariadb" => "env:DATABASE_URL",
         other => {
             return Err(Error::Usage(format!(
-                "unknown dialect `{other}`: use sqlite or postgresql"
+                "unknown dialect `{other}`: use sqlite, postgresql or mysql"
             )))
         }
     };
@@ -27,6 +27,8 @@ pub fn init(ctx: &Ctx, dialect: &str, out: &mut dyn Write) -> Result<u8, Error> 
     // primary key (a `bigint` one is not a rowid alias, and inserts without an id would fail).
     let id = if url.starts_with("sqlite:") {
         "{ name = \"id\", type = \"integer\", primary_key = true, autoincrement = true }"
+    } else if matches!(dialect, "mysql" | "mariadb") {
+        "{ name = \"id\", type = \"bigint unsigned\", primary_key = true, autoincrement = true }"
     } else {
         "{ name = \"id\", type = \"bigint\", primary_key = true, identity = true }"
     };

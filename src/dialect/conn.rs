@@ -14,7 +14,7 @@ pub enum DbError {
     /// The statement cannot run inside a transaction block (`CREATE INDEX CONCURRENTLY`, `VACUUM` …).
     #[error("{0}")]
     NotInTransaction(String),
-    #[error("unsupported database URL {0}\nhint: use postgres://USER@HOST:PORT/DB, sqlite:PATH or sqlite::memory:")]
+    #[error("unsupported database URL {0}\nhint: use postgres://USER@HOST:PORT/DB, mysql://USER@HOST:PORT/DB (or mariadb://), sqlite:PATH or sqlite::memory:")]
     UnsupportedUrl(String),
     #[error("the SQLite database {path} does not exist\nhint: check the path in the URL; `autogen upgrade head` creates the database (or pass --create to create it for this command)")]
     NoDatabase { path: String },
@@ -231,6 +231,8 @@ pub fn connect_with(url: &str, missing: Missing) -> Result<Box<dyn Connection>, 
         Ok(Box::new(super::sqlite::conn::SqliteConn::connect_with(
             url, missing,
         )?))
+    } else if url.starts_with("mysql://") || url.starts_with("mariadb://") {
+        Ok(Box::new(super::mysql::conn::MyConn::connect(url)?))
     } else {
         Err(DbError::UnsupportedUrl(unsupported(url)))
     }

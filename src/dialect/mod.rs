@@ -3,6 +3,7 @@
 pub mod canonical;
 mod canonical_objects;
 pub mod conn;
+pub mod mysql;
 pub mod postgres;
 pub mod sqlite;
 
@@ -54,14 +55,66 @@ pub trait Dialect: Sync {
         false
     }
 
-    /// Whether integer primary keys can be `autoincrement` (SQLite).
+    /// Whether integer primary keys can be `autoincrement` (SQLite, MySQL).
     fn has_autoincrement(&self) -> bool {
         false
     }
 
-    /// The table `options` the dialect has (SQLite: `strict`, `without rowid`).
+    /// Whether `autoincrement` belongs to the column (MySQL's `AUTO_INCREMENT`) rather than to the
+    /// table (SQLite's `AUTOINCREMENT`, which never reuses ids).
+    fn autoincrement_is_column(&self) -> bool {
+        false
+    }
+
+    /// The table `options` the dialect has (SQLite: `strict`, `without rowid`); an entry ending in
+    /// `=` takes a value (MySQL: `engine=`, `engine=InnoDB` in the models).
     fn table_options(&self) -> &'static [&'static str] {
         &[]
+    }
+
+    /// Whether DDL runs inside a transaction (PostgreSQL, SQLite). MySQL commits before and after
+    /// every DDL statement, so its revisions run statement by statement with their progress recorded.
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
+
+    /// The one statement recording that `done` statements of `revision` ran in `direction` (an
+    /// upsert on `autogen_progress`, so no moment exists without the row).
+    fn progress_sql(&self, revision: &str, direction: &str, done: usize) -> String {
+        let (id, d) = (self.literal(revision), self.literal(direction));
+        format!(
+            "INSERT INTO autogen_progress (revision, direction, statements_done) VALUES ({id}, {d}, {done}) \
+             ON CONFLICT (revision, direction) DO UPDATE SET statements_done = excluded.statements_done"
+        )
+    }
+
+    /// Whether an index key may index a column's leading characters (MySQL's `name(10)`).
+    fn index_prefixes(&self) -> bool {
+        false
+    }
+
+    /// Whether a key on a column of this (canonical) type must index a prefix (MySQL's `text` and
+    /// `blob`: `name(100)`).
+    fn key_needs_prefix(&self, _canon_ty: &str) -> bool {
+        false
+    }
+
+    /// Whether a column can be set on every update of its row (MySQL's `ON UPDATE CURRENT_TIMESTAMP`;
+    /// a column's `on_update` without `references`).
+    fn has_on_update(&self) -> bool {
+        false
+    }
+
+    /// Whether the database makes index `i` of `t` by itself (InnoDB indexes a foreign key that has
+    /// none, under the key's name): `inspect` leaves it out of the models, canonicalization adds it.
+    fn implied_index(&self, _t: &crate::schema::Table, _i: &crate::schema::Index) -> bool {
+        false
+    }
+
+    /// A foreign key's action where the models name none (MySQL: RESTRICT, which its catalog reports
+    /// apart from an explicit NO ACTION).
+    fn default_fk_action(&self) -> crate::schema::FkAction {
+        crate::schema::FkAction::NoAction
     }
 
     /// The expression for the current time, suggested when a default says `now`.
@@ -233,6 +286,8 @@ pub fn for_url(url: &str) -> Option<&'static dyn Dialect> {
         Some(&postgres::Postgres)
     } else if url.starts_with("sqlite:") {
         Some(&sqlite::Sqlite)
+    } else if url.starts_with("mysql://") || url.starts_with("mariadb://") {
+        Some(&mysql::MySql)
     } else {
         None
     }
@@ -248,6 +303,7 @@ pub fn by_name(name: &str) -> Option<&'static dyn Dialect> {
     match name {
         "postgresql" => Some(&postgres::Postgres),
         "sqlite" => Some(&sqlite::Sqlite),
+        "mysql" => Some(&mysql::MySql),
         _ => None,
     }
 }

@@ -274,7 +274,7 @@ pub(super) fn action(
     key: &str,
 ) -> Result<FkAction, ModelError> {
     match s {
-        None => Ok(FkAction::NoAction),
+        None => Ok(ctx.dialect.default_fk_action()),
         Some(s) => FkAction::parse(s.get_ref()).ok_or_else(|| {
             ctx.err(
                 s.span(),

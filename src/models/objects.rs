@@ -161,7 +161,7 @@ pub(super) fn build_views(ctx: &Ctx, f: &File, s: &mut Schema) -> Result<(), Mod
         for p in v.indexes.iter_mut().flat_map(|i| i.parts.iter_mut()) {
             let bare = p.expr.sql.trim_matches('"').to_string();
             if !bare.is_empty() && bare.chars().all(|c| c.is_alphanumeric() || c == '_') {
-                p.expr = Expr::new(crate::sql::quote_ident(&bare));
+                p.expr = Expr::new(ctx.dialect.ident(&bare));
             }
         }
         insert_view(ctx, s, v, d.span(), &format!("materialized_views.{name}"))?;

@@ -198,9 +198,15 @@ pub fn type_text(ty: &str, d: &dyn SqlDialect) -> Result<(), TextError> {
     }
     let toks = tokens(ty, d)?;
     single(&toks, "type")?;
+    // MySQL's inline `enum('a','b')` and `set(…)` list their values.
+    let values = matches!(
+        toks.first().and_then(|t| word(&t.0)).as_deref(),
+        Some("ENUM" | "SET")
+    );
     for (i, (t, off)) in toks.iter().enumerate() {
         let ok = match t {
             Token::Word(_) => true,
+            Token::SingleQuotedString(_) | Token::DoubleQuotedString(_) => values && i > 0,
             Token::Number(..) | Token::Comma | Token::Period => i > 0,
             Token::LParen | Token::RParen | Token::LBracket | Token::RBracket => i > 0,
             Token::Minus => i > 0, // numeric(5,-2)
@@ -229,6 +235,12 @@ pub fn partition_by(sql: &str, d: &dyn SqlDialect) -> Result<(), TextError> {
     single(&toks, "clause")?;
     let hint = Some("partition_by = \"RANGE (created_at)\", \"LIST (region)\" or \"HASH (id)\"");
     match toks.first().and_then(|t| word(&t.0)).as_deref() {
+        // MySQL: the whole clause with its partitions, `RANGE COLUMNS (…)`, KEY (…), LINEAR HASH/KEY (…).
+        Some("RANGE" | "LIST" | "HASH" | "KEY" | "LINEAR")
+            if d.is::<sqlparser::dialect::MySqlDialect>() =>
+        {
+            return Ok(())
+        }
         Some("RANGE" | "LIST" | "HASH") => {}
         _ => return Err(fail(0, "expected RANGE, LIST or HASH", hint)),
     }

@@ -214,7 +214,9 @@ pub(super) fn build_table(
                     Some("use identity = true".into()),
                 ));
             }
-            if !table.options.contains(&"autoincrement".to_string()) {
+            if ctx.dialect.autoincrement_is_column() {
+                col.auto_increment = true;
+            } else if !table.options.contains(&"autoincrement".to_string()) {
                 table.options.push("autoincrement".into());
             }
         }
@@ -234,6 +236,18 @@ pub(super) fn build_table(
             pk_cols.push(cname.clone());
         }
         if cd.unique == Some(true) {
+            let ty = ctx
+                .dialect
+                .canonical_type(&col.ty)
+                .unwrap_or(col.ty.clone());
+            if ctx.dialect.key_needs_prefix(&ty) {
+                return Err(ctx.err(
+                    c.span(),
+                    format!("{ckey}.unique"),
+                    format!("{} cannot make the whole {ty} column `{cname}` unique", ctx.dialect.name()),
+                    Some(format!("use varchar(n), or a unique index on a prefix: indexes = [{{ columns = [\"{cname}(100)\"], unique = true }}]")),
+                ));
+            }
             table.uniques.push(Unique {
                 name: String::new(),
                 columns: vec![cname.clone()],
@@ -262,6 +276,22 @@ pub(super) fn build_table(
                 match_full: false,
                 not_valid: false,
             });
+        } else if let (Some(u), true) = (&cd.on_update, ctx.dialect.has_on_update()) {
+            if let Some(a) = &cd.on_delete {
+                return Err(ctx.err(a.span(), ckey.clone(), "on_delete needs `references`", None));
+            }
+            let e = ctx.expr(u, &format!("{ckey}.on_update"), false)?;
+            let timestamp = e.sql.to_ascii_lowercase().starts_with("current_timestamp")
+                || e.sql.to_ascii_lowercase().starts_with("now(");
+            if !timestamp {
+                return Err(ctx.err(
+                    u.span(),
+                    format!("{ckey}.on_update"),
+                    format!("`on_update` of a column without `references` sets it on every update of its row, and only to the current time, not `{}`", e.sql),
+                    Some("write on_update = \"CURRENT_TIMESTAMP\" (a datetime or timestamp column), or add `references` for a foreign key's action".into()),
+                ));
+            }
+            col.on_update = Some(e);
         } else if let Some(a) = cd.on_delete.as_ref().or(cd.on_update.as_ref()) {
             return Err(ctx.err(
                 a.span(),
@@ -325,6 +355,11 @@ pub(super) fn build_table(
         let v = u.get_ref();
         let k = format!("{key}.unique[{i}]");
         check_columns(ctx, &table, &v.columns, u.span(), &k)?;
+        for c in &v.columns {
+            if let Some(e) = super::table_parts::needs_prefix(ctx, &table, c, None, u.span(), &k) {
+                return Err(e);
+            }
+        }
         if let Some(n) = &v.name {
             ctx.name(n, u.span(), &format!("{k}.name"))?;
         }
@@ -372,9 +407,30 @@ pub(super) fn build_table(
         if let Some(n) = &v.name {
             ctx.name(n, c.span(), &format!("{key}.checks[{i}].name"))?;
         }
+        let expr = ctx.expr(&v.expr, &format!("{key}.checks[{i}].expr"), false)?;
+        // MySQL refuses a check on its AUTO_INCREMENT column (error 1901): said at load.
+        if let Some(col) = table
+            .columns
+            .iter()
+            .find(|col| col.auto_increment && crate::sql::mentions(&expr.sql, &col.name))
+        {
+            return Err(ctx.err(
+                v.expr.span(),
+                format!("{key}.checks[{i}].expr"),
+                format!(
+                    "{} refuses a check on the autoincrement column `{}`",
+                    ctx.dialect.name(),
+                    col.name
+                ),
+                Some(
+                    "drop the check (autoincrement numbers from 1 upward), or check another column"
+                        .into(),
+                ),
+            ));
+        }
         table.checks.push(Check {
             name: v.name.clone().unwrap_or_default(),
-            expr: ctx.expr(&v.expr, &format!("{key}.checks[{i}].expr"), false)?,
+            expr,
             no_inherit: v.no_inherit.unwrap_or(false),
             not_valid: v.not_valid.unwrap_or(false),
         });
@@ -533,9 +589,15 @@ pub(super) fn build_table(
         table.not_null = nn.get_ref().clone();
     }
     for o in &def.options {
-        let v = o.get_ref().to_ascii_lowercase();
+        let v = crate::sql::table_option(o.get_ref());
         let known = ctx.dialect.table_options();
-        if !known.contains(&v.as_str()) {
+        let takes_value = |k: &&str| {
+            k.ends_with('=')
+                && v.strip_prefix(*k).is_some_and(|rest| {
+                    !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                })
+        };
+        if !known.contains(&v.as_str()) && !known.iter().any(takes_value) {
             return Err(ctx.err(
                 o.span(),
                 format!("{key}.options"),

@@ -58,9 +58,16 @@ pub(super) fn index_part(
     key: &str,
 ) -> Result<IndexPart, ModelError> {
     let (expr, collation, opclass, desc, nulls_first) = crate::sql::split_index_part(p.get_ref());
+    // MySQL: `name(10)` indexes the first 10 characters of column `name`.
+    let (expr, prefix) = match prefix_part(&expr) {
+        Some((col, n)) if ctx.dialect.index_prefixes() && t.column(&col).is_some() => {
+            (col, Some(n))
+        }
+        _ => (expr, None),
+    };
     let e = Spanned::new(p.span(), expr.clone());
     let parsed = ctx.expr(&e, key, false)?;
-    let bare = expr.trim_matches('"');
+    let bare = expr.trim_matches('"').trim_matches('`');
     let is_ident = bare.chars().all(|c| c.is_alphanumeric() || c == '_') && !bare.is_empty();
     if is_ident && t.column(bare).is_none() && t.partition_of.is_none() && t.inherits.is_empty() {
         return Err(ctx.err(
@@ -72,17 +79,54 @@ pub(super) fn index_part(
     }
     // Index keys name columns the way `columns = [...]` does (exact names): quote them as SQL needs.
     let parsed = if is_ident && t.column(bare).is_some() {
-        Expr::new(crate::sql::quote_ident(bare))
+        Expr::new(ctx.dialect.ident(bare))
     } else {
         parsed
     };
     Ok(IndexPart {
+        prefix,
         expr: parsed,
         collation,
         opclass,
         desc,
         nulls_first,
     })
+}
+
+/// A key on a whole `text`/`blob` column where the database indexes only prefixes (MySQL): the error.
+pub(super) fn needs_prefix(
+    ctx: &Ctx,
+    t: &Table,
+    column: &str,
+    prefix: Option<u32>,
+    span: Range<usize>,
+    key: &str,
+) -> Option<ModelError> {
+    let bare = column.trim().trim_matches('"').trim_matches('`');
+    let c = t.column(bare)?;
+    let ty = ctx.dialect.canonical_type(&c.ty).unwrap_or(c.ty.clone());
+    (prefix.is_none() && ctx.dialect.key_needs_prefix(&ty)).then(|| {
+        ctx.err(
+            span,
+            key,
+            format!(
+                "{} cannot index the whole {ty} column `{bare}`",
+                ctx.dialect.name()
+            ),
+            Some(format!(
+                "index its first characters, e.g. \"{bare}(100)\" in an index, or use varchar(n)"
+            )),
+        )
+    })
+}
+
+/// `name(10)` → (`name`, 10): a column's prefix, as MySQL writes it.
+fn prefix_part(s: &str) -> Option<(String, u32)> {
+    let (name, rest) = s.trim().split_once('(')?;
+    let n = rest.strip_suffix(')')?.trim().parse().ok()?;
+    let name = name.trim().trim_matches('`').trim_matches('"');
+    (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        .then(|| (name.to_string(), n))
 }
 
 /// Index storage parameters, each `name = value` with a plain word or number as the value
@@ -145,8 +189,37 @@ pub(super) fn build_indexes(
             ));
         }
         let mut parts = vec![];
+        // FULLTEXT and SPATIAL indexes take whole columns; others index a prefix of text (MySQL).
+        let whole = v.method.as_deref().is_some_and(|m| {
+            m.eq_ignore_ascii_case("fulltext") || m.eq_ignore_ascii_case("spatial")
+        });
         for (j, p) in v.columns.iter().enumerate() {
-            parts.push(index_part(ctx, table, p, &format!("{k}.columns[{j}]"))?);
+            let key = format!("{k}.columns[{j}]");
+            let part = index_part(ctx, table, p, &key)?;
+            if !whole {
+                if let Some(e) =
+                    needs_prefix(ctx, table, &part.expr.sql, part.prefix, p.span(), &key)
+                {
+                    return Err(e);
+                }
+            }
+            parts.push(part);
+        }
+        if let (Some(w), true) = (&v.predicate, ctx.dialect.lacks("partial indexes")) {
+            return Err(ctx.err(
+                w.span(),
+                format!("{k}.where"),
+                format!("{} has no partial indexes", ctx.dialect.name()),
+                Some("remove `where` (the index then covers every row)".into()),
+            ));
+        }
+        if v.include.is_some() && ctx.dialect.lacks("partial indexes") {
+            return Err(ctx.err(
+                ix.span(),
+                format!("{k}.include"),
+                format!("{} indexes have no INCLUDE columns", ctx.dialect.name()),
+                Some("add the columns to `columns` instead".into()),
+            ));
         }
         let include = v.include.clone().unwrap_or_default();
         check_columns(ctx, table, &include, ix.span(), &format!("{k}.include"))?;

@@ -344,6 +344,9 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
                 fl.push(f("autoincrement", "true".into()));
             }
         }
+        if c.auto_increment {
+            fl.push(f("autoincrement", "true".into()));
+        }
         if let Some(i) = &c.identity {
             if i.options == SeqOptions::default() {
                 fl.push(f(
@@ -379,13 +382,18 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
                 "references",
                 s(&ref_str(d, &fk.ref_table, Some(&fk.ref_columns[0]))),
             ));
-            if fk.on_delete != FkAction::NoAction {
+            if fk.on_delete != d.default_fk_action() {
                 fl.push(f("on_delete", s(fk.on_delete.model_name())));
             }
-            if fk.on_update != FkAction::NoAction {
+            if fk.on_update != d.default_fk_action() {
                 fl.push(f("on_update", s(fk.on_update.model_name())));
             }
             inline_fks.push(fk.name.clone());
+        }
+        if let Some(u) = &c.on_update {
+            if !fl.iter().any(|x| x.0 == "on_update") {
+                fl.push(f("on_update", s(&u.sql)));
+            }
         }
         if let Some(x) = &c.collation {
             fl.push(f("collation", s(&crate::sql::unquote_chain(x))));
@@ -501,10 +509,10 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
             fl.push(f("columns", list(&fk.columns)));
             fl.push(f("references", s(&qtext(&fk.ref_table, d))));
             fl.push(f("referenced_columns", list(&fk.ref_columns)));
-            if fk.on_delete != FkAction::NoAction {
+            if fk.on_delete != d.default_fk_action() {
                 fl.push(f("on_delete", s(fk.on_delete.model_name())));
             }
-            if fk.on_update != FkAction::NoAction {
+            if fk.on_update != d.default_fk_action() {
                 fl.push(f("on_update", s(fk.on_update.model_name())));
             }
             if let Some(x) = deferrable(fk.deferrable) {
@@ -522,7 +530,14 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
     if !fks.is_empty() {
         out.push_str(&format!("foreign_keys = [\n  {},\n]\n", fks.join(",\n  ")));
     }
-    write_indexes(out, tn, &t.indexes, &colnames, d);
+    // Indexes the database makes by itself (InnoDB's for a foreign key) are left to it.
+    let own: Vec<Index> = t
+        .indexes
+        .iter()
+        .filter(|i| !d.implied_index(t, i))
+        .cloned()
+        .collect();
+    write_indexes(out, tn, &own, &colnames, d);
 }
 
 /// `indexes = [...]` of a table or materialized view `tn` with columns `colnames`.
@@ -575,6 +590,15 @@ pub(super) fn write_indexes(
 
 fn index_part_text(p: &IndexPart) -> String {
     let mut s = p.expr.sql.clone();
+    // MySQL's backquoted column names are written bare where they are plain words.
+    if let Some(inner) = s.strip_prefix('`').and_then(|x| x.strip_suffix('`')) {
+        if !inner.is_empty() && inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            s = inner.to_string();
+        }
+    }
+    if let Some(n) = p.prefix {
+        s.push_str(&format!("({n})"));
+    }
     if let Some(c) = &p.collation {
         if c.starts_with('"') {
             s.push_str(&format!(" COLLATE {c}"));

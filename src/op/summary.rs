@@ -185,8 +185,17 @@ impl Op {
                         to.options.join(", ")
                     ));
                 }
+                if from.partition_by != to.partition_by {
+                    what.push(format!(
+                        "partitioning {} → {}",
+                        from.partition_by
+                            .as_ref()
+                            .map_or("none", |p| p.sql.as_str()),
+                        to.partition_by.as_ref().map_or("none", |p| p.sql.as_str())
+                    ));
+                }
                 format!(
-                    "table {}: {} (SQLite rebuilds the table)",
+                    "table {}: {} (the table is rebuilt)",
                     to.name,
                     what.join(", ")
                 )

@@ -117,15 +117,6 @@ fn dir_name(dir: Direction) -> &'static str {
     }
 }
 
-/// The progress upsert: one statement, so no moment exists without a progress row.
-fn progress_sql(rev: &Revision, dir: Direction, done: usize) -> String {
-    let (id, d) = (quote_literal(&rev.id), quote_literal(dir_name(dir)));
-    format!(
-        "INSERT INTO autogen_progress (revision, direction, statements_done) VALUES ({id}, {d}, {done}) \
-         ON CONFLICT (revision, direction) DO UPDATE SET statements_done = excluded.statements_done"
-    )
-}
-
 fn history_insert(rev: &Revision, dir: Direction, ms: u128) -> String {
     format!(
         "INSERT INTO autogen_history (revision, direction, checksum, applied_at, duration_ms) VALUES ({}, {}, {}, {}, {ms})",
@@ -247,7 +238,11 @@ impl Runner<'_> {
         dir: Direction,
         done: usize,
     ) -> Result<(), DbError> {
-        self.conn.execute(&progress_sql(rev, dir, done))
+        let sql = self
+            .conn
+            .dialect()
+            .progress_sql(&rev.id, dir_name(dir), done);
+        self.conn.execute(&sql)
     }
 
     /// Runs `sql` inside the open transaction; on failure rolls it back.
@@ -328,7 +323,7 @@ impl Runner<'_> {
                 RunError::StatementFailed(f)
             }
         };
-        if rev.transactional {
+        if rev.transactional && self.conn.dialect().transactional_ddl() {
             self.conn.begin()?;
             for s in stmts {
                 self.in_tx(&s.sql).map_err(|e| failed(s, e, false))?;
@@ -355,7 +350,11 @@ impl Runner<'_> {
                 self.conn.begin()?;
                 match self.conn.execute(&s.sql) {
                     Ok(()) => {
-                        self.in_tx(&progress_sql(rev, dir, i + 1))?;
+                        let sql = self
+                            .conn
+                            .dialect()
+                            .progress_sql(&rev.id, dir_name(dir), i + 1);
+                        self.in_tx(&sql)?;
                         self.conn.commit()?;
                     }
                     Err(DbError::NotInTransaction(_)) => {

@@ -44,7 +44,7 @@ pub fn offline_script(
             out.push_str(&terminated(s));
             out.push('\n');
         }
-        if rev.transactional {
+        if rev.transactional && d.transactional_ddl() {
             out.push_str("BEGIN;\n");
         }
         let stmts = if dir == Direction::Up {
@@ -64,7 +64,7 @@ pub fn offline_script(
         }
         out.push_str(&history_insert(rev, dir, 0));
         out.push_str(";\n");
-        if rev.transactional {
+        if rev.transactional && d.transactional_ddl() {
             out.push_str("COMMIT;\n");
         }
         for s in &after_rev {

@@ -278,6 +278,10 @@ pub struct Column {
     /// default); always true on PostgreSQL.
     pub stored: bool,
     pub collation: Option<String>,
+    /// MySQL's `ON UPDATE CURRENT_TIMESTAMP`: the expression a row's update sets the column to.
+    pub on_update: Option<Expr>,
+    /// MySQL's `AUTO_INCREMENT` (SQLite's is a table option).
+    pub auto_increment: bool,
     pub comment: Option<String>,
     /// Models only: the column's previous name (a rename, not drop + add). Ignored by `==`.
     pub renamed_from: Option<String>,
@@ -319,6 +323,8 @@ impl Column {
             generated: None,
             stored: false,
             collation: None,
+            on_update: None,
+            auto_increment: false,
             comment: None,
             renamed_from: None,
             using: None,
@@ -335,6 +341,8 @@ impl Column {
             && self.generated == o.generated
             && self.stored == o.stored
             && self.collation == o.collation
+            && self.on_update == o.on_update
+            && self.auto_increment == o.auto_increment
     }
 }
 
@@ -437,6 +445,8 @@ pub struct IndexPart {
     pub expr: Expr,
     pub collation: Option<String>,
     pub opclass: Option<String>,
+    /// MySQL: the number of leading characters (bytes of a binary column) indexed, `name(10)`.
+    pub prefix: Option<u32>,
     pub desc: bool,
     /// `Some(true)` = NULLS FIRST, `Some(false)` = NULLS LAST, `None` = the default for the order.
     pub nulls_first: Option<bool>,

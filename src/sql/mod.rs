@@ -140,6 +140,15 @@ pub fn qname_sql(q: &crate::schema::QName) -> String {
     }
 }
 
+/// A table option as compared: lower case, spaces around `=` dropped (`ENGINE = InnoDB` →
+/// `engine=innodb`; names and values of MySQL's options are case-insensitive).
+pub fn table_option(s: &str) -> String {
+    match s.split_once('=') {
+        Some((k, v)) => format!("{}={}", k.trim(), v.trim()).to_ascii_lowercase(),
+        None => s.trim().to_ascii_lowercase(),
+    }
+}
+
 /// Quotes a string literal.
 pub fn quote_literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
@@ -414,7 +423,10 @@ pub fn index_column_names<'a>(
 /// of a function call, or `expr`.
 pub fn index_column_name(sql: &str, cols: &[String]) -> String {
     let s = sql.trim();
-    let bare = s.trim_matches('"');
+    let bare = match s.strip_prefix('`').and_then(|x| x.strip_suffix('`')) {
+        Some(b) => b, // MySQL's quoting
+        None => s.trim_matches('"'),
+    };
     if cols.iter().any(|c| c == bare) {
         return bare.to_string();
     }

@@ -82,3 +82,27 @@ pub fn sqlite_catalog(path: &std::path::Path) -> String {
     lines.sort();
     lines.join("\n")
 }
+
+/// The information_schema picture of one MySQL/MariaDB database: tables with their options, columns
+/// (COLUMN_TYPE, default, extra, collation), indexes from STATISTICS, constraints, foreign keys with
+/// their rules, checks and partitions; autogen's own tables excluded.
+pub fn my_catalog(c: &mut mysql::Conn) -> String {
+    use mysql::prelude::Queryable;
+    const OWN: &str = "NOT IN ('autogen_version', 'autogen_history', 'autogen_progress')";
+    let queries = [
+        format!("SELECT CONCAT_WS(' ', 'table', TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_COLLATION, REPLACE(REPLACE(CREATE_OPTIONS, 'pack_keys=0', ''), 'stats_persistent=1', ''), 'comment=', TABLE_COMMENT) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME {OWN}"),
+        format!("SELECT CONCAT_WS(' ', 'column', c.TABLE_NAME, CONCAT('#', c.ORDINAL_POSITION), c.COLUMN_NAME, c.COLUMN_TYPE, c.IS_NULLABLE, CONCAT('default=', COALESCE(c.COLUMN_DEFAULT, '<none>')), CONCAT('extra=', c.EXTRA), CONCAT('gen=', c.GENERATION_EXPRESSION), COALESCE(c.CHARACTER_SET_NAME, '-'), COALESCE(c.COLLATION_NAME, '-'), CONCAT('comment=', c.COLUMN_COMMENT)) FROM information_schema.COLUMNS c JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME AND t.TABLE_TYPE = 'BASE TABLE' WHERE c.TABLE_SCHEMA = DATABASE() AND c.TABLE_NAME {OWN}"),
+        format!("SELECT CONCAT_WS(' ', 'index', TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, COALESCE(SUB_PART, '-'), COALESCE(COLLATION, '-'), INDEX_TYPE, CONCAT('comment=', INDEX_COMMENT)) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME {OWN}"),
+        format!("SELECT CONCAT_WS(' ', 'constraint', TABLE_NAME, CONSTRAINT_NAME, CONSTRAINT_TYPE) FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME {OWN}"),
+        "SELECT CONCAT_WS(' ', 'fk', k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE) FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.TABLE_NAME = k.TABLE_NAME AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME WHERE k.TABLE_SCHEMA = DATABASE()".to_string(),
+        "SELECT CONCAT_WS(' ', 'check', TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE) FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()".to_string(),
+        "SELECT CONCAT_WS(' ', 'partition', TABLE_NAME, PARTITION_NAME, PARTITION_METHOD, PARTITION_EXPRESSION, COALESCE(PARTITION_DESCRIPTION, '-'), COALESCE(SUBPARTITION_NAME, '-')) FROM information_schema.PARTITIONS WHERE TABLE_SCHEMA = DATABASE() AND PARTITION_NAME IS NOT NULL".to_string(),
+    ];
+    let mut lines: Vec<String> = vec![];
+    for q in queries {
+        let rows: Vec<Option<String>> = c.query(&q).unwrap_or_else(|e| panic!("{e:?}\n{q}"));
+        lines.extend(rows.into_iter().map(Option::unwrap_or_default));
+    }
+    lines.sort();
+    lines.join("\n")
+}

@@ -1,4 +1,4 @@
-//! Shared test helpers: a fresh PostgreSQL database per test, catalog snapshots, running the binary.
+//! Shared test helpers: a fresh PostgreSQL or MySQL/MariaDB database per test, catalog snapshots, running the binary.
 
 #![allow(dead_code)]
 
@@ -91,6 +91,117 @@ impl Drop for PgDb {
             ));
         }
     }
+}
+
+/// The MySQL/MariaDB server tests connect to (no database in the URL).
+pub fn my_base_url() -> String {
+    std::env::var("AUTOGEN_TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into())
+}
+
+/// A MySQL/MariaDB database created for one test and dropped when it goes out of scope.
+pub struct MyDb {
+    pub name: String,
+    pub url: String,
+}
+
+impl MyDb {
+    /// `None` (after saying so) when no server is reachable.
+    pub fn new(test: &str) -> Option<MyDb> {
+        use mysql::prelude::Queryable;
+        let base = my_base_url();
+        let mut c =
+            match mysql::Conn::new(mysql::Opts::from_url(&base).expect("AUTOGEN_TEST_MYSQL_URL")) {
+                Ok(c) => c,
+                Err(e) => {
+                    skip(test, &format!("no MySQL/MariaDB at {base}: {e}"));
+                    return None;
+                }
+            };
+        let name = format!("autogen_t_{}", random_suffix());
+        c.query_drop(format!("CREATE DATABASE `{name}`"))
+            .expect("create test database");
+        let url = format!("{}/{name}", base.trim_end_matches('/'));
+        Some(MyDb { name, url })
+    }
+
+    pub fn conn(&self) -> mysql::Conn {
+        mysql::Conn::new(mysql::Opts::from_url(&self.url).unwrap())
+            .expect("connect to test database")
+    }
+
+    pub fn exec(&self, sql: &str) {
+        use mysql::prelude::Queryable;
+        self.conn()
+            .query_drop(sql)
+            .unwrap_or_else(|e| panic!("{e:?}\n{sql}"));
+    }
+
+    /// Runs statements one after another on one connection (session settings carry over).
+    pub fn script(&self, stmts: &[String]) {
+        use mysql::prelude::Queryable;
+        let mut c = self.conn();
+        for sql in stmts {
+            c.query_drop(sql).unwrap_or_else(|e| panic!("{e:?}\n{sql}"));
+        }
+    }
+
+    /// The first column of each row, as text (NULL as `NULL`).
+    pub fn rows(&self, sql: &str) -> Vec<String> {
+        use mysql::prelude::Queryable;
+        let rows: Vec<mysql::Row> = self
+            .conn()
+            .query(sql)
+            .unwrap_or_else(|e| panic!("{e:?}\n{sql}"));
+        rows.into_iter()
+            .map(|r| {
+                r.unwrap()
+                    .into_iter()
+                    .map(|v| match v {
+                        mysql::Value::NULL => "NULL".to_string(),
+                        mysql::Value::Bytes(b) => String::from_utf8_lossy(&b).into_owned(),
+                        v => v.as_sql(true),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+            .collect()
+    }
+
+    pub fn catalog(&self) -> String {
+        catalog::my_catalog(&mut self.conn())
+    }
+
+    /// Drops every table (foreign key checks off), for property tests that reuse one database.
+    pub fn reset(&self) {
+        let tables = self.rows(
+            "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()",
+        );
+        if tables.is_empty() {
+            return;
+        }
+        let list: Vec<String> = tables.iter().map(|t| format!("`{t}`")).collect();
+        self.exec(&format!(
+            "SET FOREIGN_KEY_CHECKS = 0; DROP TABLE {}; SET FOREIGN_KEY_CHECKS = 1",
+            list.join(", ")
+        ));
+    }
+}
+
+impl Drop for MyDb {
+    fn drop(&mut self) {
+        use mysql::prelude::Queryable;
+        if let Ok(mut c) = mysql::Conn::new(mysql::Opts::from_url(&my_base_url()).unwrap()) {
+            let _ = c.query_drop(format!("DROP DATABASE IF EXISTS `{}`", self.name));
+        }
+    }
+}
+
+/// A project on the MySQL database `db` with `models`, upgraded to head.
+pub fn my_upgraded(db: &MyDb, models: &str) -> tempfile::TempDir {
+    let p = project(&format!("[database]\nurl = \"{}\"\n{models}", db.url));
+    run(p.path(), &["revision", "--autogenerate", "-m", "one"], 0);
+    run(p.path(), &["upgrade", "head"], 0);
+    p
 }
 
 /// `../shared/corpus/<dialect>/<file>` when the shared folder is there (a user's clone has none).

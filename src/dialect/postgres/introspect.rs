@@ -513,6 +513,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
                 let desc = o & 1 != 0;
                 let nf = o & 2 != 0;
                 IndexPart {
+                    prefix: None,
                     expr: Expr::new(if is_col(k) {
                         crate::sql::quote_ident(&defs[k])
                     } else {

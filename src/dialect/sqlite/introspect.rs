@@ -232,6 +232,7 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
                             None => bare,
                         };
                         IndexPart {
+                            prefix: None,
                             expr: Expr::new(text),
                             collation,
                             opclass: None,

@@ -1,0 +1,421 @@
+//! MySQL and MariaDB: the dialect (one database per URL, names in backticks, DDL that commits
+//! itself), its canonical forms, rendering and connection.
+
+pub mod conn;
+pub mod introspect;
+pub mod normalize;
+pub mod render;
+
+use std::collections::BTreeMap;
+
+use super::Dialect;
+use crate::op::Op;
+use crate::schema::*;
+
+pub struct MySql;
+
+/// A name in backticks (a backtick inside doubled): valid whatever the name and the sql_mode.
+pub fn ident(s: &str) -> String {
+    format!("`{}`", s.replace('`', "``"))
+}
+
+impl Dialect for MySql {
+    fn name(&self) -> &'static str {
+        "mysql"
+    }
+    fn default_namespace(&self) -> &'static str {
+        // The database the URL names; never written (no real database is called this in the models).
+        "def"
+    }
+    fn canonical_type(&self, ty: &str) -> Result<String, String> {
+        normalize::canonical_type(ty)
+    }
+    fn check_type(&self, ty: &str) -> Result<(), (String, Option<String>)> {
+        normalize::check_type(ty)
+    }
+    fn has_autoincrement(&self) -> bool {
+        true
+    }
+    fn autoincrement_is_column(&self) -> bool {
+        true
+    }
+    fn table_options(&self) -> &'static [&'static str] {
+        &["engine=", "charset=", "collate=", "row_format="]
+    }
+    fn transactional_ddl(&self) -> bool {
+        false
+    }
+    fn progress_sql(&self, revision: &str, direction: &str, done: usize) -> String {
+        format!(
+            "INSERT INTO autogen_progress (revision, direction, statements_done) VALUES ({}, {}, {done}) \
+             ON DUPLICATE KEY UPDATE statements_done = {done}",
+            self.literal(revision),
+            self.literal(direction)
+        )
+    }
+    fn index_prefixes(&self) -> bool {
+        true
+    }
+    fn key_needs_prefix(&self, canon_ty: &str) -> bool {
+        canon_ty.ends_with("text") || canon_ty.ends_with("blob") || canon_ty == "json"
+    }
+    fn has_on_update(&self) -> bool {
+        true
+    }
+    fn implied_index(&self, t: &Table, i: &Index) -> bool {
+        let Some(f) = t.foreign_keys.iter().find(|f| f.name == i.name) else {
+            return false;
+        };
+        let cols: Vec<Option<String>> = i
+            .parts
+            .iter()
+            .map(|p| {
+                (p.prefix.is_none() && !p.desc)
+                    .then(|| plain_column(&p.expr.sql))
+                    .flatten()
+            })
+            .collect();
+        let others = Table {
+            indexes: t
+                .indexes
+                .iter()
+                .filter(|x| x.name != i.name)
+                .cloned()
+                .collect(),
+            ..t.clone()
+        };
+        !i.unique
+            && i.method == "btree"
+            && cols.iter().flatten().eq(f.columns.iter())
+            && cols.iter().all(Option::is_some)
+            && !indexed(&others, &f.columns)
+    }
+    fn default_fk_action(&self) -> FkAction {
+        FkAction::Restrict
+    }
+    fn now_call(&self) -> &'static str {
+        "CURRENT_TIMESTAMP"
+    }
+    fn primary_key_is_not_null(&self) -> bool {
+        true
+    }
+    fn collatable(&self, canon_ty: &str) -> bool {
+        normalize::is_text(canon_ty)
+    }
+    fn generated_always_stored(&self) -> bool {
+        false
+    }
+    fn lacks(&self, section: &str) -> bool {
+        matches!(
+            section,
+            "sequences"
+                | "domains"
+                | "enums"
+                | "functions"
+                | "extensions"
+                | "collations"
+                | "text_search"
+                | "index storage parameters"
+                | "partial indexes"
+                | "deferrable primary keys"
+                | "inheritance"
+                | "views"
+                | "materialized_views"
+                | "triggers"
+                | "policies"
+                | "rules"
+                | "view options"
+                | "trigger parts"
+                | "row level security"
+        )
+    }
+    fn expr_key(&self, sql: &str) -> String {
+        normalize::expr_key(sql)
+    }
+    fn default_name(&self, table: &str, columns: &[String], kind: &str) -> String {
+        match kind {
+            "pkey" => "PRIMARY".into(),
+            _ if columns.is_empty() => format!("{table}_{kind}"),
+            _ => format!("{table}_{}_{kind}", columns.join("_")),
+        }
+    }
+    fn parser(&self) -> Box<dyn sqlparser::dialect::Dialect> {
+        Box::new(sqlparser::dialect::MySqlDialect {})
+    }
+    fn render(&self, op: &Op) -> Vec<String> {
+        render::render(op)
+    }
+    fn ident(&self, s: &str) -> String {
+        ident(s)
+    }
+    fn literal(&self, s: &str) -> String {
+        normalize::literal(s)
+    }
+    fn max_identifier_len(&self) -> Option<usize> {
+        Some(64)
+    }
+    fn script_preamble(&self) -> Vec<String> {
+        conn::SESSION_SETTINGS
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+    fn script_notes(&self) -> Vec<String> {
+        vec![
+            "run it with `mariadb --binary-mode DB < FILE` (or `mysql`): it stops at the first error; MySQL commits every DDL statement itself, so a failed script is half-applied".into(),
+        ]
+    }
+    fn warning(&self, op: &Op) -> Option<String> {
+        match op {
+            // MySQL fills existing rows with the type's implicit default (0, '') instead of failing.
+            Op::AddColumn { table, column }
+                if !column.nullable && column.default.is_none() && column.generated.is_none() && !column.auto_increment =>
+            {
+                Some(format!(
+                    "adds NOT NULL column {table}.{} without a default: existing rows get the type's implicit default (0, '', the zero date)",
+                    column.name
+                ))
+            }
+            _ => op.warning(),
+        }
+    }
+    fn lower(&self, ops: Vec<Op>, current: &Schema, desired: &Schema) -> Vec<Op> {
+        lower(ops, current, desired)
+    }
+    fn canonicalize(&self, schema: &mut Schema) {
+        for t in schema.tables.values_mut() {
+            for c in &mut t.columns {
+                // A nullable column without a default has DEFAULT NULL; a generated column is
+                // nullable as far as the catalog tells.
+                if c.default
+                    .as_ref()
+                    .is_some_and(|d| d.sql.trim().eq_ignore_ascii_case("null"))
+                {
+                    c.default = None;
+                }
+                if c.generated.is_some() {
+                    c.nullable = true;
+                    c.default = None;
+                }
+                // `DEFAULT '0'` on a number is the number.
+                let ty = normalize::canonical_type(&c.ty).unwrap_or_default();
+                if let Some(d) = &mut c.default {
+                    let s = d.sql.trim();
+                    if normalize::is_numeric(&ty)
+                        && s.len() >= 2
+                        && s.starts_with('\'')
+                        && s.ends_with('\'')
+                    {
+                        let inner = &s[1..s.len() - 1];
+                        if inner.parse::<f64>().is_ok() {
+                            *d = Expr::new(inner.to_string());
+                        }
+                    }
+                }
+            }
+            for i in &mut t.indexes {
+                if i.method.is_empty() {
+                    i.method = "btree".into();
+                }
+                i.method = i.method.to_ascii_lowercase();
+            }
+            // InnoDB is the default engine: naming it changes nothing.
+            t.options = t
+                .options
+                .iter()
+                .map(|o| crate::sql::table_option(o))
+                .filter(|o| o != "engine=innodb")
+                .collect();
+        }
+        super::canonical::canonicalize(self, schema);
+        for t in schema.tables.values_mut() {
+            if let Some(p) = &mut t.primary_key {
+                p.name = "PRIMARY".into();
+            }
+            // A unique index on plain columns is a unique key (MySQL has no other kind).
+            let (keys, rest): (Vec<Index>, Vec<Index>) =
+                std::mem::take(&mut t.indexes).into_iter().partition(|i| {
+                    i.unique
+                        && i.method == "btree"
+                        && i.parts.iter().all(|p| {
+                            p.prefix.is_none() && !p.desc && plain_column(&p.expr.sql).is_some()
+                        })
+                });
+            t.indexes = rest;
+            for k in keys {
+                t.uniques.push(Unique {
+                    name: k.name,
+                    columns: k
+                        .parts
+                        .iter()
+                        .filter_map(|p| plain_column(&p.expr.sql))
+                        .collect(),
+                    nulls_not_distinct: false,
+                    deferrable: Deferrable::No,
+                });
+            }
+            // InnoDB indexes every foreign key: one named after it where no index leads with its columns.
+            let missing: Vec<Index> = t
+                .foreign_keys
+                .iter()
+                .filter(|f| !indexed(t, &f.columns))
+                .map(|f| Index {
+                    name: f.name.clone(),
+                    unique: false,
+                    method: "btree".into(),
+                    parts: f
+                        .columns
+                        .iter()
+                        .map(|c| IndexPart {
+                            expr: Expr {
+                                sql: ident(c),
+                                key: normalize::expr_key(&ident(c)),
+                            },
+                            collation: None,
+                            opclass: None,
+                            prefix: None,
+                            desc: false,
+                            nulls_first: None,
+                        })
+                        .collect(),
+                    include: vec![],
+                    predicate: None,
+                    nulls_not_distinct: false,
+                    with: vec![],
+                })
+                .collect();
+            t.indexes.extend(missing);
+            t.uniques.sort_by(|a, b| a.name.cmp(&b.name));
+            t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+    }
+}
+
+/// `` `a` `` or `a` → `a`; `None` for an expression.
+fn plain_column(sql: &str) -> Option<String> {
+    let s = sql.trim();
+    if let Some(inner) = s.strip_prefix('`').and_then(|x| x.strip_suffix('`')) {
+        return Some(inner.replace("``", "`"));
+    }
+    (!s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_')).then(|| s.to_string())
+}
+
+/// Whether an index, unique key or the primary key of `t` starts with `columns` (what InnoDB
+/// accepts as the index of a foreign key).
+fn indexed(t: &Table, columns: &[String]) -> bool {
+    let leads = |cols: &[String]| cols.len() >= columns.len() && cols[..columns.len()] == *columns;
+    t.primary_key.as_ref().is_some_and(|p| leads(&p.columns))
+        || t.uniques.iter().any(|u| leads(&u.columns))
+        || t.indexes.iter().any(|i| {
+            i.method == "btree"
+                && leads(
+                    &i.parts
+                        .iter()
+                        .map_while(|p| {
+                            p.prefix
+                                .is_none()
+                                .then(|| plain_column(&p.expr.sql))
+                                .flatten()
+                        })
+                        .collect::<Vec<_>>(),
+                )
+        })
+}
+
+/// Table options and partitioning change in place (`ALTER TABLE … ENGINE=…`, `PARTITION BY …`), rows
+/// kept: the diff's drop-and-create of a re-partitioned table becomes one `RebuildTable` (rendered as
+/// those ALTERs) followed by the rest of the table's changes. Constraint renames, which MySQL has
+/// only for indexes, become a drop and an add.
+fn lower(ops: Vec<Op>, current: &Schema, desired: &Schema) -> Vec<Op> {
+    let dropped: BTreeMap<QName, Table> = ops
+        .iter()
+        .filter_map(|o| match o {
+            Op::DropTable(t) => Some((t.name.clone(), t.clone())),
+            _ => None,
+        })
+        .collect();
+    let recreated = |n: &QName| {
+        dropped.contains_key(n) && desired.tables.contains_key(n) && current.tables.contains_key(n)
+    };
+    let mut out = vec![];
+    for op in ops {
+        match op {
+            Op::DropTable(t) if recreated(&t.name) => {}
+            Op::CreateTable(d) if recreated(&d.name) => {
+                let c = &dropped[&d.name];
+                let mid = Table {
+                    partition_by: d.partition_by.clone(),
+                    options: d.options.clone(),
+                    ..c.clone()
+                };
+                out.push(Op::RebuildTable {
+                    from: c.clone(),
+                    to: mid.clone(),
+                });
+                let one = |t: &Table| Schema {
+                    tables: [(t.name.clone(), t.clone())].into(),
+                    ..Default::default()
+                };
+                out.extend(crate::diff::diff(&one(&mid), &one(&d)));
+            }
+            Op::RenameConstraint { table, from, to } => {
+                let (Some(c), Some(d)) = (current.tables.get(&table), desired.tables.get(&table))
+                else {
+                    continue;
+                };
+                if c.uniques.iter().any(|u| u.name == from) {
+                    out.push(Op::RenameIndex { table, from, to });
+                } else if let (Some(a), Some(b)) = (
+                    c.foreign_keys.iter().find(|f| f.name == from),
+                    d.foreign_keys.iter().find(|f| f.name == to),
+                ) {
+                    out.push(Op::DropForeignKey {
+                        table: table.clone(),
+                        fk: a.clone(),
+                    });
+                    out.push(Op::AddForeignKey {
+                        table,
+                        fk: b.clone(),
+                    });
+                } else if let (Some(a), Some(b)) = (
+                    c.checks.iter().find(|x| x.name == from),
+                    d.checks.iter().find(|x| x.name == to),
+                ) {
+                    out.push(Op::DropCheck {
+                        table: table.clone(),
+                        check: a.clone(),
+                    });
+                    out.push(Op::AddCheck {
+                        table,
+                        check: b.clone(),
+                    });
+                }
+            }
+            op => out.push(op),
+        }
+    }
+    // Options changed on a table that stays.
+    for (n, d) in &desired.tables {
+        let Some(c) = current
+            .tables
+            .get(n)
+            .or_else(|| d.renamed_from.as_ref().and_then(|o| current.tables.get(o)))
+        else {
+            continue;
+        };
+        if c.options != d.options && !recreated(n) {
+            out.push(Op::RebuildTable {
+                from: Table {
+                    name: n.clone(),
+                    ..c.clone()
+                },
+                to: Table {
+                    name: n.clone(),
+                    options: d.options.clone(),
+                    ..c.clone()
+                },
+            });
+        }
+    }
+    out
+}
