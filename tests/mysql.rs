@@ -278,3 +278,15 @@ fn mysql_refusals_are_load_errors() {
         assert!(out.contains(want), "{want}: {out}");
     }
 }
+
+#[test]
+fn mysql_verify_runs_in_a_scratch_database_on_the_server() {
+    let Some(db) = MyDb::new("mysql::verify") else {
+        return;
+    };
+    let p = my_upgraded(&db, FEATURES);
+    let out = run(p.path(), &["verify"], 0);
+    assert!(out.contains("Verified 1 revision(s)"), "{out}");
+    let left = db.rows("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'autogen_verify_%'");
+    assert!(left.is_empty(), "scratch database left behind: {left:?}");
+}

@@ -25,7 +25,7 @@ pub fn verify(ctx: &Ctx, scratch_url: Option<&str>, out: &mut dyn Write) -> Resu
     }
     let url = ctx.url()?;
     let name = format!("autogen_verify_{}", rfile::new_id());
-    if d.name() == "postgresql" {
+    if d.name() == "postgresql" || d.name() == "mysql" {
         let mut admin = connect(&url)?;
         admin.execute(&format!("CREATE DATABASE {name}")).map_err(|e| {
             Error::Usage(format!("cannot create the scratch database {name}: {e}\nhint: give an empty database with --scratch-url"))
@@ -33,7 +33,12 @@ pub fn verify(ctx: &Ctx, scratch_url: Option<&str>, out: &mut dyn Write) -> Resu
         let result = connect(&crate::verify::with_database(&url, &name))
             .map_err(Error::from)
             .and_then(|mut c| crate::verify::verify(c.as_mut(), &map, &m, hint, out));
-        let _ = admin.execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        let force = if d.name() == "postgresql" {
+            " WITH (FORCE)"
+        } else {
+            ""
+        };
+        let _ = admin.execute(&format!("DROP DATABASE IF EXISTS {name}{force}"));
         result
     } else {
         let path = std::env::temp_dir().join(format!("{name}.db"));
