@@ -9,6 +9,8 @@ use crate::schema::Schema;
 pub enum DbError {
     #[error("cannot connect to {url}: {reason}\nhint: is the server running and the URL right? (--url, AUTOGEN_DATABASE_URL or [database] url in models.toml)")]
     Connect { url: String, reason: String },
+    #[error("the database `{db}` does not exist on {url}\nhint: autogen never creates a server's database: create it first (CREATE DATABASE `{db}`), or fix the URL")]
+    UnknownDatabase { url: String, db: String },
     #[error("{0}")]
     Sql(String),
     /// The statement cannot run inside a transaction block (`CREATE INDEX CONCURRENTLY`, `VACUUM` …).

@@ -124,10 +124,10 @@ impl MyConn {
             }
         };
         let conn = connected.map_err(|e| match &e {
-            mysql::Error::MySqlError(m) if m.code == 1049 => fail(format!(
-                "{}\nhint: autogen never creates a server's database: create it first (CREATE DATABASE `{database}`)",
-                m.message
-            )),
+            mysql::Error::MySqlError(m) if m.code == 1049 => DbError::UnknownDatabase {
+                url: redact(url),
+                db: database.clone(),
+            },
             _ => fail(e.to_string()),
         })?;
         let mut c = MyConn {
