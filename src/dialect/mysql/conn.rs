@@ -182,8 +182,7 @@ impl Connection for MyConn {
         &super::MySql
     }
     fn introspect(&mut self, _namespaces: &[String]) -> Result<Schema, DbError> {
-        let mariadb = self.mariadb;
-        super::introspect::introspect(self, mariadb)
+        super::introspect::introspect(self)
     }
     fn execute(&mut self, sql: &str) -> Result<(), DbError> {
         self.conn.query_drop(sql).map_err(sql_err)

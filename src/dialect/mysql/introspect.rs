@@ -22,12 +22,15 @@ fn charset_of(collation: &str) -> &str {
     collation.split('_').next().unwrap_or(collation)
 }
 
+/// Runs one catalog query: a live connection's, or canned rows in tests.
+pub type Query<'a> = dyn FnMut(&str) -> Result<Rows, DbError> + 'a;
+
 /// The database's default collation and each character set's default collation.
-fn defaults(c: &mut MyConn) -> Result<(String, BTreeMap<String, String>), DbError> {
-    let db = c.query(
+fn defaults(c: &mut Query) -> Result<(String, BTreeMap<String, String>), DbError> {
+    let db = c(
         "SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()",
     )?;
-    let sets = c.query(
+    let sets = c(
         "SELECT CHARACTER_SET_NAME, DEFAULT_COLLATE_NAME FROM information_schema.CHARACTER_SETS",
     )?;
     Ok((
@@ -60,12 +63,18 @@ fn collation_option(
     )
 }
 
-pub fn introspect(c: &mut MyConn, mariadb: bool) -> Result<Schema, DbError> {
+pub fn introspect(conn: &mut MyConn) -> Result<Schema, DbError> {
+    let (mariadb, database) = (conn.mariadb, conn.database.clone());
+    from_catalog(&mut |sql: &str| conn.query(sql), mariadb, &database)
+}
+
+/// The schema from the catalog queries' rows (`mariadb`: which flavor's catalog answers).
+pub fn from_catalog(c: &mut Query, mariadb: bool, database: &str) -> Result<Schema, DbError> {
     let mut s = Schema::default();
     let (db_coll, set_defaults) = defaults(c)?;
     let own = crate::schema::OWN_TABLES;
     // Tables.
-    let rows = c.query(
+    let rows = c(
         "SELECT TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_COLLATION, CREATE_OPTIONS, TABLE_COMMENT \
          FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME",
     )?;
@@ -110,7 +119,7 @@ pub fn introspect(c: &mut MyConn, mariadb: bool) -> Result<Schema, DbError> {
     }
     columns(c, &mut s, mariadb, &collations)?;
     indexes(c, &mut s)?;
-    foreign_keys(c, &mut s)?;
+    foreign_keys(c, &mut s, database)?;
     checks(c, &mut s, mariadb)?;
     partitions(c, &mut s)?;
     others(c, &mut s)?;
@@ -118,12 +127,12 @@ pub fn introspect(c: &mut MyConn, mariadb: bool) -> Result<Schema, DbError> {
 }
 
 fn columns(
-    c: &mut MyConn,
+    c: &mut Query,
     s: &mut Schema,
     mariadb: bool,
     collations: &BTreeMap<String, String>,
 ) -> Result<(), DbError> {
-    let rows = c.query(
+    let rows = c(
         "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, \
          GENERATION_EXPRESSION, COLLATION_NAME, COLUMN_COMMENT \
          FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() \
@@ -176,8 +185,8 @@ fn columns(
     Ok(())
 }
 
-fn indexes(c: &mut MyConn, s: &mut Schema) -> Result<(), DbError> {
-    let rows = c.query(
+fn indexes(c: &mut Query, s: &mut Schema) -> Result<(), DbError> {
+    let rows = c(
         "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, COLLATION, INDEX_TYPE \
          FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() \
          ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
@@ -236,8 +245,8 @@ fn action(s: &str) -> FkAction {
     FkAction::parse(s).unwrap_or_default()
 }
 
-fn foreign_keys(c: &mut MyConn, s: &mut Schema) -> Result<(), DbError> {
-    let rows: Rows = c.query(
+fn foreign_keys(c: &mut Query, s: &mut Schema, db: &str) -> Result<(), DbError> {
+    let rows: Rows = c(
         "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, \
          k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE \
          FROM information_schema.KEY_COLUMN_USAGE k \
@@ -246,7 +255,6 @@ fn foreign_keys(c: &mut MyConn, s: &mut Schema) -> Result<(), DbError> {
          WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL \
          ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION",
     )?;
-    let db = c.database.clone();
     for r in &rows {
         let Some(t) = s.tables.get_mut(&QName::new(None, &cell(r, 0))) else {
             continue;
@@ -285,7 +293,7 @@ fn json_check(clause: &str, column: &str) -> bool {
             if f.eq_ignore_ascii_case("json_valid") && o == "(" && cl == ")" && c == column)
 }
 
-fn checks(c: &mut MyConn, s: &mut Schema, mariadb: bool) -> Result<(), DbError> {
+fn checks(c: &mut Query, s: &mut Schema, mariadb: bool) -> Result<(), DbError> {
     let sql = if mariadb {
         "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE, LEVEL FROM information_schema.CHECK_CONSTRAINTS \
          WHERE CONSTRAINT_SCHEMA = DATABASE() ORDER BY 1, 2"
@@ -295,7 +303,7 @@ fn checks(c: &mut MyConn, s: &mut Schema, mariadb: bool) -> Result<(), DbError> 
          AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME AND tc.CONSTRAINT_TYPE = 'CHECK' \
          WHERE cc.CONSTRAINT_SCHEMA = DATABASE() ORDER BY 1, 2"
     };
-    for r in &c.query(sql)? {
+    for r in &c(sql)? {
         let Some(t) = s.tables.get_mut(&QName::new(None, &cell(r, 0))) else {
             continue;
         };
@@ -323,8 +331,8 @@ fn checks(c: &mut MyConn, s: &mut Schema, mariadb: bool) -> Result<(), DbError> 
 }
 
 /// Partitioned tables: the whole `PARTITION BY …` clause, rebuilt from `information_schema.PARTITIONS`.
-fn partitions(c: &mut MyConn, s: &mut Schema) -> Result<(), DbError> {
-    let rows = c.query(
+fn partitions(c: &mut Query, s: &mut Schema) -> Result<(), DbError> {
+    let rows = c(
         "SELECT TABLE_NAME, PARTITION_NAME, PARTITION_METHOD, PARTITION_EXPRESSION, PARTITION_DESCRIPTION, \
          SUBPARTITION_NAME FROM information_schema.PARTITIONS \
          WHERE TABLE_SCHEMA = DATABASE() AND PARTITION_NAME IS NOT NULL \
@@ -375,8 +383,8 @@ fn partitions(c: &mut MyConn, s: &mut Schema) -> Result<(), DbError> {
 }
 
 /// Views, triggers, routines and events: listed as not managed (yet), never dropped.
-fn others(c: &mut MyConn, s: &mut Schema) -> Result<(), DbError> {
-    let rows = c.query(
+fn others(c: &mut Query, s: &mut Schema) -> Result<(), DbError> {
+    let rows = c(
         "SELECT 'trigger', TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() \
          UNION ALL SELECT LOWER(ROUTINE_TYPE), ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() \
          UNION ALL SELECT 'event', EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE()",
@@ -394,8 +402,8 @@ fn others(c: &mut MyConn, s: &mut Schema) -> Result<(), DbError> {
 /// The models' table options and column collations in the server's terms: `collate=X` that is its
 /// character set's default is `charset=C`; the database's own character set and collation, and a
 /// column collation equal to its table's, are what an omitted one means.
-pub fn align(c: &mut MyConn, models: &mut Schema, _live: &Schema) -> Result<(), DbError> {
-    let (db_coll, set_defaults) = defaults(c)?;
+pub fn align(conn: &mut MyConn, models: &mut Schema, _live: &Schema) -> Result<(), DbError> {
+    let (db_coll, set_defaults) = defaults(&mut |sql: &str| conn.query(sql))?;
     for t in models.tables.values_mut() {
         let mut coll = None;
         let mut set = None;

@@ -2,6 +2,7 @@
 //! itself), its canonical forms, rendering and connection.
 
 pub mod conn;
+pub mod expr;
 pub mod introspect;
 pub mod normalize;
 pub mod render;
@@ -130,7 +131,7 @@ impl Dialect for MySql {
         )
     }
     fn expr_key(&self, sql: &str) -> String {
-        normalize::expr_key(sql)
+        expr::expr_key(sql)
     }
     fn default_name(&self, table: &str, columns: &[String], kind: &str) -> String {
         match kind {
@@ -269,7 +270,7 @@ impl Dialect for MySql {
                         .map(|c| IndexPart {
                             expr: Expr {
                                 sql: ident(c),
-                                key: normalize::expr_key(&ident(c)),
+                                key: expr::expr_key(&ident(c)),
                             },
                             collation: None,
                             opclass: None,

@@ -1,5 +1,5 @@
-//! MySQL/MariaDB canonical forms: types (`int(11)` = `int`, `bool` = `tinyint(1)`), expression keys
-//! (backticks, case, `current_timestamp()` spellings, `lcase` …), and defaults as the catalogs print them.
+//! MySQL/MariaDB canonical forms: SQL tokens, types (`int(11)` = `int`, `bool` = `tinyint(1)`) and
+//! defaults as the catalogs print them (expression keys: `expr.rs`).
 
 /// One token of MySQL SQL.
 #[derive(Debug, PartialEq)]
@@ -91,101 +91,6 @@ pub(super) fn tokens(sql: &str) -> Vec<Tok> {
 /// escapes on (the session autogen opens; NO_BACKSLASH_ESCAPES is cleared).
 pub fn literal(s: &str) -> String {
     format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
-}
-
-/// `1.50` → `1.5`, `0.00` → `0`, `007` → `7`: a decimal number as compared.
-fn number_key(n: &str) -> String {
-    if n.contains(['e', 'E', 'x', 'X', 'b']) {
-        return n.to_ascii_lowercase();
-    }
-    let (int, frac) = n.split_once('.').unwrap_or((n, ""));
-    let int = int.trim_start_matches('0');
-    let frac = frac.trim_end_matches('0');
-    let int = if int.is_empty() { "0" } else { int };
-    if frac.is_empty() {
-        int.to_string()
-    } else {
-        format!("{int}.{frac}")
-    }
-}
-
-/// Canonical comparison key of an expression: names unquoted and lower case (MySQL's column names
-/// fold case), keywords lower case, one spelling per function the server renames, numbers without
-/// trailing zeros, string literals in one quoting, charset introducers and outer parentheses dropped.
-pub fn expr_key(sql: &str) -> String {
-    let toks = tokens(sql);
-    let mut out: Vec<String> = Vec::with_capacity(toks.len());
-    let mut i = 0;
-    while i < toks.len() {
-        let next_is_paren = matches!(toks.get(i + 1), Some(Tok::Punct(p)) if p == "(");
-        match &toks[i] {
-            Tok::Str(v) => out.push(literal(v)),
-            Tok::Num(n) => out.push(number_key(n)),
-            Tok::Punct(p) => out.push(if p == "!=" { "<>".into() } else { p.clone() }),
-            Tok::Word(w, quoted) => {
-                let lw = w.to_lowercase();
-                // `_utf8mb4'x'`: the introducer changes nothing compared.
-                if !quoted && lw.starts_with('_') && matches!(toks.get(i + 1), Some(Tok::Str(_))) {
-                    i += 1;
-                    continue;
-                }
-                let f = match lw.as_str() {
-                    _ if *quoted => lw.clone(),
-                    "ucase" => "upper".into(),
-                    "lcase" => "lower".into(),
-                    "substr" => "substring".into(),
-                    "true" => "1".into(),
-                    "false" => "0".into(),
-                    "now" | "localtime" | "localtimestamp" | "current_timestamp" => {
-                        "current_timestamp".into()
-                    }
-                    "current_date" => "curdate".into(),
-                    "current_time" => "curtime".into(),
-                    _ => lw.clone(),
-                };
-                let bare_call = !quoted
-                    && !next_is_paren
-                    && matches!(
-                        lw.as_str(),
-                        "current_timestamp"
-                            | "localtime"
-                            | "localtimestamp"
-                            | "current_date"
-                            | "current_time"
-                    );
-                out.push(f);
-                if bare_call {
-                    out.push("(".into());
-                    out.push(")".into());
-                }
-            }
-        }
-        i += 1;
-    }
-    strip_outer(out).join(" ")
-}
-
-/// Outer parentheses around the whole key, removed as often as they enclose everything.
-fn strip_outer(mut t: Vec<String>) -> Vec<String> {
-    loop {
-        if t.len() < 2 || t[0] != "(" || t[t.len() - 1] != ")" {
-            return t;
-        }
-        let mut depth = 0;
-        for (i, x) in t.iter().enumerate() {
-            match x.as_str() {
-                "(" => depth += 1,
-                ")" => {
-                    depth -= 1;
-                    if depth == 0 && i != t.len() - 1 {
-                        return t;
-                    }
-                }
-                _ => {}
-            }
-        }
-        t = t[1..t.len() - 1].to_vec();
-    }
 }
 
 const INTS: &[(&str, &str)] = &[
@@ -513,27 +418,6 @@ mod tests {
             .contains("datetime"));
         assert!(canonical_type("varchar").unwrap_err().contains("length"));
         assert!(canonical_type("serial").is_err());
-    }
-
-    #[test]
-    fn expressions_compare_as_the_server_rewrites_them() {
-        let eq = |a: &str, b: &str| assert_eq!(expr_key(a), expr_key(b), "{a} vs {b}");
-        eq("CURRENT_TIMESTAMP", "current_timestamp()");
-        eq("now()", "current_timestamp()");
-        eq("(`qty` >= 0)", "qty >= 0");
-        eq("UCASE(`Name`)", "upper(name)");
-        eq("0.00", "0");
-        eq("TRUE", "1");
-        eq("_utf8mb4'x'", "'x'");
-        eq("\"it's\"", "'it''s'");
-        eq("'a\\\\b'", "'a\\\\b'");
-        eq("a != b", "a <> b");
-        eq(
-            "curdate() + interval 1 day",
-            "CURRENT_DATE + INTERVAL 1 DAY",
-        );
-        assert_ne!(expr_key("'A'"), expr_key("'a'"));
-        assert_ne!(expr_key("1.5"), expr_key("15"));
     }
 
     #[test]
