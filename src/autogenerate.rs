@@ -44,12 +44,13 @@ pub fn plan(current: &Schema, desired: &Schema, d: &dyn Dialect) -> Plan {
 }
 
 fn render(ops: Vec<Op>, hints: Vec<String>, d: &dyn Dialect) -> Plan {
-    let upgrade = ops.iter().flat_map(|o| d.render(o)).collect();
-    let downgrade = ops
-        .iter()
-        .rev()
-        .flat_map(|o| d.render(&o.inverse()))
-        .collect();
+    let upgrade = d.combine(ops.iter().flat_map(|o| d.render(o)).collect());
+    let downgrade = d.combine(
+        ops.iter()
+            .rev()
+            .flat_map(|o| d.render(&o.inverse()))
+            .collect(),
+    );
     // A table created by this plan has no rows: steps on it neither lose data nor fail on it. The same
     // holds for the downgrade, whose new tables are the ones the upgrade drops.
     let made = |create: bool| -> std::collections::BTreeSet<&QName> {

@@ -215,6 +215,12 @@ pub trait Dialect: Sync {
         crate::sql::quote_ident(s)
     }
 
+    /// The rendered statements of a plan, where the dialect joins some (MySQL: consecutive changes to
+    /// one table in one `ALTER TABLE`, which InnoDB applies at once). Default: as they are.
+    fn combine(&self, stmts: Vec<String>) -> Vec<String> {
+        stmts
+    }
+
     /// Rewrites ops the dialect cannot run as they are (SQLite: table rebuilds). Default: unchanged.
     fn lower(&self, ops: Vec<Op>, _current: &Schema, _desired: &Schema) -> Vec<Op> {
         ops

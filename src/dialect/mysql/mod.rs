@@ -180,6 +180,9 @@ impl Dialect for MySql {
             _ => op.warning(),
         }
     }
+    fn combine(&self, stmts: Vec<String>) -> Vec<String> {
+        render::combine(stmts)
+    }
     fn lower(&self, ops: Vec<Op>, current: &Schema, desired: &Schema) -> Vec<Op> {
         lower(ops, current, desired)
     }

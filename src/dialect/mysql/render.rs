@@ -319,3 +319,74 @@ pub fn render(op: &Op) -> Vec<String> {
         _ => vec![],
     }
 }
+
+/// Consecutive `ALTER TABLE` statements on one table joined into one, for the clauses MySQL applies
+/// together against the table as it was: columns added, dropped, modified or re-defaulted, checks,
+/// unique keys, primary keys, indexes dropped, comments and options. A rename (later clauses would
+/// need the new name) and a foreign key added (MySQL refuses to drop and add one name in one
+/// statement) stay statements of their own.
+pub fn combine(stmts: Vec<String>) -> Vec<String> {
+    const JOINABLE: &[&str] = &[
+        "ADD COLUMN ",
+        "DROP COLUMN ",
+        "MODIFY COLUMN ",
+        "ALTER COLUMN ",
+        "DROP CONSTRAINT ",
+        "DROP FOREIGN KEY ",
+        "DROP INDEX ",
+        "DROP PRIMARY KEY",
+        "ADD PRIMARY KEY ",
+        "COMMENT = ",
+    ];
+    let split = |s: &str| -> Option<(String, String)> {
+        let rest = s.strip_prefix("ALTER TABLE ")?;
+        // The table name: backquoted, possibly qualified.
+        let mut end = 0;
+        let b = rest.as_bytes();
+        loop {
+            if b.get(end) != Some(&b'`') {
+                return None;
+            }
+            end += 1;
+            while end < b.len() && !(b[end] == b'`' && b.get(end + 1) != Some(&b'`')) {
+                end += if b[end] == b'`' { 2 } else { 1 };
+            }
+            end += 1;
+            if b.get(end) == Some(&b'.') {
+                end += 1;
+                continue;
+            }
+            break;
+        }
+        let (table, clause) = (
+            rest[..end].to_string(),
+            rest[end..].trim_start().to_string(),
+        );
+        let add_key = clause.starts_with("ADD CONSTRAINT ") && !clause.contains(" FOREIGN KEY (");
+        (JOINABLE.iter().any(|j| clause.starts_with(j)) || add_key).then_some((table, clause))
+    };
+    let mut out: Vec<String> = vec![];
+    let mut open: Option<(String, Vec<String>)> = None;
+    let flush = |open: &mut Option<(String, Vec<String>)>, out: &mut Vec<String>| {
+        if let Some((t, clauses)) = open.take() {
+            out.push(format!("ALTER TABLE {t} {}", clauses.join(", ")));
+        }
+    };
+    for s in stmts {
+        match split(&s) {
+            Some((t, c)) => match &mut open {
+                Some((ot, clauses)) if *ot == t => clauses.push(c),
+                _ => {
+                    flush(&mut open, &mut out);
+                    open = Some((t, vec![c]));
+                }
+            },
+            None => {
+                flush(&mut open, &mut out);
+                out.push(s);
+            }
+        }
+    }
+    flush(&mut open, &mut out);
+    out
+}
