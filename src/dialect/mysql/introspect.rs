@@ -118,7 +118,7 @@ pub fn from_catalog(c: &mut Query, mariadb: bool, database: &str) -> Result<Sche
         s.tables.insert(t.name.clone(), t);
     }
     columns(c, &mut s, mariadb, &collations)?;
-    indexes(c, &mut s)?;
+    indexes(c, &mut s, mariadb)?;
     foreign_keys(c, &mut s, database)?;
     checks(c, &mut s, mariadb)?;
     partitions(c, &mut s)?;
@@ -185,12 +185,18 @@ fn columns(
     Ok(())
 }
 
-fn indexes(c: &mut Query, s: &mut Schema) -> Result<(), DbError> {
-    let rows = c(
-        "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, COLLATION, INDEX_TYPE \
-         FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() \
-         ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
-    )?;
+fn indexes(c: &mut Query, s: &mut Schema, mariadb: bool) -> Result<(), DbError> {
+    // Visibility: MariaDB's IGNORED (10.6+), MySQL's IS_VISIBLE; MySQL 8's functional key parts
+    // have no COLUMN_NAME but an EXPRESSION.
+    let rows = c(if mariadb {
+        "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, COLLATION, INDEX_TYPE, \
+         INDEX_COMMENT, IGNORED = 'YES', NULL FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() \
+         ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"
+    } else {
+        "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, COLLATION, INDEX_TYPE, \
+         INDEX_COMMENT, IS_VISIBLE = 'NO', EXPRESSION FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() \
+         ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"
+    })?;
     let mut grouped: BTreeMap<(String, String), Vec<&Vec<Option<String>>>> = BTreeMap::new();
     for r in &rows {
         grouped.entry((cell(r, 0), cell(r, 1))).or_default().push(r);
@@ -205,7 +211,11 @@ fn indexes(c: &mut Query, s: &mut Schema) -> Result<(), DbError> {
         let ip: Vec<IndexPart> = parts
             .iter()
             .map(|r| IndexPart {
-                expr: Expr::new(super::ident(&cell(r, 3))),
+                expr: Expr::new(match (opt(r, 3), opt(r, 9)) {
+                    (Some(col), _) if !col.is_empty() => super::ident(&col),
+                    (_, Some(e)) => e,
+                    _ => String::new(),
+                }),
                 collation: None,
                 opclass: None,
                 // SPATIAL reports a sub-part of 32 it was never given.
@@ -219,6 +229,14 @@ fn indexes(c: &mut Query, s: &mut Schema) -> Result<(), DbError> {
             })
             .collect();
         let cols: Vec<String> = parts.iter().map(|r| cell(r, 3)).collect();
+        if !cell(parts[0], 7).is_empty() {
+            s.unmanaged.push(format!(
+                "comment of index {table}.{name} (the index is managed, its comment is not)"
+            ));
+        }
+        if cell(parts[0], 8) == "1" {
+            s.unmanaged.push(format!("visibility of index {table}.{name} (IGNORED/INVISIBLE: the index is managed as visible)"));
+        }
         if name == "PRIMARY" {
             t.primary_key = Some(PrimaryKey {
                 name,
