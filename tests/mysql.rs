@@ -290,3 +290,25 @@ fn mysql_verify_runs_in_a_scratch_database_on_the_server() {
     let left = db.rows("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'autogen_verify_%'");
     assert!(left.is_empty(), "scratch database left behind: {left:?}");
 }
+
+#[test]
+fn mysql_enum_value_removed_is_warned_and_fails_without_touching_rows() {
+    let Some(db) = MyDb::new("mysql::enum_value_removed") else {
+        return;
+    };
+    let m = "[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"s\", type = \"enum('a','b')\" }]\n";
+    let p = my_upgraded(&db, m);
+    db.exec("INSERT INTO t VALUES (1, 'b')");
+    write_models(p.path(), &db.url, &m.replace("enum('a','b')", "enum('a')"));
+    let out = run(p.path(), &["revision", "--autogenerate", "-m", "drop b"], 0);
+    assert!(
+        out.contains("removes value(s) 'b' from t.s: the upgrade fails on a row that holds one"),
+        "{out}"
+    );
+    let out = run(p.path(), &["upgrade", "head"], 2);
+    assert!(out.contains("Data truncated"), "{out}");
+    assert_eq!(db.rows("SELECT CONCAT(id, s) FROM t"), ["1b"]);
+    db.exec("UPDATE t SET s = 'a'");
+    run(p.path(), &["upgrade", "head"], 0);
+    assert!(run(p.path(), &["check"], 0).contains("No differences"));
+}

@@ -177,6 +177,25 @@ impl Dialect for MySql {
                     column.name
                 ))
             }
+            // An enum or set losing values: MODIFY fails (strict mode) on a row that holds one.
+            Op::AlterColumn { table, from, to } if from.ty != to.ty => {
+                let values = |ty: &str| -> Option<Vec<String>> {
+                    let inner = ty.strip_prefix("enum(").or_else(|| ty.strip_prefix("set("))?;
+                    Some(inner.trim_end_matches(')').split(',').map(str::to_string).collect())
+                };
+                match (values(&from.ty), values(&to.ty)) {
+                    (Some(a), Some(b)) if a.iter().any(|v| !b.contains(v)) => {
+                        let gone: Vec<&String> = a.iter().filter(|v| !b.contains(v)).collect();
+                        Some(format!(
+                            "removes value(s) {} from {table}.{}: the upgrade fails on a row that holds one (update those rows first)",
+                            gone.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "),
+                            to.name
+                        ))
+                    }
+                    (Some(a), Some(b)) if b.starts_with(a.as_slice()) => None,
+                    _ => op.warning(),
+                }
+            }
             _ => op.warning(),
         }
     }
