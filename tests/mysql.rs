@@ -312,3 +312,47 @@ fn mysql_enum_value_removed_is_warned_and_fails_without_touching_rows() {
     run(p.path(), &["upgrade", "head"], 0);
     assert!(run(p.path(), &["check"], 0).contains("No differences"));
 }
+
+/// Names with quotes and backticks, comments that would end a statement or a comment early, and
+/// backslashes in defaults and enum values: written so the server reads exactly them.
+#[test]
+fn mysql_hostile_names_comments_and_backslashes_round_trip() {
+    let Some(db) = MyDb::new("mysql::hostile_names") else {
+        return;
+    };
+    let m = r#"
+[tables."we`ird"]
+comment = "it's a \\ back'slash; DROP TABLE x; -- */"
+columns = [
+  { name = "id", type = "int", primary_key = true, autoincrement = true },
+  { name = "o'k", type = "varchar(20)", default = "'a\\\\b''c'", comment = "c'o\\mment" },
+  { name = "order", type = "enum('it''s','b\\\\c')", nullable = true },
+  { name = "key", type = "int", nullable = true, check = "`key` > 0" },
+]
+indexes = [{ columns = ["`o'k`(5)"] }]
+"#;
+    let p = my_upgraded(&db, m);
+    assert!(run(p.path(), &["check"], 0).contains("No differences"));
+    db.exec(r#"INSERT INTO `we``ird` (`order`) VALUES ('b\\c')"#);
+    assert_eq!(
+        db.rows("SELECT CONCAT_WS('|', `o'k`, `order`) FROM `we``ird`"),
+        [r"a\b'c|b\c"]
+    );
+    assert_eq!(
+        db.rows("SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'we`ird'"),
+        [r"it's a \ back'slash; DROP TABLE x; -- */"]
+    );
+    let inspected = String::from_utf8(autogen(p.path(), &["inspect"]).stdout).unwrap();
+    let q = tempfile::tempdir().unwrap();
+    std::fs::write(
+        q.path().join("models.toml"),
+        inspected.replace("env:DATABASE_URL", &db.url),
+    )
+    .unwrap();
+    assert!(
+        run(q.path(), &["check"], 0).contains("No differences"),
+        "{inspected}"
+    );
+    run(p.path(), &["downgrade", "base"], 0);
+    assert_eq!(db.catalog(), "");
+}

@@ -65,6 +65,17 @@ pub(super) fn index_part(
         }
         _ => (expr, None),
     };
+    if prefix.is_some() {
+        // A column of the table (checked above), whatever its name.
+        return Ok(IndexPart {
+            prefix,
+            expr: Expr::new(ctx.dialect.ident(&expr)),
+            collation,
+            opclass,
+            desc,
+            nulls_first,
+        });
+    }
     let e = Spanned::new(p.span(), expr.clone());
     let parsed = ctx.expr(&e, key, false)?;
     let bare = expr.trim_matches('"').trim_matches('`');
@@ -120,11 +131,17 @@ pub(super) fn needs_prefix(
     })
 }
 
-/// `name(10)` → (`name`, 10): a column's prefix, as MySQL writes it.
+/// `name(10)` → (`name`, 10): a column's prefix, as MySQL writes it (`` `o'k`(5) `` for a name that
+/// needs quoting).
 fn prefix_part(s: &str) -> Option<(String, u32)> {
-    let (name, rest) = s.trim().split_once('(')?;
-    let n = rest.strip_suffix(')')?.trim().parse().ok()?;
-    let name = name.trim().trim_matches('`').trim_matches('"');
+    let s = s.trim();
+    let open = s.rfind('(')?;
+    let n = s[open + 1..].strip_suffix(')')?.trim().parse().ok()?;
+    let name = s[..open].trim();
+    if let Some(q) = name.strip_prefix('`').and_then(|x| x.strip_suffix('`')) {
+        return (!q.is_empty()).then(|| (q.replace("``", "`"), n));
+    }
+    let name = name.trim_matches('"');
     (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_'))
         .then(|| (name.to_string(), n))
 }

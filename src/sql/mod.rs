@@ -423,10 +423,11 @@ pub fn index_column_names<'a>(
 /// of a function call, or `expr`.
 pub fn index_column_name(sql: &str, cols: &[String]) -> String {
     let s = sql.trim();
-    let bare = match s.strip_prefix('`').and_then(|x| x.strip_suffix('`')) {
-        Some(b) => b, // MySQL's quoting
-        None => s.trim_matches('"'),
-    };
+    let unticked = s
+        .strip_prefix('`')
+        .and_then(|x| x.strip_suffix('`'))
+        .map(|b| b.replace("``", "`")); // MySQL's quoting
+    let bare = unticked.as_deref().unwrap_or_else(|| s.trim_matches('"'));
     if cols.iter().any(|c| c == bare) {
         return bare.to_string();
     }

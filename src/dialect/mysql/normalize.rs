@@ -140,7 +140,7 @@ fn value_list(args: &str) -> Result<String, String> {
     for t in toks {
         match (t, expect_value) {
             (Tok::Str(v), true) => {
-                vals.push(format!("'{}'", v.replace('\'', "''")));
+                vals.push(literal(&v));
                 expect_value = false;
             }
             (Tok::Punct(p), false) if p == "," => expect_value = true,
