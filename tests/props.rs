@@ -341,6 +341,18 @@ fn sqlite_random_schema_pairs() {
     });
 }
 
+/// `cases` cases, or `AUTOGEN_PROPS_CASES` of them (e.g. 300 for a longer search).
+pub fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases: std::env::var("AUTOGEN_PROPS_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(cases),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
 /// MySQL/MariaDB column types the random schemas draw from.
 pub const MY_TYPES: &[&str] = &[
     "smallint",
@@ -357,14 +369,7 @@ fn mysql_random_schema_pairs() {
         return;
     };
     let conn = std::cell::RefCell::new(connect(&db.url).unwrap());
-    let cfg = ProptestConfig {
-        cases: std::env::var("AUTOGEN_PROPS_CASES")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(24),
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    };
+    let cfg = config(24);
     proptest!(cfg, |(a in schema(), b in schema())| {
         let (ta, tb) = (to_toml(&a, true, MY_TYPES), to_toml(&b, true, MY_TYPES));
         let mut snapshot = || db.catalog();

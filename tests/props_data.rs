@@ -283,15 +283,7 @@ fn postgres_rows_survive_random_schema_pairs() {
         return;
     };
     let conn = std::cell::RefCell::new(connect(&db.url).unwrap());
-    let cfg = ProptestConfig {
-        // AUTOGEN_PROPS_CASES=300 for a longer search.
-        cases: std::env::var("AUTOGEN_PROPS_CASES")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(32),
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    };
+    let cfg = crate::props::config(32);
     proptest!(cfg, |(a in schema(), b in schema())| {
         let url = db.url.clone();
         let mut reset = || {
@@ -315,15 +307,7 @@ fn sqlite_rows_survive_random_schema_pairs() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.db");
     let conn = std::cell::RefCell::new(connect(&format!("sqlite:{}", path.display())).unwrap());
-    let cfg = ProptestConfig {
-        // AUTOGEN_PROPS_CASES=300 for a longer search.
-        cases: std::env::var("AUTOGEN_PROPS_CASES")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(32),
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    };
+    let cfg = crate::props::config(32);
     proptest!(cfg, |(a in schema(), b in schema())| {
         let c2 = rusqlite::Connection::open(&path).unwrap();
         let mut reset = || {
@@ -350,14 +334,7 @@ fn mysql_rows_survive_random_schema_pairs() {
         return;
     };
     let conn = std::cell::RefCell::new(connect(&db.url).unwrap());
-    let cfg = ProptestConfig {
-        cases: std::env::var("AUTOGEN_PROPS_CASES")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(24),
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    };
+    let cfg = crate::props::config(24);
     proptest!(cfg, |(a in schema(), b in schema())| {
         let mut reset = || db.reset();
         check_with_rows(
