@@ -193,6 +193,9 @@ impl Dialect for MySql {
                         ))
                     }
                     (Some(a), Some(b)) if b.starts_with(a.as_slice()) => None,
+                    _ if widens(&from.ty, &to.ty) && from.nullable == to.nullable => {
+                        op.warning().filter(|w| !w.starts_with("changes type"))
+                    }
                     _ => op.warning(),
                 }
             }
@@ -312,6 +315,29 @@ impl Dialect for MySql {
             t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
         }
     }
+}
+
+/// Whether every value of type `from` fits `to` unchanged: a longer varchar/varbinary, a wider integer
+/// of the same signedness.
+fn widens(from: &str, to: &str) -> bool {
+    let len = |t: &str, base: &str| -> Option<u32> {
+        t.strip_prefix(base)?
+            .strip_prefix('(')?
+            .strip_suffix(')')?
+            .parse()
+            .ok()
+    };
+    for base in ["varchar", "varbinary"] {
+        if let (Some(a), Some(b)) = (len(from, base), len(to, base)) {
+            return b >= a;
+        }
+    }
+    const INTS: [&str; 5] = ["tinyint", "smallint", "mediumint", "int", "bigint"];
+    let int = |t: &str| -> Option<(usize, bool)> {
+        let (b, sign) = t.split_once(' ').unwrap_or((t, ""));
+        Some((INTS.iter().position(|x| *x == b)?, sign == "unsigned"))
+    };
+    matches!((int(from), int(to)), (Some((a, ua)), Some((b, ub))) if b >= a && ua == ub)
 }
 
 /// `` `a` `` or `a` → `a`; `None` for an expression.
