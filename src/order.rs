@@ -36,7 +36,7 @@ fn phase(op: &Op) -> u32 {
         DropPrimaryKey { .. } => 34,
         RenameTable { .. } | RenameSequence { .. } => 35,
         RenameColumn { .. } => 36,
-        RenameConstraint { .. } | RenameIndex { .. } => 37,
+        RenameConstraint { .. } | RenameIndex { .. } | AlterIndex { .. } => 37,
         DropTable(_) => 40,
         AddColumn { .. } => 50,
         AlterColumn { .. } => 51,

@@ -419,3 +419,27 @@ indexes = [{ columns = ["name(10)", "created_at DESC"] }]
         clean(catalog(kinds), true);
     }
 }
+
+/// A FULLTEXT index's parser is read from `SHOW CREATE TABLE` (MySQL 8 wraps it in a versioned
+/// comment; names in backticks may hold anything, a comment may mention a parser).
+#[test]
+fn mysql_fulltext_parser_is_read_from_show_create_table() {
+    let create = "CREATE TABLE `t` (\n  `id` int NOT NULL,\n  `b` text,\n  `c)` text,\n  PRIMARY KEY (`id`),\n  FULLTEXT KEY `b_ft` (`b`) /*!50100 WITH PARSER `ngram` */ ,\n  FULLTEXT KEY `c``ft` (`c)`) COMMENT 'WITH PARSER `evil`',\n  FULLTEXT KEY `m` (`b`) WITH PARSER `mecab`\n) ENGINE=InnoDB";
+    assert_eq!(
+        autogen::dialect::mysql::introspect::fulltext_parsers(create),
+        [
+            ("b_ft".to_string(), "ngram".to_string()),
+            ("m".to_string(), "mecab".to_string())
+        ]
+    );
+}
+
+#[test]
+fn mysql_fulltext_parser_and_index_options_are_rendered() {
+    let m = "[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"b\", type = \"text\" }]\nindexes = [{ columns = [\"b\"], method = \"fulltext\", parser = \"ngram\", comment = \"cjk\" }]\n";
+    let out = my("", m);
+    assert!(
+        out.contains("FULLTEXT KEY `t_b_idx` (`b`) WITH PARSER `ngram` COMMENT 'cjk'"),
+        "{out}"
+    );
+}

@@ -162,6 +162,8 @@ indexes = [
   { columns = ["name(10)", "created_at DESC"] },
   { name = "users_bio_ft", columns = ["bio"], method = "fulltext" },
   { columns = ["name_upper"], unique = true },
+  { name = "users_score_idx", columns = ["score"], invisible = true, comment = "for reports; it's \\ here */" },
+  { columns = ["born"], unique = true, comment = "one per year" },
 ]
 
 [tables.bookings]
@@ -204,9 +206,21 @@ fn every_feature_round_trips_and_evolves_with_its_rows() {
             "  { name = \"starts_at\", type = \"datetime\" },",
             "  { name = \"starts_at\", type = \"datetime\" },\n  { name = \"seats\", type = \"smallint\", default = 1 },",
         )
-        .replace("  { name = \"users_bio_ft\", columns = [\"bio\"], method = \"fulltext\" },\n", "");
+        .replace("  { name = \"users_bio_ft\", columns = [\"bio\"], method = \"fulltext\" },\n", "")
+        .replace("invisible = true, ", "");
     write_models(p.path(), &db.url, &next);
+    let out = run(p.path(), &["check"], 1);
+    assert!(
+        out.contains("index users_score_idx should be visible"),
+        "{out}"
+    );
     run(p.path(), &["revision", "--autogenerate", "-m", "evolve"], 0);
+    let rev = crate::support::latest_revision(p.path());
+    assert!(
+        rev.contains("ALTER INDEX `users_score_idx` /*!80000 VISIBLE */ /*M!100600 NOT IGNORED */")
+            && !rev.contains("DROP INDEX `users_score_idx`"),
+        "visibility changes in place: {rev}"
+    );
     run(p.path(), &["upgrade", "head"], 0);
     assert!(run(p.path(), &["check"], 0).contains("No differences"));
     assert_eq!(

@@ -433,6 +433,9 @@ mod tests {
             predicate: None,
             nulls_not_distinct: false,
             with: vec![],
+            comment: None,
+            invisible: false,
+            parser: None,
         };
         let mut a = table("a", &[("id", "integer")]);
         a.indexes.push(idx("old"));

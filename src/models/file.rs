@@ -333,4 +333,10 @@ pub struct IndexDef {
     pub predicate: Option<Spanned<String>>,
     pub nulls_not_distinct: Option<bool>,
     pub with: Option<Vec<Spanned<String>>>,
+    /// MySQL: `COMMENT '…'` on the index.
+    pub comment: Option<String>,
+    /// MySQL `INVISIBLE` / MariaDB `IGNORED`.
+    pub invisible: Option<bool>,
+    /// MySQL: a FULLTEXT index's parser plugin (`ngram`).
+    pub parser: Option<String>,
 }

@@ -251,6 +251,7 @@ pub(super) fn build_indexes(
                 Some("an access method name: btree, hash, gin, gist, brin, spgist …".into()),
             ));
         }
+        index_options(ctx, v, ix.span(), &k)?;
         out.push(Index {
             name: v.name.clone().unwrap_or_default(),
             unique: v.unique.unwrap_or(false),
@@ -268,7 +269,67 @@ pub(super) fn build_indexes(
                 v.with.as_deref().unwrap_or_default(),
                 &format!("{k}.with"),
             )?,
+            comment: v.comment.clone(),
+            invisible: v.invisible.unwrap_or(false),
+            parser: v.parser.as_ref().map(|p| p.to_ascii_lowercase()),
         });
     }
     Ok(out)
+}
+
+/// An index's MySQL options, checked where the server would refuse them: a comment (at most 1024
+/// characters), visibility, a FULLTEXT parser (a plugin name).
+fn index_options(ctx: &Ctx, v: &IndexDef, span: Range<usize>, k: &str) -> Result<(), ModelError> {
+    if let Some(c) = &v.comment {
+        if ctx.dialect.lacks("index comments") {
+            return Err(ctx.err(
+                span,
+                format!("{k}.comment"),
+                format!("{} indexes have no comments here", ctx.dialect.name()),
+                Some("remove `comment`".into()),
+            ));
+        }
+        if c.chars().count() > 1024 {
+            return Err(ctx.err(
+                span,
+                format!("{k}.comment"),
+                format!(
+                    "an index comment holds at most 1024 characters, this one has {}",
+                    c.chars().count()
+                ),
+                Some("shorten the comment".into()),
+            ));
+        }
+    }
+    if v.invisible.is_some() && ctx.dialect.lacks("invisible indexes") {
+        return Err(ctx.err(
+            span,
+            format!("{k}.invisible"),
+            format!("{} has no invisible indexes", ctx.dialect.name()),
+            Some("remove `invisible` (drop the index instead)".into()),
+        ));
+    }
+    if let Some(p) = &v.parser {
+        let fulltext = v
+            .method
+            .as_deref()
+            .is_some_and(|m| m.eq_ignore_ascii_case("fulltext"));
+        if !fulltext || ctx.dialect.lacks("fulltext parsers") {
+            return Err(ctx.err(
+                span,
+                format!("{k}.parser"),
+                "only a FULLTEXT index (MySQL) has a parser",
+                Some("set method = \"fulltext\" or remove `parser`".into()),
+            ));
+        }
+        if p.is_empty() || !p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(ctx.err(
+                span,
+                format!("{k}.parser"),
+                format!("invalid parser name `{p}`"),
+                Some("the name of a full-text parser plugin, e.g. ngram".into()),
+            ));
+        }
+    }
+    Ok(())
 }

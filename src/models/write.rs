@@ -580,6 +580,15 @@ pub(super) fn write_indexes(
                 let w: Vec<String> = i.with.iter().map(|x| x.replacen('=', " = ", 1)).collect();
                 fl.push(f("with", list(&w)));
             }
+            if let Some(p) = &i.parser {
+                fl.push(f("parser", s(p)));
+            }
+            if i.invisible {
+                fl.push(f("invisible", "true".into()));
+            }
+            if let Some(c) = &i.comment {
+                fl.push(f("comment", s(c)));
+            }
             inline(&fl)
         })
         .collect();

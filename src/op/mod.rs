@@ -174,6 +174,12 @@ pub enum Op {
         from: String,
         to: String,
     },
+    /// An index changed where it can stay: MySQL's visibility (`ALTER INDEX … INVISIBLE`).
+    AlterIndex {
+        table: QName,
+        from: Index,
+        to: Index,
+    },
     /// SQLite: a change ALTER TABLE cannot make, done by rebuilding the table (rows copied).
     RebuildTable {
         from: Table,
@@ -352,6 +358,11 @@ impl Op {
             },
             CreateIndex { table, index } => DropIndex { table, index },
             DropIndex { table, index } => CreateIndex { table, index },
+            AlterIndex { table, from, to } => AlterIndex {
+                table,
+                from: to,
+                to: from,
+            },
             RenameIndex { table, from, to } => RenameIndex {
                 table,
                 from: to,
@@ -396,6 +407,7 @@ impl Op {
             | CreateIndex { table, .. }
             | DropIndex { table, .. }
             | RenameIndex { table, .. }
+            | AlterIndex { table, .. }
             | AttachPartition { table, .. }
             | Inherit { table, .. }
             | NoInherit { table, .. }

@@ -126,6 +126,11 @@ impl Op {
             RenameIndex { table, from, to } => {
                 format!("table {table}: index {from} should be named {to}")
             }
+            AlterIndex { table, to, .. } => format!(
+                "table {table}: index {} should be {}",
+                to.name,
+                if to.invisible { "invisible" } else { "visible" }
+            ),
             RebuildTable { from, to } => {
                 let mut what: Vec<String> = vec![];
                 for c in &to.columns {

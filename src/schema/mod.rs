@@ -464,6 +464,12 @@ pub struct Index {
     pub nulls_not_distinct: bool,
     /// Storage parameters, `name=value` (`fillfactor=70`), sorted.
     pub with: Vec<String>,
+    /// MySQL: `COMMENT '…'` on the index.
+    pub comment: Option<String>,
+    /// MySQL's `INVISIBLE`, MariaDB's `IGNORED`: kept up to date, not used by the optimizer.
+    pub invisible: bool,
+    /// MySQL: a FULLTEXT index's `WITH PARSER name` (`ngram`).
+    pub parser: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

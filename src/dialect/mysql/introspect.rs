@@ -229,14 +229,7 @@ fn indexes(c: &mut Query, s: &mut Schema, mariadb: bool) -> Result<(), DbError> 
             })
             .collect();
         let cols: Vec<String> = parts.iter().map(|r| cell(r, 3)).collect();
-        if !cell(parts[0], 7).is_empty() {
-            s.unmanaged.push(format!(
-                "comment of index {table}.{name} (the index is managed, its comment is not)"
-            ));
-        }
-        if cell(parts[0], 8) == "1" {
-            s.unmanaged.push(format!("visibility of index {table}.{name} (IGNORED/INVISIBLE: the index is managed as visible)"));
-        }
+        let comment = cell(parts[0], 7);
         if name == "PRIMARY" {
             t.primary_key = Some(PrimaryKey {
                 name,
@@ -254,9 +247,72 @@ fn indexes(c: &mut Query, s: &mut Schema, mariadb: bool) -> Result<(), DbError> 
             predicate: None,
             nulls_not_distinct: false,
             with: vec![],
+            comment: (!comment.is_empty()).then_some(comment),
+            invisible: cell(parts[0], 8) == "1",
+            parser: None,
         });
     }
+    parsers(c, s)
+}
+
+/// A FULLTEXT index's parser is only in `SHOW CREATE TABLE`: asked of the tables that have one.
+fn parsers(c: &mut Query, s: &mut Schema) -> Result<(), DbError> {
+    for t in s.tables.values_mut() {
+        if !t.indexes.iter().any(|i| i.method == "fulltext") {
+            continue;
+        }
+        let rows = c(&format!("SHOW CREATE TABLE {}", super::ident(&t.name.name)))?;
+        let Some(text) = rows.first().and_then(|r| opt(r, 1)) else {
+            continue;
+        };
+        for (name, parser) in fulltext_parsers(&text) {
+            if let Some(i) = t.indexes.iter_mut().find(|i| i.name == name) {
+                i.parser = Some(parser.to_ascii_lowercase());
+            }
+        }
+    }
     Ok(())
+}
+
+/// `(index, parser)` of each ``FULLTEXT KEY `name` (…) /*!50100 WITH PARSER `ngram` */`` line.
+pub fn fulltext_parsers(create: &str) -> Vec<(String, String)> {
+    // A backquoted name at the start of `s` (doubled backticks inside) and the rest after it.
+    fn quoted(s: &str) -> Option<(String, &str)> {
+        let mut out = String::new();
+        let mut it = s.strip_prefix('`')?.char_indices().peekable();
+        while let Some((i, ch)) = it.next() {
+            if ch == '`' {
+                if it.peek().map(|p| p.1) == Some('`') {
+                    it.next();
+                    out.push('`');
+                } else {
+                    return Some((out, &s[i + 2..]));
+                }
+            } else {
+                out.push(ch);
+            }
+        }
+        None
+    }
+    create
+        .lines()
+        .filter_map(|l| {
+            let (name, rest) = quoted(l.trim_start().strip_prefix("FULLTEXT KEY ")?)?;
+            // Past the key parts (names in backticks may hold anything), then the options.
+            let rest = rest.strip_prefix(" (")?;
+            let mut in_name = false;
+            let end = rest.char_indices().find_map(|(i, ch)| {
+                if ch == '`' {
+                    in_name = !in_name;
+                }
+                (ch == ')' && !in_name).then_some(i)
+            })?;
+            let opts = rest[end + 1..].trim_start();
+            let opts = opts.strip_prefix("/*!50100 ").unwrap_or(opts);
+            let (parser, _) = quoted(opts.strip_prefix("WITH PARSER ")?)?;
+            Some((name, parser))
+        })
+        .collect()
 }
 
 fn action(s: &str) -> FkAction {

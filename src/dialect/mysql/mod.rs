@@ -263,6 +263,8 @@ impl Dialect for MySql {
                 std::mem::take(&mut t.indexes).into_iter().partition(|i| {
                     i.unique
                         && i.method == "btree"
+                        && i.comment.is_none()
+                        && !i.invisible
                         && i.parts.iter().all(|p| {
                             p.prefix.is_none() && !p.desc && plain_column(&p.expr.sql).is_some()
                         })
@@ -308,6 +310,9 @@ impl Dialect for MySql {
                     predicate: None,
                     nulls_not_distinct: false,
                     with: vec![],
+                    comment: None,
+                    invisible: false,
+                    parser: None,
                 })
                 .collect();
             t.indexes.extend(missing);
@@ -371,6 +376,61 @@ fn indexed(t: &Table, columns: &[String]) -> bool {
         })
 }
 
+/// An index dropped and created again only to change its visibility is altered in place
+/// (`ALTER INDEX … INVISIBLE`: no rebuild).
+fn visibility(ops: Vec<Op>) -> Vec<Op> {
+    let same = |a: &Index, b: &Index| {
+        a.invisible != b.invisible
+            && Index {
+                invisible: b.invisible,
+                ..a.clone()
+            } == *b
+    };
+    let created: Vec<(QName, Index)> = ops
+        .iter()
+        .filter_map(|o| match o {
+            Op::CreateIndex { table, index } => Some((table.clone(), index.clone())),
+            _ => None,
+        })
+        .collect();
+    let altered: Vec<(QName, Index, Index)> = ops
+        .iter()
+        .filter_map(|o| match o {
+            Op::DropIndex { table, index } => created
+                .iter()
+                .find(|(t, i)| t == table && same(index, i))
+                .map(|(_, i)| (table.clone(), index.clone(), i.clone())),
+            _ => None,
+        })
+        .collect();
+    let mut out = vec![];
+    for op in ops {
+        match &op {
+            Op::DropIndex { table, index } => {
+                if let Some((_, _, to)) = altered
+                    .iter()
+                    .find(|(t, from, _)| t == table && from == index)
+                {
+                    out.push(Op::AlterIndex {
+                        table: table.clone(),
+                        from: index.clone(),
+                        to: to.clone(),
+                    });
+                    continue;
+                }
+            }
+            Op::CreateIndex { table, index }
+                if altered.iter().any(|(t, _, to)| t == table && to == index) =>
+            {
+                continue
+            }
+            _ => {}
+        }
+        out.push(op);
+    }
+    out
+}
+
 /// Table options and partitioning change in place (`ALTER TABLE … ENGINE=…`, `PARTITION BY …`), rows
 /// kept: the diff's drop-and-create of a re-partitioned table becomes one `RebuildTable` (rendered as
 /// those ALTERs) followed by the rest of the table's changes. Constraint renames, which MySQL has
@@ -386,6 +446,7 @@ fn lower(ops: Vec<Op>, current: &Schema, desired: &Schema) -> Vec<Op> {
     let recreated = |n: &QName| {
         dropped.contains_key(n) && desired.tables.contains_key(n) && current.tables.contains_key(n)
     };
+    let ops = visibility(ops);
     let mut out = vec![];
     for op in ops {
         match op {

@@ -140,13 +140,29 @@ fn index_kind(i: &Index) -> &'static str {
     }
 }
 
-fn using(i: &Index) -> &'static str {
+/// What follows the key parts: `USING HASH`, `WITH PARSER …`, `COMMENT '…'` and the visibility in
+/// both servers' words (MySQL 8 runs `/*!80000 …*/` and skips `/*M!…*/`; MariaDB the other way).
+fn using(i: &Index) -> String {
+    let mut s = String::new();
     if i.method == "hash" {
-        " USING HASH"
-    } else {
-        ""
+        s.push_str(" USING HASH");
     }
+    if let Some(p) = &i.parser {
+        s.push_str(&format!(" WITH PARSER {}", q(p)));
+    }
+    if let Some(c) = &i.comment {
+        s.push_str(&format!(" COMMENT {}", literal(c)));
+    }
+    if i.invisible {
+        s.push_str(&format!(" {INVISIBLE}"));
+    }
+    s
 }
+
+/// An index hidden from the optimizer: MySQL 8's `INVISIBLE`, MariaDB 10.6's `IGNORED`.
+pub const INVISIBLE: &str = "/*!80000 INVISIBLE */ /*M!100600 IGNORED */";
+/// The way back.
+pub const VISIBLE: &str = "/*!80000 VISIBLE */ /*M!100600 NOT IGNORED */";
 
 fn index_inline(i: &Index) -> String {
     format!(
@@ -295,6 +311,14 @@ pub fn render(op: &Op) -> Vec<String> {
             qn(table),
             parts(index),
             using(index)
+        )],
+        AlterIndex { table, to, .. } => vec![alter(
+            table,
+            format!(
+                "ALTER INDEX {} {}",
+                q(&to.name),
+                if to.invisible { INVISIBLE } else { VISIBLE }
+            ),
         )],
         DropIndex { table, index } => {
             vec![format!("DROP INDEX {} ON {}", q(&index.name), qn(table))]

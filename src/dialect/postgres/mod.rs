@@ -129,7 +129,10 @@ impl Dialect for Postgres {
         normalize::expr_key(sql)
     }
     fn lacks(&self, section: &str) -> bool {
-        section == "view column names"
+        matches!(
+            section,
+            "view column names" | "index comments" | "invisible indexes" | "fulltext parsers"
+        )
     }
     fn statement_key(&self, sql: &str) -> String {
         // `CREATE OR REPLACE`, `EXECUTE PROCEDURE` (the old spelling) and `public.` say nothing more.

@@ -250,6 +250,9 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
                     predicate: pred.map(Expr::new),
                     nulls_not_distinct: false,
                     with: vec![],
+                    comment: None,
+                    invisible: false,
+                    parser: None,
                 });
             }
             _ => {}

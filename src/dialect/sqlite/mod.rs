@@ -90,6 +90,9 @@ impl Dialect for Sqlite {
                 | "view options"
                 | "trigger parts"
                 | "row level security"
+                | "index comments"
+                | "invisible indexes"
+                | "fulltext parsers"
         )
     }
     fn expr_key(&self, sql: &str) -> String {
