@@ -285,6 +285,10 @@ fn mysql_refusals_are_load_errors() {
         ("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true, autoincrement = true }]\nchecks = [{ expr = \"id > 0\" }]\n", "refuses a check on the autoincrement column `id`"),
         ("[tables.t]\ncolumns = [{ name = \"id\", type = \"timestamptz\", primary_key = true }]\n", "no time-zone-aware timestamp"),
         ("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"u\", type = \"datetime\", on_update = \"42\" }]\n", "only to the current time"),
+        // regression: mysql_collation_is_one_word (it was written into the ALTER unquoted)
+        ("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"c\", type = \"varchar(5)\", collation = \"utf8mb4_bin, DROP COLUMN id\" }]\n", "MySQL collations are one word"),
+        ("[tables.t]\noptions = [\"engine=\"]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }]\n", "unknown table option `engine=`"),
+        ("[tables.t]\noptions = [\"row_format=x\"]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }]\n", "unknown row format `x`"),
     ] {
         let p = crate::support::project(&format!("[database]\nurl = \"{}\"\n{body}", db.url));
         let out = run(p.path(), &["check"], 2);

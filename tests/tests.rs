@@ -16,6 +16,7 @@ mod golden_views;
 mod graph;
 mod messages;
 mod mysql;
+mod mysql_plans;
 mod mysql_runner;
 mod pg_corpus;
 mod pg_workflow;

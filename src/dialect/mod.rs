@@ -72,6 +72,16 @@ pub trait Dialect: Sync {
         &[]
     }
 
+    /// Why a table option's value (canonical, `row_format=x`) is refused, where the server would.
+    fn check_table_option(&self, _option: &str) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Why a column's collation name is refused (MySQL writes it bare: it must be one word).
+    fn check_collation(&self, _name: &str) -> Result<(), String> {
+        Ok(())
+    }
+
     /// Whether DDL runs inside a transaction (PostgreSQL, SQLite). MySQL commits before and after
     /// every DDL statement, so its revisions run statement by statement with their progress recorded.
     fn transactional_ddl(&self) -> bool {

@@ -422,7 +422,7 @@ fn diff_table(
     let reindex = |i: &Index| {
         let uses = |sql: &str| retyped.iter().any(|col| crate::sql::mentions(sql, col));
         let expression = i.parts.iter().any(|p| {
-            let bare = p.expr.sql.trim().trim_matches('"');
+            let bare = p.expr.sql.trim().trim_matches(|c| c == '"' || c == '`');
             !retyped.contains(&bare) && uses(&p.expr.sql)
         });
         expression || i.predicate.as_ref().is_some_and(|p| uses(&p.sql))

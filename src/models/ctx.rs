@@ -133,7 +133,15 @@ impl Ctx<'_> {
                 ),
             ));
         }
-        self.name(bare, span, &format!("{key}.collation"))?;
+        self.name(bare, span.clone(), &format!("{key}.collation"))?;
+        if let Err(why) = self.dialect.check_collation(bare) {
+            return Err(self.err(
+                span,
+                format!("{key}.collation"),
+                why,
+                Some("write the collation's name, e.g. collation = \"utf8mb4_bin\"".into()),
+            ));
+        }
         Ok(Some(bare.to_string()))
     }
 

@@ -597,7 +597,8 @@ pub(super) fn build_table(
                     !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
                 })
         };
-        if !known.contains(&v.as_str()) && !known.iter().any(takes_value) {
+        let bare = known.contains(&v.as_str()) && !v.ends_with('=');
+        if !bare && !known.iter().any(takes_value) {
             return Err(ctx.err(
                 o.span(),
                 format!("{key}.options"),
@@ -608,6 +609,9 @@ pub(super) fn build_table(
                     format!("this database's tables take: {}", known.join(", "))
                 }),
             ));
+        }
+        if let Err(why) = ctx.dialect.check_table_option(&v) {
+            return Err(ctx.err(o.span(), format!("{key}.options"), why, None));
         }
         table.options.push(v);
     }

@@ -174,7 +174,8 @@ pub enum Op {
         from: String,
         to: String,
     },
-    /// An index changed where it can stay: MySQL's visibility (`ALTER INDEX … INVISIBLE`).
+    /// An index changed in one statement: MySQL's visibility (`ALTER INDEX … INVISIBLE`), or one
+    /// index replaced by another where a foreign key needs one of them at every moment.
     AlterIndex {
         table: QName,
         from: Index,

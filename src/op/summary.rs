@@ -126,10 +126,14 @@ impl Op {
             RenameIndex { table, from, to } => {
                 format!("table {table}: index {from} should be named {to}")
             }
-            AlterIndex { table, to, .. } => format!(
+            AlterIndex { table, from, to } if from.only_visibility_differs(to) => format!(
                 "table {table}: index {} should be {}",
                 to.name,
                 if to.invisible { "invisible" } else { "visible" }
+            ),
+            AlterIndex { table, from, to } => format!(
+                "table {table}: index {} is not in the models, index {} is missing",
+                from.name, to.name
             ),
             RebuildTable { from, to } => {
                 let mut what: Vec<String> = vec![];

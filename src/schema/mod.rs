@@ -472,6 +472,17 @@ pub struct Index {
     pub parser: Option<String>,
 }
 
+impl Index {
+    /// Whether `other` is this index made visible or invisible, nothing else.
+    pub fn only_visibility_differs(&self, other: &Index) -> bool {
+        self.invisible != other.invisible
+            && Index {
+                invisible: other.invisible,
+                ..self.clone()
+            } == *other
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PartitionOf {
     pub parent: QName,

@@ -4,10 +4,9 @@
 pub mod conn;
 pub mod expr;
 pub mod introspect;
+mod lower;
 pub mod normalize;
 pub mod render;
-
-use std::collections::BTreeMap;
 
 use super::Dialect;
 use crate::op::Op;
@@ -42,6 +41,33 @@ impl Dialect for MySql {
     }
     fn table_options(&self) -> &'static [&'static str] {
         &["engine=", "charset=", "collate=", "row_format="]
+    }
+    fn check_table_option(&self, option: &str) -> Result<(), String> {
+        const ROW_FORMATS: &[&str] = &[
+            "default",
+            "dynamic",
+            "fixed",
+            "compressed",
+            "redundant",
+            "compact",
+            "page",
+        ];
+        match option.split_once('=') {
+            Some(("row_format", v)) if !ROW_FORMATS.contains(&v) => Err(format!(
+                "unknown row format `{v}`; MySQL has {}",
+                ROW_FORMATS.join(", ")
+            )),
+            _ => Ok(()),
+        }
+    }
+    fn check_collation(&self, name: &str) -> Result<(), String> {
+        if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            Ok(())
+        } else {
+            Err(format!(
+                "invalid collation name `{name}`: MySQL collations are one word"
+            ))
+        }
     }
     fn transactional_ddl(&self) -> bool {
         false
@@ -206,7 +232,7 @@ impl Dialect for MySql {
         render::combine(stmts)
     }
     fn lower(&self, ops: Vec<Op>, current: &Schema, desired: &Schema) -> Vec<Op> {
-        lower(ops, current, desired)
+        lower::lower(ops, current, desired)
     }
     fn canonicalize(&self, schema: &mut Schema) {
         for t in schema.tables.values_mut() {
@@ -374,158 +400,4 @@ fn indexed(t: &Table, columns: &[String]) -> bool {
                         .collect::<Vec<_>>(),
                 )
         })
-}
-
-/// An index dropped and created again only to change its visibility is altered in place
-/// (`ALTER INDEX … INVISIBLE`: no rebuild).
-fn visibility(ops: Vec<Op>) -> Vec<Op> {
-    let same = |a: &Index, b: &Index| {
-        a.invisible != b.invisible
-            && Index {
-                invisible: b.invisible,
-                ..a.clone()
-            } == *b
-    };
-    let created: Vec<(QName, Index)> = ops
-        .iter()
-        .filter_map(|o| match o {
-            Op::CreateIndex { table, index } => Some((table.clone(), index.clone())),
-            _ => None,
-        })
-        .collect();
-    let altered: Vec<(QName, Index, Index)> = ops
-        .iter()
-        .filter_map(|o| match o {
-            Op::DropIndex { table, index } => created
-                .iter()
-                .find(|(t, i)| t == table && same(index, i))
-                .map(|(_, i)| (table.clone(), index.clone(), i.clone())),
-            _ => None,
-        })
-        .collect();
-    let mut out = vec![];
-    for op in ops {
-        match &op {
-            Op::DropIndex { table, index } => {
-                if let Some((_, _, to)) = altered
-                    .iter()
-                    .find(|(t, from, _)| t == table && from == index)
-                {
-                    out.push(Op::AlterIndex {
-                        table: table.clone(),
-                        from: index.clone(),
-                        to: to.clone(),
-                    });
-                    continue;
-                }
-            }
-            Op::CreateIndex { table, index }
-                if altered.iter().any(|(t, _, to)| t == table && to == index) =>
-            {
-                continue
-            }
-            _ => {}
-        }
-        out.push(op);
-    }
-    out
-}
-
-/// Table options and partitioning change in place (`ALTER TABLE … ENGINE=…`, `PARTITION BY …`), rows
-/// kept: the diff's drop-and-create of a re-partitioned table becomes one `RebuildTable` (rendered as
-/// those ALTERs) followed by the rest of the table's changes. Constraint renames, which MySQL has
-/// only for indexes, become a drop and an add.
-fn lower(ops: Vec<Op>, current: &Schema, desired: &Schema) -> Vec<Op> {
-    let dropped: BTreeMap<QName, Table> = ops
-        .iter()
-        .filter_map(|o| match o {
-            Op::DropTable(t) => Some((t.name.clone(), t.clone())),
-            _ => None,
-        })
-        .collect();
-    let recreated = |n: &QName| {
-        dropped.contains_key(n) && desired.tables.contains_key(n) && current.tables.contains_key(n)
-    };
-    let ops = visibility(ops);
-    let mut out = vec![];
-    for op in ops {
-        match op {
-            Op::DropTable(t) if recreated(&t.name) => {}
-            Op::CreateTable(d) if recreated(&d.name) => {
-                let c = &dropped[&d.name];
-                let mid = Table {
-                    partition_by: d.partition_by.clone(),
-                    options: d.options.clone(),
-                    ..c.clone()
-                };
-                out.push(Op::RebuildTable {
-                    from: c.clone(),
-                    to: mid.clone(),
-                });
-                let one = |t: &Table| Schema {
-                    tables: [(t.name.clone(), t.clone())].into(),
-                    ..Default::default()
-                };
-                out.extend(crate::diff::diff(&one(&mid), &one(&d)));
-            }
-            Op::RenameConstraint { table, from, to } => {
-                let (Some(c), Some(d)) = (current.tables.get(&table), desired.tables.get(&table))
-                else {
-                    continue;
-                };
-                if c.uniques.iter().any(|u| u.name == from) {
-                    out.push(Op::RenameIndex { table, from, to });
-                } else if let (Some(a), Some(b)) = (
-                    c.foreign_keys.iter().find(|f| f.name == from),
-                    d.foreign_keys.iter().find(|f| f.name == to),
-                ) {
-                    out.push(Op::DropForeignKey {
-                        table: table.clone(),
-                        fk: a.clone(),
-                    });
-                    out.push(Op::AddForeignKey {
-                        table,
-                        fk: b.clone(),
-                    });
-                } else if let (Some(a), Some(b)) = (
-                    c.checks.iter().find(|x| x.name == from),
-                    d.checks.iter().find(|x| x.name == to),
-                ) {
-                    out.push(Op::DropCheck {
-                        table: table.clone(),
-                        check: a.clone(),
-                    });
-                    out.push(Op::AddCheck {
-                        table,
-                        check: b.clone(),
-                    });
-                }
-            }
-            op => out.push(op),
-        }
-    }
-    // Options changed on a table that stays.
-    for (n, d) in &desired.tables {
-        let Some(c) = current
-            .tables
-            .get(n)
-            .or_else(|| d.renamed_from.as_ref().and_then(|o| current.tables.get(o)))
-        else {
-            continue;
-        };
-        if c.options != d.options && !recreated(n) {
-            out.push(Op::RebuildTable {
-                from: Table {
-                    name: n.clone(),
-                    ..c.clone()
-                },
-                to: Table {
-                    name: n.clone(),
-                    options: d.options.clone(),
-                    ..c.clone()
-                },
-            });
-        }
-    }
-    out
 }

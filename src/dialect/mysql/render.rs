@@ -312,13 +312,17 @@ pub fn render(op: &Op) -> Vec<String> {
             parts(index),
             using(index)
         )],
-        AlterIndex { table, to, .. } => vec![alter(
+        AlterIndex { table, from, to } if from.only_visibility_differs(to) => vec![alter(
             table,
             format!(
                 "ALTER INDEX {} {}",
                 q(&to.name),
                 if to.invisible { INVISIBLE } else { VISIBLE }
             ),
+        )],
+        AlterIndex { table, from, to } => vec![alter(
+            table,
+            format!("DROP INDEX {}, ADD {}", q(&from.name), index_inline(to)),
         )],
         DropIndex { table, index } => {
             vec![format!("DROP INDEX {} ON {}", q(&index.name), qn(table))]
