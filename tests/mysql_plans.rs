@@ -77,3 +77,40 @@ columns = [
     );
     assert_eq!(db.rows("SELECT CONCAT(id, p, x) FROM c"), ["115"]);
 }
+
+/// MySQL column names ignore case: `Email` → `email` is a rename (it was ADD + DROP: every value lost).
+#[test]
+fn mysql_case_only_column_rename_keeps_its_values() {
+    let Some(db) = MyDb::new("mysql_plans::case_rename") else {
+        return;
+    };
+    let m = "[tables.u]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"Email\", type = \"varchar(50)\" }]\n";
+    let p = my_upgraded(&db, m);
+    db.exec("INSERT INTO u VALUES (1, 'a@x')");
+    let rev = there_and_back(&db, p.path(), m, &m.replace("Email", "email"));
+    assert!(rev.contains("RENAME COLUMN `Email` TO `email`"), "{rev}");
+    assert_eq!(db.rows("SELECT Email FROM u"), ["a@x"]);
+    // Two columns one name apart in case are one column to MySQL: refused at load.
+    let twice = "[tables.u]\ncolumns = [{ name = \"a\", type = \"int\", primary_key = true }, { name = \"A\", type = \"int\" }]\n";
+    write_models(p.path(), &db.url, twice);
+    let out = run(p.path(), &["check"], 2);
+    assert!(out.contains("duplicate column `A`"), "{out}");
+}
+
+/// A MODIFY that rounds or cuts values says so in the revision (it said only "changes type").
+#[test]
+fn mysql_narrowing_modify_warns_what_it_does_to_values() {
+    let Some(db) = MyDb::new("mysql_plans::narrowing_warns") else {
+        return;
+    };
+    let m = "[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"d\", type = \"decimal(10,2)\" }, { name = \"at\", type = \"datetime(3)\" }]\n";
+    let p = my_upgraded(&db, m);
+    write_models(
+        p.path(),
+        &db.url,
+        &m.replace("decimal(10,2)", "decimal(10,1)").replace("datetime(3)", "datetime"),
+    );
+    let out = run(p.path(), &["revision", "--autogenerate", "-m", "narrow"], 0);
+    assert!(out.contains("changes type of t.d from decimal(10,2) to decimal(10,1): rounds values to 1 decimal places"), "{out}");
+    assert!(out.contains("cuts fractional seconds to 0 digits"), "{out}");
+}

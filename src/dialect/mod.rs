@@ -1,6 +1,7 @@
 //! The per-dialect seam: canonical types/expressions/names, rendering ops to SQL, and live connections.
 
 pub mod canonical;
+mod case_names;
 mod canonical_objects;
 pub mod conn;
 pub mod mysql;
@@ -140,6 +141,11 @@ pub trait Dialect: Sync {
     /// Whether names that differ only in case are the same name (SQLite).
     fn names_fold_case(&self) -> bool {
         false
+    }
+
+    /// Whether column names that differ only in case are the same name (SQLite, MySQL).
+    fn column_names_fold_case(&self) -> bool {
+        self.names_fold_case()
     }
 
     /// Whether the database keeps a column's declared type as written (SQLite): then the spelling is

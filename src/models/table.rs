@@ -86,7 +86,12 @@ pub(super) fn build_table(
         if let Some(r) = &cd.renamed_from {
             ctx.name(r, c.span(), &format!("{ckey}.renamed_from"))?;
         }
-        if !seen.insert(cname.clone()) {
+        let folded = if ctx.dialect.column_names_fold_case() {
+            cname.to_lowercase()
+        } else {
+            cname.clone()
+        };
+        if !seen.insert(folded) {
             return Err(ctx.err(
                 cd.name.span(),
                 format!("{ckey}.name"),

@@ -1,6 +1,7 @@
 //! MySQL and MariaDB: the dialect (one database per URL, names in backticks, DDL that commits
 //! itself), its canonical forms, rendering and connection.
 
+mod casts;
 pub mod conn;
 pub mod expr;
 pub mod introspect;
@@ -222,7 +223,28 @@ impl Dialect for MySql {
                     _ if widens(&from.ty, &to.ty) && from.nullable == to.nullable => {
                         op.warning().filter(|w| !w.starts_with("changes type"))
                     }
-                    _ => op.warning(),
+                    _ => {
+                        let notes: Vec<String> = casts::change_note(&from.ty, &to.ty)
+                            .into_iter()
+                            .chain(casts::charset_note(from.collation.as_deref(), to.collation.as_deref()))
+                            .collect();
+                        let w = op.warning();
+                        match (notes.is_empty(), w) {
+                            (false, Some(w)) => Some(match w.split_once("; ") {
+                                Some((head, rest)) => format!("{head}: {}; {rest}", notes.join("; ")),
+                                None => format!("{w}: {}", notes.join("; ")),
+                            }),
+                            (_, w) => w,
+                        }
+                    }
+                }
+            }
+            Op::AlterColumn { table, from, to } => {
+                let cs = casts::charset_note(from.collation.as_deref(), to.collation.as_deref());
+                match (cs, op.warning()) {
+                    (Some(c), Some(w)) => Some(format!("{w}; {table}.{}: {c}", to.name)),
+                    (Some(c), None) => Some(format!("changes the character set of {table}.{}: {c}", to.name)),
+                    (None, w) => w,
                 }
             }
             _ => op.warning(),
@@ -230,6 +252,14 @@ impl Dialect for MySql {
     }
     fn combine(&self, stmts: Vec<String>) -> Vec<String> {
         render::combine(stmts)
+    }
+    fn column_names_fold_case(&self) -> bool {
+        true
+    }
+    fn match_names(&self, current: &Schema, desired: &Schema) -> Option<(Schema, Schema)> {
+        let mut des = desired.clone();
+        super::case_names::column_renames(desired, current, &mut des)
+            .then(|| (current.clone(), des))
     }
     fn lower(&self, ops: Vec<Op>, current: &Schema, desired: &Schema) -> Vec<Op> {
         lower::lower(ops, current, desired)

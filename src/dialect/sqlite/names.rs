@@ -33,29 +33,7 @@ pub fn match_names(current: &Schema, desired: &Schema) -> Option<(Schema, Schema
             }
         }
     }
-    // Columns of the tables that correspond.
-    for (name, t) in des.tables.iter_mut() {
-        let old = t.renamed_from.clone().unwrap_or_else(|| name.clone());
-        let Some(c) = cur.tables.get(&old) else {
-            continue;
-        };
-        for col in t.columns.iter_mut() {
-            if col.renamed_from.is_some() || c.column(&col.name).is_some() {
-                continue;
-            }
-            let was = c.columns.iter().find(|x| {
-                let kept = desired
-                    .tables
-                    .get(name)
-                    .is_some_and(|d| d.column(&x.name).is_some());
-                same(&x.name, &col.name) && !kept
-            });
-            if let Some(was) = was {
-                col.renamed_from = Some(was.name.clone());
-                changed = true;
-            }
-        }
-    }
+    changed |= super::super::case_names::column_renames(desired, &cur, &mut des);
     // Foreign keys of the database, spelled as the models spell their target tables.
     for t in cur.tables.values_mut() {
         for fk in t.foreign_keys.iter_mut() {
