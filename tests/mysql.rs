@@ -288,6 +288,10 @@ fn mysql_refusals_are_load_errors() {
         // regression: mysql_collation_is_one_word (it was written into the ALTER unquoted)
         ("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"c\", type = \"varchar(5)\", collation = \"utf8mb4_bin, DROP COLUMN id\" }]\n", "MySQL collations are one word"),
         ("[tables.t]\noptions = [\"engine=\"]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }]\n", "unknown table option `engine=`"),
+        // regression: mysql_defaults_the_server_refuses_failed_at_upgrade
+        ("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"v\", type = \"varchar(5)\", default = \"'toolongvalue'\" }]\n", "longer than varchar(5)"),
+        ("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"v\", type = \"tinyint\", default = 300 }]\n", "out of range for tinyint"),
+        ("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"v\", type = \"enum('a','b')\", default = \"'z'\" }]\n", "default 'z' is not a value of enum('a','b')"),
         ("[tables.t]\noptions = [\"row_format=x\"]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }]\n", "unknown row format `x`"),
     ] {
         let p = crate::support::project(&format!("[database]\nurl = \"{}\"\n{body}", db.url));

@@ -108,9 +108,32 @@ fn mysql_narrowing_modify_warns_what_it_does_to_values() {
     write_models(
         p.path(),
         &db.url,
-        &m.replace("decimal(10,2)", "decimal(10,1)").replace("datetime(3)", "datetime"),
+        &m.replace("decimal(10,2)", "decimal(10,1)")
+            .replace("datetime(3)", "datetime"),
     );
     let out = run(p.path(), &["revision", "--autogenerate", "-m", "narrow"], 0);
     assert!(out.contains("changes type of t.d from decimal(10,2) to decimal(10,1): rounds values to 1 decimal places"), "{out}");
     assert!(out.contains("cuts fractional seconds to 0 digits"), "{out}");
+}
+
+/// A comment with a carriage return reaches the server whole, online and through `--sql` (the CR
+/// was written raw and lost with the file's line ending).
+#[test]
+fn mysql_comment_with_carriage_return_round_trips() {
+    let Some(db) = MyDb::new("mysql_plans::comment_cr") else {
+        return;
+    };
+    let m = "[tables.t]\ncomment = \"line one\\r\\nline two\"\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true, comment = \"a\\rb\" }]\n";
+    let p = my_upgraded(&db, m);
+    assert!(run(p.path(), &["check"], 0).contains("No differences"));
+    assert_eq!(
+        db.rows("SELECT HEX(TABLE_COMMENT) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 't'"),
+        [hex(b"line one\r\nline two")]
+    );
+    let sql = run(p.path(), &["upgrade", "base:head", "--sql"], 0);
+    assert!(sql.contains(r"COMMENT 'a\rb'"), "{sql}");
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02X}")).collect()
 }

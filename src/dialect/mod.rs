@@ -1,8 +1,8 @@
 //! The per-dialect seam: canonical types/expressions/names, rendering ops to SQL, and live connections.
 
 pub mod canonical;
-mod case_names;
 mod canonical_objects;
+mod case_names;
 pub mod conn;
 pub mod mysql;
 pub mod postgres;
@@ -75,6 +75,17 @@ pub trait Dialect: Sync {
 
     /// Why a table option's value (canonical, `row_format=x`) is refused, where the server would.
     fn check_table_option(&self, _option: &str) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Why a literal default (its text; `quoted` for a string) cannot be a value of a column of
+    /// canonical type `canon_ty` where the server would refuse it at upgrade time.
+    fn check_default_value(
+        &self,
+        _canon_ty: &str,
+        _value: &str,
+        _quoted: bool,
+    ) -> Result<(), String> {
         Ok(())
     }
 

@@ -327,6 +327,26 @@ pub fn default_misfits(ty: &str, default: &Expr) -> bool {
     }
 }
 
+/// The text of a literal (`'abc'` → `abc`, quoted; `-5` → `-5`), `None` for anything else.
+pub fn literal_text(e: &Expr) -> Option<(String, bool)> {
+    match e {
+        Expr::Value(v) => match &v.value {
+            Value::SingleQuotedString(s) => Some((s.clone(), true)),
+            Value::Number(n, _) => Some((n.to_string(), false)),
+            _ => None,
+        },
+        Expr::UnaryOp {
+            op: sqlparser::ast::UnaryOperator::Minus,
+            expr,
+        } => match literal_text(expr)? {
+            (n, false) => Some((format!("-{n}"), false)),
+            _ => None,
+        },
+        Expr::Nested(inner) => literal_text(inner),
+        _ => None,
+    }
+}
+
 /// Parses `sql` as an expression (already checked by the loader).
 pub fn parse(d: &dyn Dialect, sql: &str) -> Option<Expr> {
     let dialect = d.parser();

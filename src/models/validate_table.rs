@@ -66,6 +66,15 @@ pub fn column(
                 "write a number, e.g. default = 0",
             );
         }
+        if let Some((text, quoted)) = super::rules::literal_text(&e) {
+            if let Err(why) = d.check_default_value(&canon, &text, quoted) {
+                return bad(
+                    "default",
+                    why,
+                    "write a value the column can hold, or change the type",
+                );
+            }
+        }
     }
     if let Some(g) = &col.generated {
         if let Some(f) = super::rules::volatile_call(d, &g.sql) {

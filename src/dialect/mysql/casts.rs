@@ -77,7 +77,9 @@ pub fn change_note(from: &str, to: &str) -> Option<String> {
                 });
             }
             let digits = |b: &str, a: &[i64], u: bool| match b {
-                "decimal" => Some(a.first().copied().unwrap_or(10) - a.get(1).copied().unwrap_or(0)),
+                "decimal" => {
+                    Some(a.first().copied().unwrap_or(10) - a.get(1).copied().unwrap_or(0))
+                }
                 _ => int_digits(b, a, u),
             };
             let (fd, td) = (digits(&fb, &fa, fu), digits(&tb, &ta, tu));
@@ -125,7 +127,10 @@ pub fn change_note(from: &str, to: &str) -> Option<String> {
             || (a.starts_with("enum") || a.starts_with("set")) && TEXTS.contains(&b)
     };
     if notes.is_empty() && !same_kind(&fb, &tb) {
-        notes.push("converts each value: the upgrade fails (strict mode) where one does not convert".into());
+        notes.push(
+            "converts each value: the upgrade fails (strict mode) where one does not convert"
+                .into(),
+        );
     }
     (!notes.is_empty()).then(|| notes.join("; "))
 }
@@ -151,12 +156,24 @@ mod tests {
     #[test]
     fn narrowing_is_said_widening_is_not() {
         for (from, to, want) in [
-            ("decimal(10,2)", "decimal(10,1)", Some("rounds values to 1 decimal places")),
+            (
+                "decimal(10,2)",
+                "decimal(10,1)",
+                Some("rounds values to 1 decimal places"),
+            ),
             ("double", "int", Some("rounds values to whole numbers")),
             ("int", "smallint", Some("out of range")),
             ("int", "int unsigned", Some("out of range")),
-            ("datetime(3)", "datetime", Some("cuts fractional seconds to 0 digits")),
-            ("varchar(20)", "varchar(5)", Some("longer than 5 characters")),
+            (
+                "datetime(3)",
+                "datetime",
+                Some("cuts fractional seconds to 0 digits"),
+            ),
+            (
+                "varchar(20)",
+                "varchar(5)",
+                Some("longer than 5 characters"),
+            ),
             ("text", "varchar(100)", Some("longer than 100 characters")),
             ("varchar(20)", "int", Some("converts each value")),
             ("int", "bigint", None),
@@ -167,11 +184,17 @@ mod tests {
         ] {
             let got = change_note(from, to);
             match want {
-                Some(w) => assert!(got.as_deref().is_some_and(|g| g.contains(w)), "{from} → {to}: {got:?}"),
+                Some(w) => assert!(
+                    got.as_deref().is_some_and(|g| g.contains(w)),
+                    "{from} → {to}: {got:?}"
+                ),
                 None => assert_eq!(got, None, "{from} → {to}"),
             }
         }
         assert!(charset_note(Some("utf8mb4_bin"), Some("latin1_bin")).is_some());
-        assert_eq!(charset_note(Some("utf8mb4_bin"), Some("utf8mb4_general_ci")), None);
+        assert_eq!(
+            charset_note(Some("utf8mb4_bin"), Some("utf8mb4_general_ci")),
+            None
+        );
     }
 }

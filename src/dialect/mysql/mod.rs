@@ -3,6 +3,7 @@
 
 mod casts;
 pub mod conn;
+mod defaults;
 pub mod expr;
 pub mod introspect;
 mod lower;
@@ -60,6 +61,9 @@ impl Dialect for MySql {
             )),
             _ => Ok(()),
         }
+    }
+    fn check_default_value(&self, canon_ty: &str, value: &str, quoted: bool) -> Result<(), String> {
+        defaults::check(canon_ty, value, quoted)
     }
     fn check_collation(&self, name: &str) -> Result<(), String> {
         if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {

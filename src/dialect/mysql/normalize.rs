@@ -90,7 +90,13 @@ pub(super) fn tokens(sql: &str) -> Vec<Tok> {
 /// `'it''s'` with `\` doubled: how MySQL prints a string literal, read the same with backslash
 /// escapes on (the session autogen opens; NO_BACKSLASH_ESCAPES is cleared).
 pub fn literal(s: &str) -> String {
-    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
+    // A carriage return as `\r`: written raw, a line ending of the revision file could swallow it.
+    format!(
+        "'{}'",
+        s.replace('\\', "\\\\")
+            .replace('\'', "''")
+            .replace('\r', "\\r")
+    )
 }
 
 const INTS: &[(&str, &str)] = &[
