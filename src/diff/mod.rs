@@ -6,6 +6,7 @@ use crate::op::{EnumUsage, Op};
 use crate::schema::*;
 
 mod objects;
+mod renames;
 mod tables;
 pub use objects::replaceable;
 use tables::diff_tables;

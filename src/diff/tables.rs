@@ -185,6 +185,8 @@ fn diff_table(
 ) {
     let t = &des.name;
     let table_renamed = old != t;
+    let followed = super::renames::follow_renames(cur, des);
+    let cur = followed.as_ref().unwrap_or(cur);
     // Columns, with renames.
     let mut matched: BTreeSet<&str> = BTreeSet::new();
     for d in &des.columns {
