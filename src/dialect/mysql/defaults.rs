@@ -71,6 +71,12 @@ pub fn check(ty: &str, value: &str, quoted: bool) -> Result<(), String> {
         }
         return Ok(());
     }
+    // MariaDB keeps column defaults in utf8mb3: a character outside it comes back as `?`.
+    if let Some(c) = value.chars().find(|c| u32::from(*c) > 0xFFFF) {
+        return Err(format!(
+            "default holds {c:?}, which MariaDB cannot keep in a default (it stores `?`)"
+        ));
+    }
     if [
         "geometry",
         "point",
@@ -129,9 +135,84 @@ pub fn check(ty: &str, value: &str, quoted: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// A date or time literal default written in full, as the server stores it: `'2020-01-01'` on a
+/// `datetime` is `'2020-01-01 00:00:00'`, `'12:00'` on a `time(2)` is `'12:00:00.00'`.
+pub fn full_temporal(ty: &str, sql: &str) -> Option<String> {
+    let v = sql.strip_prefix('\'')?.strip_suffix('\'')?;
+    let (base, fsp) = match ty.split_once('(') {
+        Some((b, a)) => (b, a.trim_end_matches(')').parse::<usize>().ok()?),
+        None => (ty, 0),
+    };
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    // `HH:MM[:SS[.f…]]` → `HH:MM:SS` and `fsp` digits of fraction.
+    let clock = |t: &str| -> Option<String> {
+        let (hms, frac) = t.split_once('.').unwrap_or((t, ""));
+        let mut parts = hms.split(':');
+        let (h, m, s) = (parts.next()?, parts.next()?, parts.next().unwrap_or("00"));
+        if parts.next().is_some()
+            || !(digits(h, 2) || digits(h, 1) || digits(h, 3))
+            || !digits(m, 2)
+            || !digits(s, 2)
+            || !frac.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let mut out = format!("{h:0>2}:{m}:{s}");
+        if fsp > 0 {
+            let f: String = frac
+                .chars()
+                .chain(std::iter::repeat('0'))
+                .take(fsp)
+                .collect();
+            out.push('.');
+            out.push_str(&f);
+        } else if !frac.is_empty() {
+            return None;
+        }
+        Some(out)
+    };
+    let full = match base {
+        "datetime" | "timestamp" => {
+            let (date, time) = v.split_once(' ').unwrap_or((v, "00:00"));
+            let mut d = date.split('-');
+            let (y, m, dd) = (d.next()?, d.next()?, d.next()?);
+            if d.next().is_some() || !digits(y, 4) || !digits(m, 2) || !digits(dd, 2) {
+                return None;
+            }
+            format!("{date} {}", clock(time)?)
+        }
+        "time" => clock(v)?,
+        _ => return None,
+    };
+    (full != v).then(|| format!("'{full}'"))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::check;
+    use super::{check, full_temporal};
+
+    #[test]
+    fn temporal_defaults_are_written_in_full() {
+        assert_eq!(
+            full_temporal("datetime", "'2020-01-01'").as_deref(),
+            Some("'2020-01-01 00:00:00'")
+        );
+        assert_eq!(
+            full_temporal("time", "'12:00'").as_deref(),
+            Some("'12:00:00'")
+        );
+        assert_eq!(
+            full_temporal("time(2)", "'12:00'").as_deref(),
+            Some("'12:00:00.00'")
+        );
+        assert_eq!(
+            full_temporal("datetime(3)", "'2020-01-01 10:00:00.5'").as_deref(),
+            Some("'2020-01-01 10:00:00.500'")
+        );
+        assert_eq!(full_temporal("datetime", "'2020-01-01 00:00:00'"), None);
+        assert_eq!(full_temporal("datetime", "'now'"), None);
+        assert_eq!(full_temporal("date", "'2020-01-01'"), None);
+    }
 
     #[test]
     fn defaults_mysql_refuses_are_found() {

@@ -72,6 +72,14 @@ pub fn expr_key(sql: &str) -> String {
         }
         i += 1;
     }
+    // `LESS THAN (MAXVALUE)` (RANGE COLUMNS, as MariaDB prints it) is `LESS THAN MAXVALUE`.
+    let mut k = 0;
+    while k + 2 < out.len() {
+        if out[k] == "(" && out[k + 1] == "maxvalue" && out[k + 2] == ")" {
+            out.splice(k..k + 3, ["maxvalue".to_string()]);
+        }
+        k += 1;
+    }
     strip_outer(drop_comparison_parens(out)).join(" ")
 }
 

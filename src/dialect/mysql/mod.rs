@@ -297,6 +297,9 @@ impl Dialect for MySql {
                             *d = Expr::new(inner.to_string());
                         }
                     }
+                    if let Some(full) = defaults::full_temporal(&ty, d.sql.trim()) {
+                        *d = Expr::new(full);
+                    }
                 }
             }
             for i in &mut t.indexes {
@@ -317,6 +320,15 @@ impl Dialect for MySql {
         for t in schema.tables.values_mut() {
             if let Some(p) = &mut t.primary_key {
                 p.name = "PRIMARY".into();
+            }
+            // InnoDB has no hash indexes: `USING HASH` makes a B-tree, and MariaDB's `HASH` in the
+            // catalog is its long unique key (a unique key too wide for a B-tree).
+            if !t.options.iter().any(|o| o.starts_with("engine=")) {
+                for i in &mut t.indexes {
+                    if i.method == "hash" {
+                        i.method = "btree".into();
+                    }
+                }
             }
             // A unique index on plain columns is a unique key (MySQL has no other kind).
             let (keys, rest): (Vec<Index>, Vec<Index>) =

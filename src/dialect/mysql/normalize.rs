@@ -242,8 +242,17 @@ pub fn canonical_type(ty: &str) -> Result<String, String> {
             Some(_) => zerofill,
             None => false,
         };
+        // A zerofill column without a width has the type's (unsigned) full width, as the server shows it.
+        let full = match *canon {
+            "tinyint" => "3",
+            "smallint" => "5",
+            "mediumint" => "8",
+            "int" => "10",
+            _ => "20",
+        };
         return Ok(match (&args, keep) {
             (Some(w), true) => format!("{canon}({w}){sign}{fill}"),
+            (None, _) if zerofill => format!("{canon}({full}){sign}{fill}"),
             _ => format!("{canon}{sign}{fill}"),
         });
     }
@@ -401,6 +410,11 @@ mod tests {
             ("boolean", "tinyint(1)"),
             ("tinyint(4)", "tinyint"),
             ("int(5) unsigned zerofill", "int(5) unsigned zerofill"),
+            (
+                "mediumint unsigned zerofill",
+                "mediumint(8) unsigned zerofill",
+            ),
+            ("int zerofill", "int(10) unsigned zerofill"),
             ("decimal", "decimal(10,0)"),
             ("NUMERIC(5)", "decimal(5,0)"),
             ("decimal(10, 2)", "decimal(10,2)"),
