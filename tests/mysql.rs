@@ -288,6 +288,16 @@ fn mysql_refusals_are_load_errors() {
         // regression: mysql_collation_is_one_word (it was written into the ALTER unquoted)
         ("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"c\", type = \"varchar(5)\", collation = \"utf8mb4_bin, DROP COLUMN id\" }]\n", "MySQL collations are one word"),
         ("[tables.t]\noptions = [\"engine=\"]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }]\n", "unknown table option `engine=`"),
+        // regression: mysql_keys_and_columns_the_server_refuses_failed_at_upgrade
+        ("[tables.p]\ncolumns = [{ name = \"id\", type = \"int unsigned\", primary_key = true }]\n[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"p\", type = \"int\", references = \"p.id\" }]\n", "one size and sign"),
+        ("[tables.p]\noptions = [\"engine=MyISAM\"]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }]\n[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"p\", type = \"int\", references = \"p.id\" }]\n", "engine myisam, which keeps no foreign keys"),
+        ("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"v\", type = \"varchar(5)\" }]\nindexes = [{ columns = [\"v(10)\"] }]\n", "longer than the column"),
+        ("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"n\", type = \"int\" }]\nindexes = [{ columns = [\"n(3)\"] }]\n", "a prefix length applies to text and binary columns"),
+        ("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"n\", type = \"int\" }]\nindexes = [{ columns = [\"n\"], method = \"fulltext\" }]\n", "FULLTEXT index takes char, varchar or text"),
+        ("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"n\", type = \"int\" }]\nindexes = [{ columns = [\"n\"], method = \"rtree\" }]\n", "no index method `rtree`"),
+        ("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"n\", type = \"int\", on_update = \"CURRENT_TIMESTAMP\" }]\n", "needs a datetime or timestamp column"),
+        ("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"n\", type = \"int\", autoincrement = true }]\n", "must lead a key"),
+        ("[tables.\"t \"]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }]\n", "ends with a space"),
         // regression: mysql_defaults_the_server_refuses_failed_at_upgrade
         ("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"v\", type = \"varchar(5)\", default = \"'toolongvalue'\" }]\n", "longer than varchar(5)"),
         ("[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"v\", type = \"tinyint\", default = 300 }]\n", "out of range for tinyint"),

@@ -89,6 +89,39 @@ pub trait Dialect: Sync {
         Ok(())
     }
 
+    /// Why the server refuses a foreign key from column `a` of `ta` to column `b` of `tb` (beyond
+    /// types of different kinds, which every dialect refuses).
+    fn refuse_foreign_key(
+        &self,
+        _ta: &crate::schema::Table,
+        _a: &crate::schema::Column,
+        _tb: &crate::schema::Table,
+        _b: &crate::schema::Column,
+    ) -> Option<String> {
+        None
+    }
+
+    /// Why the server refuses a column of canonical type `canon_ty` (with a prefix length) as a key
+    /// part of an index of `method`, with a hint.
+    fn check_index_part(
+        &self,
+        _canon_ty: &str,
+        _prefix: Option<u32>,
+        _method: &str,
+    ) -> Result<(), (String, String)> {
+        Ok(())
+    }
+
+    /// Why the server refuses a column (of canonical type `canon_ty`): the models key it is about
+    /// (`on_update`, `comment` …), the message and a hint.
+    fn check_column(
+        &self,
+        _canon_ty: &str,
+        _col: &crate::schema::Column,
+    ) -> Result<(), (&'static str, String, String)> {
+        Ok(())
+    }
+
     /// Why a column's collation name is refused (MySQL writes it bare: it must be one word).
     fn check_collation(&self, _name: &str) -> Result<(), String> {
         Ok(())
@@ -278,6 +311,11 @@ pub trait Dialect: Sync {
     /// The longest identifier the database keeps, in bytes (`None`: no limit).
     fn max_identifier_len(&self) -> Option<usize> {
         None
+    }
+
+    /// Why the server refuses `n` as a name (MySQL: over 64 characters, a trailing space), with a hint.
+    fn check_name(&self, _n: &str) -> Result<(), (String, String)> {
+        Ok(())
     }
 
     /// Statements an offline (`--sql`) script starts with: the session settings the rendered SQL

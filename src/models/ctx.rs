@@ -90,7 +90,10 @@ impl Ctx<'_> {
     /// A name (of a table, column, constraint …): not empty, no NUL, within the identifier limit.
     pub(super) fn name(&self, n: &str, span: Range<usize>, key: &str) -> Result<(), ModelError> {
         super::sqltext::name(n, self.dialect.max_identifier_len())
-            .map_err(|e| self.err(span, key, e.msg, e.hint))
+            .map_err(|e| self.err(span.clone(), key, e.msg, e.hint))?;
+        self.dialect
+            .check_name(n)
+            .map_err(|(msg, hint)| self.err(span, key, msg, Some(hint)))
     }
 
     /// A comment: any text but NUL (which no database stores).

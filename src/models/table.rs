@@ -644,5 +644,6 @@ pub(super) fn build_table(
         }
     }
     super::validate_table::expressions(ctx, def, &table, &key)?;
+    super::validate_table::autoincrement_key(ctx, t, &table, &key)?;
     Ok(table)
 }

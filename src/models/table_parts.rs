@@ -213,6 +213,14 @@ pub(super) fn build_indexes(
         for (j, p) in v.columns.iter().enumerate() {
             let key = format!("{k}.columns[{j}]");
             let part = index_part(ctx, table, p, &key)?;
+            let method = v.method.as_deref().unwrap_or("btree").to_ascii_lowercase();
+            let bare = part.expr.sql.trim().trim_matches('"').trim_matches('`');
+            if let Some(c) = table.column(bare) {
+                let ty = ctx.dialect.canonical_type(&c.ty).unwrap_or(c.ty.clone());
+                if let Err((msg, hint)) = ctx.dialect.check_index_part(&ty, part.prefix, &method) {
+                    return Err(ctx.err(p.span(), &key, format!("`{bare}`: {msg}"), Some(hint)));
+                }
+            }
             if !whole {
                 if let Some(e) =
                     needs_prefix(ctx, table, &part.expr.sql, part.prefix, p.span(), &key)

@@ -76,6 +76,18 @@ pub fn column(
             }
         }
     }
+    // `on_update` without `references` is the column's own (set on the column after this check).
+    let probe = Column {
+        on_update: cd
+            .on_update
+            .as_ref()
+            .filter(|_| cd.references.is_none())
+            .map(|u| Expr::new(u.get_ref().clone())),
+        ..col.clone()
+    };
+    if let Err((what, msg, hint)) = d.check_column(&canon, &probe) {
+        return bad(what, msg, &hint);
+    }
     if let Some(g) = &col.generated {
         if let Some(f) = super::rules::volatile_call(d, &g.sql) {
             return bad(
@@ -310,6 +322,14 @@ pub fn foreign_key(
                 Some("give both columns the same type".into()),
             ));
         }
+        if let Some(why) = d.refuse_foreign_key(table, a, target, b) {
+            return Err(ctx.err(
+                span,
+                key,
+                why,
+                Some("give both columns the same type (and both tables engine InnoDB)".into()),
+            ));
+        }
     }
     Ok(())
 }
@@ -375,5 +395,40 @@ pub fn enum_default(
         format!("{key}.default"),
         format!("default '{value}' is not a value of enum {}", e.name),
         Some(format!("one of: {}", e.values.join(", "))),
+    ))
+}
+
+/// MySQL's AUTO_INCREMENT column leads a key (the primary key, a unique key or an index), or the
+/// server refuses the table (error 1075).
+pub fn autoincrement_key(
+    ctx: &Ctx,
+    def: &Spanned<super::file::TableDef>,
+    t: &Table,
+    key: &str,
+) -> Result<(), ModelError> {
+    let Some(c) = t.columns.iter().find(|c| c.auto_increment) else {
+        return Ok(());
+    };
+    let leads = |cols: &[String]| cols.first() == Some(&c.name);
+    let bare = |e: &Expr| e.sql.trim().trim_matches('`').trim_matches('"') == c.name;
+    let keyed = t.primary_key.as_ref().is_some_and(|p| leads(&p.columns))
+        || t.uniques.iter().any(|u| leads(&u.columns))
+        || t.indexes
+            .iter()
+            .any(|i| i.parts.first().is_some_and(|p| bare(&p.expr)));
+    if keyed {
+        return Ok(());
+    }
+    Err(ctx.err(
+        def.span(),
+        key,
+        format!(
+            "the autoincrement column `{}` must lead a key (the primary key, a unique key or an index)",
+            c.name
+        ),
+        Some(format!(
+            "make it the primary key, or add indexes = [{{ columns = [\"{}\"] }}]",
+            c.name
+        )),
     ))
 }

@@ -8,6 +8,7 @@ pub mod expr;
 pub mod introspect;
 mod lower;
 pub mod normalize;
+mod refuse;
 pub mod render;
 
 use super::Dialect;
@@ -64,6 +65,25 @@ impl Dialect for MySql {
     }
     fn check_default_value(&self, canon_ty: &str, value: &str, quoted: bool) -> Result<(), String> {
         defaults::check(canon_ty, value, quoted)
+    }
+    fn refuse_foreign_key(&self, ta: &Table, a: &Column, tb: &Table, b: &Column) -> Option<String> {
+        let ty = |c: &Column| normalize::canonical_type(&c.ty).unwrap_or(c.ty.clone());
+        refuse::foreign_key(ta, a, &ty(a), tb, b, &ty(b))
+    }
+    fn check_index_part(
+        &self,
+        canon_ty: &str,
+        prefix: Option<u32>,
+        method: &str,
+    ) -> Result<(), (String, String)> {
+        refuse::index_part(canon_ty, prefix, method)
+    }
+    fn check_column(
+        &self,
+        canon_ty: &str,
+        col: &Column,
+    ) -> Result<(), (&'static str, String, String)> {
+        refuse::column(canon_ty, col)
     }
     fn check_collation(&self, name: &str) -> Result<(), String> {
         if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -183,8 +203,21 @@ impl Dialect for MySql {
     fn literal(&self, s: &str) -> String {
         normalize::literal(s)
     }
-    fn max_identifier_len(&self) -> Option<usize> {
-        Some(64)
+    fn check_name(&self, n: &str) -> Result<(), (String, String)> {
+        let chars = n.chars().count();
+        if chars > 64 {
+            return Err((
+                format!("`{n}` is {chars} characters long; MySQL keeps at most 64"),
+                "use a shorter name".into(),
+            ));
+        }
+        if n.ends_with(' ') {
+            return Err((
+                format!("`{n}` ends with a space, which MySQL refuses in a name"),
+                "drop the trailing space".into(),
+            ));
+        }
+        Ok(())
     }
     fn script_preamble(&self) -> Vec<String> {
         conn::SESSION_SETTINGS
