@@ -212,3 +212,23 @@ partition_by = "RANGE COLUMNS (`id`) (PARTITION p0 VALUES LESS THAN (10), PARTIT
     let out = run(q.path(), &["check"], 0);
     assert!(out.contains("No differences"), "{inspected}\n{out}");
 }
+
+/// `inspect` of keys InnoDB allows wrote models its own loader refused: a foreign key onto a plain
+/// index, onto a unique key with a DESC part, a 64-character name of multibyte letters.
+#[test]
+fn mysql_inspect_of_keys_innodb_allows_loads_again() {
+    let Some(db) = MyDb::new("mysql_plans::inspect_loads") else {
+        return;
+    };
+    let long = "é".repeat(64);
+    db.exec(&format!("CREATE TABLE p (id int PRIMARY KEY, a int NOT NULL, b int NOT NULL, KEY p_a (a), UNIQUE KEY p_b (b DESC)); CREATE TABLE c (id int PRIMARY KEY, a int, b int, `{long}` int, CONSTRAINT c_a FOREIGN KEY (a) REFERENCES p (a), CONSTRAINT c_b FOREIGN KEY (b) REFERENCES p (b))"));
+    let q = crate::support::project(&format!("[database]\nurl = \"{}\"\n", db.url));
+    let inspected = run(q.path(), &["inspect"], 0);
+    let body = inspected
+        .split_once("[tables.")
+        .map(|(_, b)| format!("[tables.{b}"))
+        .unwrap();
+    write_models(q.path(), &db.url, &body);
+    let out = run(q.path(), &["check"], 0);
+    assert!(out.contains("No differences"), "{inspected}\n{out}");
+}

@@ -122,6 +122,11 @@ pub trait Dialect: Sync {
         Ok(())
     }
 
+    /// Whether a foreign key may reference the leading columns of any index, not only a key (InnoDB).
+    fn fk_references_index_prefix(&self) -> bool {
+        false
+    }
+
     /// Why a column's collation name is refused (MySQL writes it bare: it must be one word).
     fn check_collation(&self, _name: &str) -> Result<(), String> {
         Ok(())

@@ -278,11 +278,20 @@ pub fn foreign_key(
                 && same_set(
                     &i.parts
                         .iter()
-                        .map(|p| p.expr.sql.trim_matches('"').to_string())
+                        .map(|p| p.expr.sql.trim_matches(['"', '`']).to_string())
                         .collect::<Vec<_>>(),
                 )
         });
-    if !is_key && target.partition_of.is_none() {
+    // InnoDB also takes any index whose leading columns are the referenced ones, in order.
+    let leads_index = ctx.dialect.fk_references_index_prefix()
+        && target.indexes.iter().any(|i| {
+            i.parts.len() >= refs.len()
+                && i.parts
+                    .iter()
+                    .zip(&refs)
+                    .all(|(p, r)| p.prefix.is_none() && p.expr.sql.trim_matches(['"', '`']) == r)
+        });
+    if !is_key && !leads_index && target.partition_of.is_none() {
         return Err(ctx.err(
             span,
             key,

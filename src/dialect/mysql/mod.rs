@@ -85,6 +85,9 @@ impl Dialect for MySql {
     ) -> Result<(), (&'static str, String, String)> {
         refuse::column(canon_ty, col)
     }
+    fn fk_references_index_prefix(&self) -> bool {
+        true
+    }
     fn check_collation(&self, name: &str) -> Result<(), String> {
         if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             Ok(())
