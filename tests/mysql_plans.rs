@@ -232,3 +232,23 @@ fn mysql_inspect_of_keys_innodb_allows_loads_again() {
     let out = run(q.path(), &["check"], 0);
     assert!(out.contains("No differences"), "{inspected}\n{out}");
 }
+
+/// An INVISIBLE column stays invisible through a MODIFY (it became visible, and `INSERT … VALUES`
+/// without a column list broke).
+#[test]
+fn mysql_invisible_column_stays_invisible_through_a_type_change() {
+    let Some(db) = MyDb::new("mysql_plans::invisible_column") else {
+        return;
+    };
+    let m = "[tables.t]\ncolumns = [{ name = \"id\", type = \"int\", primary_key = true }, { name = \"v\", type = \"varchar(5)\" }, { name = \"h\", type = \"varchar(10)\", nullable = true, invisible = true }]\n";
+    let p = my_upgraded(&db, m);
+    db.exec("INSERT INTO t VALUES (1, 'a')");
+    there_and_back(&db, p.path(), m, &m.replace("varchar(10)", "varchar(20)"));
+    db.exec("INSERT INTO t VALUES (2, 'b')");
+    assert_eq!(
+        db.rows("SELECT EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_NAME = 'h'"),
+        ["INVISIBLE"]
+    );
+    let inspected = run(p.path(), &["inspect"], 0);
+    assert!(inspected.contains("invisible = true"), "{inspected}");
+}

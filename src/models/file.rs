@@ -279,6 +279,8 @@ pub struct ColumnDef {
     pub using: Option<Spanned<String>>,
     pub downgrade_using: Option<Spanned<String>>,
     pub stored: Option<bool>,
+    /// MySQL/MariaDB `INVISIBLE`.
+    pub invisible: Option<bool>,
 }
 
 #[derive(Deserialize, Debug)]

@@ -235,6 +235,7 @@ pub(super) fn build_table(
         if let Some(u) = &cd.downgrade_using {
             col.downgrade_using = Some(ctx.expr(u, &format!("{ckey}.downgrade_using"), false)?);
         }
+        col.invisible = cd.invisible.unwrap_or(false);
         super::validate_table::column(ctx, cd, c.span(), &col, &ckey)?;
         super::validate_table::enum_default(ctx, s, &col, c.span(), &ckey)?;
         if cd.primary_key == Some(true) {

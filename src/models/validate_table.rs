@@ -76,6 +76,13 @@ pub fn column(
             }
         }
     }
+    if col.invisible && d.lacks("invisible columns") {
+        return bad(
+            "invisible",
+            format!("{} has no invisible columns", d.name()),
+            "remove `invisible`",
+        );
+    }
     // `on_update` without `references` is the column's own (set on the column after this check).
     let probe = Column {
         on_update: cd

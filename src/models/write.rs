@@ -347,6 +347,9 @@ fn write_table(out: &mut String, schema: &Schema, t: &Table, d: &dyn Dialect) {
         if c.auto_increment {
             fl.push(f("autoincrement", "true".into()));
         }
+        if c.invisible {
+            fl.push(f("invisible", "true".into()));
+        }
         if let Some(i) = &c.identity {
             if i.options == SeqOptions::default() {
                 fl.push(f(

@@ -348,6 +348,13 @@ fn column_changes(from: &Column, to: &Column) -> Vec<String> {
             c(&to.collation)
         ));
     }
+    if from.invisible != to.invisible {
+        what.push(if to.invisible {
+            "should be INVISIBLE".into()
+        } else {
+            "should be visible".into()
+        });
+    }
     if from.comment != to.comment {
         what.push("comment differs".into());
     }

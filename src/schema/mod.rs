@@ -282,6 +282,8 @@ pub struct Column {
     pub on_update: Option<Expr>,
     /// MySQL's `AUTO_INCREMENT` (SQLite's is a table option).
     pub auto_increment: bool,
+    /// MySQL/MariaDB `INVISIBLE`: left out of `SELECT *` and of an `INSERT` without a column list.
+    pub invisible: bool,
     pub comment: Option<String>,
     /// Models only: the column's previous name (a rename, not drop + add). Ignored by `==`.
     pub renamed_from: Option<String>,
@@ -325,6 +327,7 @@ impl Column {
             collation: None,
             on_update: None,
             auto_increment: false,
+            invisible: false,
             comment: None,
             renamed_from: None,
             using: None,
@@ -343,6 +346,7 @@ impl Column {
             && self.collation == o.collation
             && self.on_update == o.on_update
             && self.auto_increment == o.auto_increment
+            && self.invisible == o.invisible
     }
 }
 

@@ -163,12 +163,7 @@ fn columns(
                 .unwrap_or(rest.len());
             col.on_update = Some(Expr::new(rest[..end].to_string()));
         }
-        if lextra.contains("invisible") {
-            s.unmanaged.push(format!(
-                "invisible column {}.{} (its visibility; the column itself is managed)",
-                t.name, col.name
-            ));
-        }
+        col.invisible = lextra.contains("invisible");
         if let Some(coll) = opt(r, 7) {
             let table_coll = collations
                 .get(&t.name.name)

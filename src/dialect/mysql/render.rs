@@ -68,6 +68,9 @@ pub fn column_def(c: &Column) -> String {
             s.push_str(" AUTO_INCREMENT");
         }
     }
+    if c.invisible {
+        s.push_str(" INVISIBLE");
+    }
     if let Some(cm) = &c.comment {
         s.push_str(&format!(" COMMENT {}", literal(cm)));
     }

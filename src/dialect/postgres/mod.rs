@@ -131,7 +131,11 @@ impl Dialect for Postgres {
     fn lacks(&self, section: &str) -> bool {
         matches!(
             section,
-            "view column names" | "index comments" | "invisible indexes" | "fulltext parsers"
+            "view column names"
+                | "index comments"
+                | "invisible indexes"
+                | "fulltext parsers"
+                | "invisible columns"
         )
     }
     fn statement_key(&self, sql: &str) -> String {

@@ -93,6 +93,7 @@ impl Dialect for Sqlite {
                 | "index comments"
                 | "invisible indexes"
                 | "fulltext parsers"
+                | "invisible columns"
         )
     }
     fn expr_key(&self, sql: &str) -> String {
