@@ -15,6 +15,7 @@ mod triggers;
 mod validate;
 mod validate_table;
 pub mod write;
+mod write_indexes;
 mod write_objects;
 mod write_views;
 

@@ -594,33 +594,8 @@ pub(super) fn build_table(
         }
         table.not_null = nn.get_ref().clone();
     }
-    for o in &def.options {
-        let v = crate::sql::table_option(o.get_ref());
-        let known = ctx.dialect.table_options();
-        let takes_value = |k: &&str| {
-            k.ends_with('=')
-                && v.strip_prefix(*k).is_some_and(|rest| {
-                    !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                })
-        };
-        let bare = known.contains(&v.as_str()) && !v.ends_with('=');
-        if !bare && !known.iter().any(takes_value) {
-            return Err(ctx.err(
-                o.span(),
-                format!("{key}.options"),
-                format!("unknown table option `{}`", o.get_ref()),
-                Some(if known.is_empty() {
-                    format!("{} tables take no options", ctx.dialect.name())
-                } else {
-                    format!("this database's tables take: {}", known.join(", "))
-                }),
-            ));
-        }
-        if let Err(why) = ctx.dialect.check_table_option(&v) {
-            return Err(ctx.err(o.span(), format!("{key}.options"), why, None));
-        }
-        table.options.push(v);
-    }
+    let options = super::table_parts::table_options(ctx, &def.options, &key)?;
+    table.options.extend(options);
     if let Some(r) = &def.row_level_security {
         table.row_security = match r.get_ref().to_ascii_lowercase().as_str() {
             "off" => RowSecurity::Off,

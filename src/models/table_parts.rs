@@ -341,3 +341,41 @@ fn index_options(ctx: &Ctx, v: &IndexDef, span: Range<usize>, k: &str) -> Result
     }
     Ok(())
 }
+
+/// A table's `options`, each one the dialect has (an entry ending in `=` takes a word as its value)
+/// and whose value the server takes; canonical (`engine=innodb`).
+pub(super) fn table_options(
+    ctx: &Ctx,
+    options: &[Spanned<String>],
+    key: &str,
+) -> Result<Vec<String>, ModelError> {
+    let mut out = vec![];
+    for o in options {
+        let v = crate::sql::table_option(o.get_ref());
+        let known = ctx.dialect.table_options();
+        let takes_value = |k: &&str| {
+            k.ends_with('=')
+                && v.strip_prefix(*k).is_some_and(|rest| {
+                    !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                })
+        };
+        let bare = known.contains(&v.as_str()) && !v.ends_with('=');
+        if !bare && !known.iter().any(takes_value) {
+            return Err(ctx.err(
+                o.span(),
+                format!("{key}.options"),
+                format!("unknown table option `{}`", o.get_ref()),
+                Some(if known.is_empty() {
+                    format!("{} tables take no options", ctx.dialect.name())
+                } else {
+                    format!("this database's tables take: {}", known.join(", "))
+                }),
+            ));
+        }
+        if let Err(why) = ctx.dialect.check_table_option(&v) {
+            return Err(ctx.err(o.span(), format!("{key}.options"), why, None));
+        }
+        out.push(v);
+    }
+    Ok(out)
+}

@@ -1,7 +1,8 @@
 //! models.toml sections for views, materialized views, triggers, policies and rules, as `inspect`
 //! writes them (see `write`).
 
-use super::write::{key, list, qtext, s, write_indexes};
+use super::write::{key, list, qtext, s};
+use super::write_indexes::write_indexes;
 use crate::dialect::Dialect;
 use crate::schema::*;
 
