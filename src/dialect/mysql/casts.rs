@@ -20,14 +20,7 @@ fn parse(ty: &str) -> (String, Vec<i64>, bool) {
 
 const INTS: &[&str] = &["tinyint", "smallint", "mediumint", "int", "bigint"];
 const FLOATS: &[&str] = &["float", "double", "real"];
-const TEXTS: &[&str] = &[
-    "char",
-    "varchar",
-    "tinytext",
-    "text",
-    "mediumtext",
-    "longtext",
-];
+use super::normalize::TEXTS;
 
 /// The most characters a value of a text type holds (`None`: not a text type).
 fn text_len(base: &str, args: &[i64]) -> Option<i64> {

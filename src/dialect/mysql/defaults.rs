@@ -77,18 +77,7 @@ pub fn check(ty: &str, value: &str, quoted: bool) -> Result<(), String> {
             "default holds {c:?}, which MariaDB cannot keep in a default (it stores `?`)"
         ));
     }
-    if [
-        "geometry",
-        "point",
-        "linestring",
-        "polygon",
-        "multipoint",
-        "multilinestring",
-        "multipolygon",
-        "geometrycollection",
-    ]
-    .contains(&base)
-    {
+    if super::normalize::SPATIAL.contains(&base) {
         return Err(format!("a {base} column cannot have a literal default"));
     }
     if ["char", "varchar", "binary", "varbinary"].contains(&base) {

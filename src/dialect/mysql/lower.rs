@@ -124,29 +124,7 @@ fn fk_index_swaps(ops: Vec<Op>, current: &Schema) -> Vec<Op> {
     if pairs.is_empty() {
         return ops;
     }
-    let mut out = vec![];
-    for op in ops {
-        match &op {
-            Op::DropIndex { table, index } => {
-                if let Some((_, _, to)) = pairs.iter().find(|(t, f, _)| t == table && f == index) {
-                    out.push(Op::AlterIndex {
-                        table: table.clone(),
-                        from: index.clone(),
-                        to: to.clone(),
-                    });
-                    continue;
-                }
-            }
-            Op::CreateIndex { table, index }
-                if pairs.iter().any(|(t, _, to)| t == table && to == index) =>
-            {
-                continue
-            }
-            _ => {}
-        }
-        out.push(op);
-    }
-    out
+    alter_pairs(ops, &pairs)
 }
 
 /// An index dropped and created again only to change its visibility is altered in place
@@ -170,14 +148,17 @@ fn visibility(ops: Vec<Op>) -> Vec<Op> {
             _ => None,
         })
         .collect();
+    alter_pairs(ops, &altered)
+}
+
+/// Each `(table, from, to)` pair's DropIndex of `from` becomes an `AlterIndex` to `to` (in its
+/// place), and the CreateIndex of `to` goes.
+fn alter_pairs(ops: Vec<Op>, pairs: &[(QName, Index, Index)]) -> Vec<Op> {
     let mut out = vec![];
     for op in ops {
         match &op {
             Op::DropIndex { table, index } => {
-                if let Some((_, _, to)) = altered
-                    .iter()
-                    .find(|(t, from, _)| t == table && from == index)
-                {
+                if let Some((_, _, to)) = pairs.iter().find(|(t, f, _)| t == table && f == index) {
                     out.push(Op::AlterIndex {
                         table: table.clone(),
                         from: index.clone(),
@@ -187,7 +168,7 @@ fn visibility(ops: Vec<Op>) -> Vec<Op> {
                 }
             }
             Op::CreateIndex { table, index }
-                if altered.iter().any(|(t, _, to)| t == table && to == index) =>
+                if pairs.iter().any(|(t, _, to)| t == table && to == index) =>
             {
                 continue
             }

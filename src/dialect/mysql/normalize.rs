@@ -128,6 +128,10 @@ const PLAIN: &[&str] = &[
     "uuid",
     "inet4",
     "inet6",
+];
+
+/// The spatial types.
+pub const SPATIAL: &[&str] = &[
     "geometry",
     "point",
     "linestring",
@@ -136,6 +140,16 @@ const PLAIN: &[&str] = &[
     "multilinestring",
     "multipolygon",
     "geometrycollection",
+];
+
+/// The text types (with a character set).
+pub const TEXTS: &[&str] = &[
+    "char",
+    "varchar",
+    "tinytext",
+    "text",
+    "mediumtext",
+    "longtext",
 ];
 
 /// `enum('a', "b")` values → `('a','b')`, each value quoted as MySQL prints it.
@@ -295,7 +309,7 @@ pub fn canonical_type(ty: &str) -> Result<String, String> {
         "serial" | "bigserial" | "smallserial" => {
             return Err(format!("{base} is PostgreSQL's: write `bigint unsigned` (or `int`) with autoincrement = true"))
         }
-        b if PLAIN.contains(&b) && args.is_none() => b.to_string(),
+        b if (PLAIN.contains(&b) || SPATIAL.contains(&b)) && args.is_none() => b.to_string(),
         b if PLAIN.contains(&b) && b.ends_with("text") => b.to_string(),
         b if PLAIN.contains(&b) && b.ends_with("blob") => b.to_string(),
         _ => {

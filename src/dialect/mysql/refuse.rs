@@ -127,16 +127,7 @@ pub fn column(ty: &str, c: &Column) -> Result<(), (&'static str, String, String)
     Ok(())
 }
 
-const SPATIAL: &[&str] = &[
-    "geometry",
-    "point",
-    "linestring",
-    "polygon",
-    "multipoint",
-    "multilinestring",
-    "multipolygon",
-    "geometrycollection",
-];
+use super::normalize::{SPATIAL, TEXTS};
 
 /// Why MySQL refuses a column of type `ty` as a key part (with `prefix`) of a `method` index.
 pub fn index_part(ty: &str, prefix: Option<u32>, method: &str) -> Result<(), (String, String)> {
@@ -144,15 +135,7 @@ pub fn index_part(ty: &str, prefix: Option<u32>, method: &str) -> Result<(), (St
     let len: Option<u32> = ty
         .split_once('(')
         .and_then(|(_, a)| a.split(')').next()?.parse().ok());
-    let text = [
-        "char",
-        "varchar",
-        "tinytext",
-        "text",
-        "mediumtext",
-        "longtext",
-    ]
-    .contains(&base);
+    let text = TEXTS.contains(&base);
     let bytes = ["binary", "varbinary"].contains(&base) || base.ends_with("blob");
     match method {
         "btree" | "hash" => {}
