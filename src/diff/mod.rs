@@ -434,9 +434,7 @@ mod tests {
             predicate: None,
             nulls_not_distinct: false,
             with: vec![],
-            comment: None,
-            invisible: false,
-            parser: None,
+            ..Default::default()
         };
         let mut a = table("a", &[("id", "integer")]);
         a.indexes.push(idx("old"));

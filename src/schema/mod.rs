@@ -456,7 +456,7 @@ pub struct IndexPart {
     pub nulls_first: Option<bool>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Index {
     pub name: String,
     pub unique: bool,

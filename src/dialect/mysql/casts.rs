@@ -130,7 +130,7 @@ pub fn change_note(from: &str, to: &str) -> Option<String> {
 
 /// What a change of character set does (`utf8mb4_bin` → `latin1_swedish_ci`: the text is converted).
 pub fn charset_note(from: Option<&str>, to: Option<&str>) -> Option<String> {
-    let cs = |c: Option<&str>| c.map(|c| c.split('_').next().unwrap_or(c).to_string());
+    let cs = |c: Option<&str>| c.map(|c| super::introspect::charset_of(c).to_string());
     let (a, b) = (cs(from), cs(to));
     (a.is_some() && b.is_some() && a != b).then(|| {
         format!(

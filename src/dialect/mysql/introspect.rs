@@ -18,7 +18,7 @@ fn opt(r: &[Option<String>], i: usize) -> Option<String> {
 }
 
 /// `utf8mb4_unicode_ci` → `utf8mb4`.
-fn charset_of(collation: &str) -> &str {
+pub(super) fn charset_of(collation: &str) -> &str {
     collation.split('_').next().unwrap_or(collation)
 }
 

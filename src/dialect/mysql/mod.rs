@@ -418,9 +418,7 @@ impl Dialect for MySql {
                     predicate: None,
                     nulls_not_distinct: false,
                     with: vec![],
-                    comment: None,
-                    invisible: false,
-                    parser: None,
+                    ..Default::default()
                 })
                 .collect();
             t.indexes.extend(missing);

@@ -36,7 +36,7 @@ fn charset(c: &Column, t: &Table) -> Option<String> {
                 .map(str::to_string)
         })
     })?;
-    Some(coll.split('_').next().unwrap_or(&coll).to_string())
+    Some(super::introspect::charset_of(&coll).to_string())
 }
 
 /// Why InnoDB refuses a foreign key from `a` (of `ta`) to `b` (of `tb`); types canonical.

@@ -537,9 +537,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
                 .map(|p| Expr::new(crate::sql::paren_array_casts(&p))),
             nulls_not_distinct: r.get(5),
             with,
-            comment: None,
-            invisible: false,
-            parser: None,
+            ..Default::default()
         });
     }
 

@@ -250,9 +250,7 @@ pub fn introspect(c: &Connection) -> rusqlite::Result<Schema> {
                     predicate: pred.map(Expr::new),
                     nulls_not_distinct: false,
                     with: vec![],
-                    comment: None,
-                    invisible: false,
-                    parser: None,
+                    ..Default::default()
                 });
             }
             _ => {}
