@@ -136,6 +136,21 @@ enum Cmd {
         #[arg(long, value_name = "URL")]
         scratch_url: Option<String>,
     },
+    /// The models as application code: a Rust module (postgres, rusqlite or mysql crate) or SQLAlchemy 2.0 classes.
+    Codegen {
+        /// rust or sqlalchemy.
+        #[arg(long, value_enum)]
+        lang: crate::codegen::Lang,
+        /// Write here instead of standard output (atomically; directories are created).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Write nothing; exit 1 when FILE differs from what would be generated (for CI).
+        #[arg(long, requires = "output")]
+        check: bool,
+        /// The database kind, when the models' URL does not tell it (sqlite, postgresql, mysql).
+        #[arg(long, value_name = "NAME")]
+        dialect: Option<String>,
+    },
     /// The models as an ER diagram.
     Diagram {
         /// mermaid, dot or svg (svg needs Graphviz `dot`).
@@ -196,6 +211,19 @@ pub fn main(
         Cmd::Inspect { output, force } => {
             commands::inspect::inspect(&ctx, output.as_deref(), force, out, err)
         }
+        Cmd::Codegen {
+            lang,
+            output,
+            check,
+            dialect,
+        } => commands::codegen::codegen(
+            &ctx,
+            lang,
+            dialect.as_deref(),
+            output.as_deref(),
+            check,
+            out,
+        ),
         Cmd::Diagram { format, output } => {
             commands::diagram::diagram(&ctx, &format, output.as_deref(), out)
         }

@@ -5,6 +5,7 @@
 
 pub mod autogenerate;
 pub mod cli;
+pub mod codegen;
 pub mod commands;
 pub mod config;
 pub mod dependents;

@@ -41,7 +41,7 @@ pub fn statements(text: &str) -> Vec<String> {
 
 /// The corpus file as MariaDB loads it into the test's database: the file's own `USE`/`CREATE
 /// SCHEMA` lines dropped and names qualified with the file's database name unqualified.
-fn loadable(text: &str) -> String {
+pub fn loadable(text: &str) -> String {
     text.lines()
         .filter(|l| {
             let u = l.trim_start().to_ascii_uppercase();

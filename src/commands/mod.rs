@@ -2,6 +2,7 @@
 //! `Ctx` is what they share: where the models, versions and database are, and how to reach them.
 
 pub mod check;
+pub mod codegen;
 pub mod diagram;
 pub mod init;
 pub mod inspect;

@@ -275,6 +275,11 @@ pub trait Dialect: Sync {
     /// SQL statements (without the trailing `;`) performing `op`.
     fn render(&self, op: &Op) -> Vec<String>;
 
+    /// A column default as it is written after `DEFAULT` (SQLite puts expressions in parentheses).
+    fn default_clause(&self, sql: &str) -> String {
+        sql.trim().to_string()
+    }
+
     /// Quotes an identifier when it needs quoting.
     fn ident(&self, s: &str) -> String {
         crate::sql::quote_ident(s)

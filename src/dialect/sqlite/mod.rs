@@ -113,6 +113,9 @@ impl Dialect for Sqlite {
     fn render(&self, op: &Op) -> Vec<String> {
         render::render(op)
     }
+    fn default_clause(&self, sql: &str) -> String {
+        render::default_sql(sql)
+    }
     fn canonicalize(&self, schema: &mut Schema) {
         schema.resolve_reference_case();
         // SQLite does not keep constraint names where its pragmas can read them: compare by definition.

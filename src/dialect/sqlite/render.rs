@@ -17,7 +17,7 @@ fn cols(c: &[String]) -> String {
 }
 
 /// Whether a default needs parentheses in SQLite (anything but a literal or CURRENT_*).
-fn default_sql(e: &str) -> String {
+pub fn default_sql(e: &str) -> String {
     let t = e.trim();
     let upper = t.to_ascii_uppercase();
     let literal = t.starts_with('\'')

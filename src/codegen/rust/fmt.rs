@@ -1,0 +1,204 @@
+//! The few shapes of Rust the generator writes, laid out as `rustfmt` (default settings) lays them
+//! out: signatures, calls with a parameter array, string literals.
+
+const MAX: usize = 100;
+const CALL_WIDTH: usize = 60;
+const ARRAY_WIDTH: usize = 60;
+
+/// A string literal: plain when it needs no escapes, else raw with as many `#` as it needs.
+pub fn lit(s: &str) -> String {
+    if !s.contains('"') && !s.contains('\\') {
+        return format!("\"{s}\"");
+    }
+    let mut n = 1;
+    while s.contains(&format!("\"{}", "#".repeat(n))) {
+        n += 1;
+    }
+    let h = "#".repeat(n);
+    format!("r{h}\"{s}\"{h}")
+}
+
+/// `pub fn name(params) -> ret {`, the parameters one per line when the line would be too long.
+pub fn signature(out: &mut String, vis: &str, name: &str, params: &[String], ret: &str) {
+    let one = format!("{vis}fn {name}({}) -> {ret} {{", params.join(", "));
+    if one.len() <= MAX {
+        out.push_str(&one);
+        out.push('\n');
+        return;
+    }
+    out.push_str(&format!("{vis}fn {name}(\n"));
+    for p in params {
+        out.push_str(&format!("    {p},\n"));
+    }
+    out.push_str(&format!(") -> {ret} {{\n"));
+}
+
+/// `let sql = "…";` in a function body, moved to the next line where only that makes it fit.
+pub fn let_sql(out: &mut String, sql: &str) {
+    let l = lit(sql);
+    let one = format!("    let sql = {l};");
+    if one.len() > MAX && 8 + l.len() < MAX {
+        out.push_str(&format!("    let sql =\n        {l};\n"));
+    } else {
+        out.push_str(&one);
+        out.push('\n');
+    }
+}
+
+/// An argument of a call: plain text, or an array `&[a, b]`.
+pub enum Arg {
+    Plain(String),
+    /// `&[a, b]`, or with a name the macro call `name![a, b]`.
+    Array(Option<&'static str>, Vec<String>),
+}
+
+impl Arg {
+    fn open(&self) -> String {
+        match self {
+            Arg::Array(Some(m), _) => format!("{m}!["),
+            _ => "&[".into(),
+        }
+    }
+    fn flat(&self) -> String {
+        match self {
+            Arg::Plain(s) => s.clone(),
+            Arg::Array(_, items) => format!("{}{}]", self.open(), items.join(", ")),
+        }
+    }
+    /// rustfmt ends a vertical array or `vec!` with a comma, other macros not.
+    fn trailing(&self) -> &'static str {
+        match self {
+            Arg::Array(Some(m), _) if *m != "vec" => "",
+            _ => ",",
+        }
+    }
+}
+
+/// `{head}(args){tail}` at 4 spaces of indent: on one line when the arguments fit, else one argument
+/// per line (an array argument flat when it fits, else one item per line).
+pub fn call(out: &mut String, head: &str, args: &[Arg], tail: &str) {
+    let flat: Vec<String> = args.iter().map(Arg::flat).collect();
+    let joined = flat.join(", ");
+    let one = format!("    {head}({joined}){tail}");
+    let fits = joined.len() <= CALL_WIDTH;
+    // A `let` on one line stops two columns short of the limit (rustfmt 1.9, measured).
+    let max = if head.starts_with("let ") {
+        MAX - 2
+    } else {
+        MAX
+    };
+    if fits && one.len() <= max {
+        out.push_str(&one);
+        out.push('\n');
+        return;
+    }
+    // `let x = f(…)` that fits on the next line goes there rather than being split.
+    if let Some((lhs, rhs)) = head.split_once(" = ").filter(|_| head.starts_with("let ")) {
+        let next = format!("        {rhs}({joined}){tail}");
+        if fits && next.len() <= MAX {
+            out.push_str(&format!("    {lhs} =\n{next}\n"));
+            return;
+        }
+    }
+    out.push_str(&format!("    {head}(\n"));
+    for a in args {
+        match a {
+            Arg::Array(_, items) => {
+                let f = a.flat();
+                let inner = items.join(", ");
+                // Flat within the array width, or within the line when every item is short
+                // (rustfmt's `short_array_element_width_threshold`, 10).
+                let narrow = inner.len() <= ARRAY_WIDTH
+                    || items.len() == 1
+                    || items.iter().all(|i| i.len() <= 10);
+                if narrow && 8 + f.len() < MAX {
+                    out.push_str(&format!("        {f},\n"));
+                } else {
+                    out.push_str(&format!("        {}\n", a.open()));
+                    let n = items.len();
+                    for (k, i) in items.iter().enumerate() {
+                        let comma = if k + 1 < n { "," } else { a.trailing() };
+                        out.push_str(&format!("            {i}{comma}\n"));
+                    }
+                    out.push_str("        ],\n");
+                }
+            }
+            Arg::Plain(s) => out.push_str(&format!("        {s},\n")),
+        }
+    }
+    if tail.starts_with('.') {
+        out.push_str(&format!("    )\n    {tail}\n"));
+    } else {
+        out.push_str(&format!("    ){tail}\n"));
+    }
+}
+
+/// `///` lines of a comment from the models.
+pub fn doc(out: &mut String, indent: &str, text: &str) {
+    for l in text.lines() {
+        let l = l.trim_end();
+        if l.is_empty() {
+            out.push_str(&format!("{indent}///\n"));
+        } else {
+            out.push_str(&format!("{indent}/// {l}\n"));
+        }
+    }
+}
+
+/// A method chain as the last expression of a body (`rows.iter().map(f).collect()`): on one line
+/// when it fits rustfmt's chain width, else one call per line (a short root keeps its first call).
+pub fn chain(out: &mut String, parts: &[&str]) {
+    let one = parts.concat();
+    if one.len() <= CALL_WIDTH && 4 + one.len() <= MAX {
+        out.push_str(&format!("    {one}\n"));
+        return;
+    }
+    let (first, rest) = if parts[0].len() <= 4 && parts.len() > 1 {
+        (format!("{}{}", parts[0], parts[1]), &parts[2..])
+    } else {
+        (parts[0].to_string(), &parts[1..])
+    };
+    out.push_str(&format!("    {first}\n"));
+    for p in rest {
+        out.push_str(&format!("        {p}\n"));
+    }
+}
+
+/// `let name = a.b.c(…);` split before each `.` when the chain is wider than rustfmt's chain width.
+pub fn let_chain(out: &mut String, name: &str, chain: &str) {
+    let one = format!("    let {name} = {chain};");
+    if chain.len() <= CALL_WIDTH && one.len() <= MAX {
+        out.push_str(&one);
+        out.push('\n');
+        return;
+    }
+    if chain.len() <= CALL_WIDTH && 8 + chain.len() < MAX {
+        out.push_str(&format!("    let {name} =\n        {chain};\n"));
+        return;
+    }
+    let mut parts = chain.split('.');
+    out.push_str(&format!(
+        "    let {name} = {}\n",
+        parts.next().unwrap_or("")
+    ));
+    let rest: Vec<&str> = parts.collect();
+    // `T::as_str` holds no `.`; `.map(|v| v.map(…))` is kept whole after its first `.`.
+    let mut joined: Vec<String> = vec![];
+    let mut depth = 0i32;
+    for p in rest {
+        if depth > 0 {
+            if let Some(last) = joined.last_mut() {
+                last.push('.');
+                last.push_str(p);
+            }
+        } else {
+            joined.push(p.to_string());
+        }
+        depth += p.matches('(').count() as i32 - p.matches(')').count() as i32;
+    }
+    let n = joined.len();
+    for (i, p) in joined.iter().enumerate() {
+        let end = if i + 1 == n { ";" } else { "" };
+        out.push_str(&format!("        .{p}{end}\n"));
+    }
+}

@@ -1,0 +1,80 @@
+//! `codegen`: the models as application code (Rust or SQLAlchemy), to standard output or a file;
+//! `--check` compares instead of writing.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::{w, Ctx};
+use crate::codegen::{generate, Lang};
+use crate::dialect;
+use crate::error::Error;
+use crate::revision::file as rfile;
+
+/// `codegen --lang L [-o FILE] [--check]`: 0 written (or up to date), 1 when `--check` finds FILE
+/// stale or missing.
+pub fn codegen(
+    ctx: &Ctx,
+    lang: Lang,
+    dialect_name: Option<&str>,
+    output: Option<&Path>,
+    check: bool,
+    out: &mut dyn Write,
+) -> Result<u8, Error> {
+    let d = match dialect_name {
+        Some(n) => dialect::by_name(n).ok_or_else(|| {
+            Error::Usage(format!(
+                "unknown dialect `{n}`\nhint: use sqlite, postgresql or mysql"
+            ))
+        })?,
+        None => ctx.dialect()?,
+    };
+    let m = ctx.models(d)?;
+    let text = generate(&m.schema, d, lang);
+    match (output, check) {
+        (Some(p), true) => {
+            let on_disk = std::fs::read_to_string(p).ok();
+            if on_disk.as_deref() == Some(text.as_str()) {
+                w(out, format!("{} is up to date", p.display()))?;
+                Ok(0)
+            } else {
+                let why = if on_disk.is_some() {
+                    "is stale"
+                } else {
+                    "is missing"
+                };
+                w(
+                    out,
+                    format!(
+                        "{} {why}: run `autogen codegen --lang {} -o {}`",
+                        p.display(),
+                        lang_name(lang),
+                        p.display()
+                    ),
+                )?;
+                Ok(1)
+            }
+        }
+        (None, true) => Err(Error::Usage(
+            "--check needs the file to compare: -o FILE".into(),
+        )),
+        (Some(p), false) => {
+            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            }
+            rfile::write_atomic(p, &text).map_err(|e| Error::io(p, e))?;
+            w(out, format!("Wrote {}", p.display()))?;
+            Ok(0)
+        }
+        (None, false) => {
+            write!(out, "{text}").map_err(|e| Error::Usage(e.to_string()))?;
+            Ok(0)
+        }
+    }
+}
+
+fn lang_name(l: Lang) -> &'static str {
+    match l {
+        Lang::Rust => "rust",
+        Lang::Sqlalchemy => "sqlalchemy",
+    }
+}
