@@ -1,4 +1,4 @@
-//! `codegen --lang sqlalchemy` through a real Python with SQLAlchemy 2 and psycopg2 (`.ci/run` makes
+//! `codegen --lang sqlalchemy` through a real Python with SQLAlchemy 2, psycopg2 and PyMySQL (`.ci/run` makes
 //! a virtual environment; elsewhere `AUTOGEN_TEST_PYTHON` or `python3`): `create_all()` on empty SQLite
 //! and PostgreSQL databases gives the catalog `autogen upgrade head` gives, and the example's
 //! bookings are created, listed, cancelled and deleted through the ORM.
@@ -15,7 +15,7 @@ pub fn python(test: &str) -> Option<String> {
     let ok = Command::new(&py)
         .args([
             "-c",
-            "import sqlalchemy, psycopg2; assert sqlalchemy.__version__ >= '2'",
+            "import sqlalchemy, psycopg2, pymysql; assert sqlalchemy.__version__ >= '2'",
         ])
         .output()
         .is_ok_and(|o| o.status.success());
@@ -24,7 +24,7 @@ pub fn python(test: &str) -> Option<String> {
     } else {
         skip(
             test,
-            &format!("`{py}` lacks SQLAlchemy 2 or psycopg2 (set AUTOGEN_TEST_PYTHON; .ci/run makes one)"),
+            &format!("`{py}` lacks SQLAlchemy 2, psycopg2 or PyMySQL (set AUTOGEN_TEST_PYTHON; .ci/run makes one)"),
         );
         None
     }

@@ -7,6 +7,7 @@ mod bookkeeping;
 mod cli_errors;
 mod codegen_corpus;
 mod codegen_python;
+mod codegen_regressions;
 mod codegen_rust;
 mod data_safety;
 mod enum_swaps;

@@ -87,14 +87,14 @@ pub fn insert_booking(conn: &Connection, new: &NewBooking) -> Result<Booking, Er
     let sql = insert_sql(
         r#""bookings""#,
         &columns,
-        r#""id", "user_id", "room_id", "starts_at", "ends_at", "status", "note", "created_at", "updated_at""#,
+        r#""id", "user_id", "room_id", CAST("starts_at" AS TEXT), CAST("ends_at" AS TEXT), "status", "note", CAST("created_at" AS TEXT), CAST("updated_at" AS TEXT)"#,
     );
     conn.query_row(&sql, values.as_slice(), booking_from_row)
 }
 
 /// The row of `bookings` with this primary key.
 pub fn get_booking(conn: &Connection, id: i64) -> Result<Option<Booking>, Error> {
-    let sql = r#"SELECT "id", "user_id", "room_id", "starts_at", "ends_at", "status", "note", "created_at", "updated_at" FROM "bookings" WHERE "id" = ?1"#;
+    let sql = r#"SELECT "id", "user_id", "room_id", CAST("starts_at" AS TEXT), CAST("ends_at" AS TEXT), "status", "note", CAST("created_at" AS TEXT), CAST("updated_at" AS TEXT) FROM "bookings" WHERE "id" = ?1"#;
     let row = conn.query_row(sql, params![id], booking_from_row);
     row.optional()
 }
@@ -129,7 +129,7 @@ pub fn delete_booking(conn: &Connection, id: i64) -> Result<bool, Error> {
 
 /// Every row of `bookings`, by primary key.
 pub fn list_bookings(conn: &Connection) -> Result<Vec<Booking>, Error> {
-    let sql = r#"SELECT "id", "user_id", "room_id", "starts_at", "ends_at", "status", "note", "created_at", "updated_at" FROM "bookings" ORDER BY "id""#;
+    let sql = r#"SELECT "id", "user_id", "room_id", CAST("starts_at" AS TEXT), CAST("ends_at" AS TEXT), "status", "note", CAST("created_at" AS TEXT), CAST("updated_at" AS TEXT) FROM "bookings" ORDER BY "id""#;
     let mut stmt = conn.prepare(sql)?;
     let rows = stmt.query_map(params![], booking_from_row)?;
     rows.collect()
@@ -141,14 +141,14 @@ pub fn find_booking_by_room_id_starts_at(
     room_id: i64,
     starts_at: &str,
 ) -> Result<Option<Booking>, Error> {
-    let sql = r#"SELECT "id", "user_id", "room_id", "starts_at", "ends_at", "status", "note", "created_at", "updated_at" FROM "bookings" WHERE "room_id" = ?1 AND "starts_at" = ?2"#;
+    let sql = r#"SELECT "id", "user_id", "room_id", CAST("starts_at" AS TEXT), CAST("ends_at" AS TEXT), "status", "note", CAST("created_at" AS TEXT), CAST("updated_at" AS TEXT) FROM "bookings" WHERE "room_id" = ?1 AND "starts_at" = ?2"#;
     let row = conn.query_row(sql, params![room_id, starts_at], booking_from_row);
     row.optional()
 }
 
 /// The row of `users` this row of `bookings` references (user_id).
 pub fn user_of_booking(conn: &Connection, booking: &Booking) -> Result<Option<User>, Error> {
-    let sql = r#"SELECT "id", "email", "full_name", "phone", "role", "created_at" FROM "users" WHERE "id" = ?1"#;
+    let sql = r#"SELECT "id", "email", "full_name", "phone", "role", CAST("created_at" AS TEXT) FROM "users" WHERE "id" = ?1"#;
     let row = conn.query_row(sql, params![booking.user_id], user_from_row);
     row.optional()
 }
@@ -421,7 +421,7 @@ pub fn find_room_by_name(conn: &Connection, name: &str) -> Result<Option<Room>, 
 
 /// The rows of `bookings` that reference this row of `rooms` (room_id).
 pub fn bookings_of_room(conn: &Connection, room: &Room) -> Result<Vec<Booking>, Error> {
-    let sql = r#"SELECT "id", "user_id", "room_id", "starts_at", "ends_at", "status", "note", "created_at", "updated_at" FROM "bookings" WHERE "room_id" = ?1 ORDER BY "id""#;
+    let sql = r#"SELECT "id", "user_id", "room_id", CAST("starts_at" AS TEXT), CAST("ends_at" AS TEXT), "status", "note", CAST("created_at" AS TEXT), CAST("updated_at" AS TEXT) FROM "bookings" WHERE "room_id" = ?1 ORDER BY "id""#;
     let mut stmt = conn.prepare(sql)?;
     let rows = stmt.query_map(params![room.id], booking_from_row)?;
     rows.collect()
@@ -497,14 +497,14 @@ pub fn insert_user(conn: &Connection, new: &NewUser) -> Result<User, Error> {
     let sql = insert_sql(
         r#""users""#,
         &columns,
-        r#""id", "email", "full_name", "phone", "role", "created_at""#,
+        r#""id", "email", "full_name", "phone", "role", CAST("created_at" AS TEXT)"#,
     );
     conn.query_row(&sql, values.as_slice(), user_from_row)
 }
 
 /// The row of `users` with this primary key.
 pub fn get_user(conn: &Connection, id: i64) -> Result<Option<User>, Error> {
-    let sql = r#"SELECT "id", "email", "full_name", "phone", "role", "created_at" FROM "users" WHERE "id" = ?1"#;
+    let sql = r#"SELECT "id", "email", "full_name", "phone", "role", CAST("created_at" AS TEXT) FROM "users" WHERE "id" = ?1"#;
     let row = conn.query_row(sql, params![id], user_from_row);
     row.optional()
 }
@@ -536,7 +536,7 @@ pub fn delete_user(conn: &Connection, id: i64) -> Result<bool, Error> {
 
 /// Every row of `users`, by primary key.
 pub fn list_users(conn: &Connection) -> Result<Vec<User>, Error> {
-    let sql = r#"SELECT "id", "email", "full_name", "phone", "role", "created_at" FROM "users" ORDER BY "id""#;
+    let sql = r#"SELECT "id", "email", "full_name", "phone", "role", CAST("created_at" AS TEXT) FROM "users" ORDER BY "id""#;
     let mut stmt = conn.prepare(sql)?;
     let rows = stmt.query_map(params![], user_from_row)?;
     rows.collect()
@@ -544,14 +544,14 @@ pub fn list_users(conn: &Connection) -> Result<Vec<User>, Error> {
 
 /// The row of `users` with this unique key.
 pub fn find_user_by_email(conn: &Connection, email: &str) -> Result<Option<User>, Error> {
-    let sql = r#"SELECT "id", "email", "full_name", "phone", "role", "created_at" FROM "users" WHERE "email" = ?1"#;
+    let sql = r#"SELECT "id", "email", "full_name", "phone", "role", CAST("created_at" AS TEXT) FROM "users" WHERE "email" = ?1"#;
     let row = conn.query_row(sql, params![email], user_from_row);
     row.optional()
 }
 
 /// The rows of `bookings` that reference this row of `users` (user_id).
 pub fn bookings_of_user(conn: &Connection, user: &User) -> Result<Vec<Booking>, Error> {
-    let sql = r#"SELECT "id", "user_id", "room_id", "starts_at", "ends_at", "status", "note", "created_at", "updated_at" FROM "bookings" WHERE "user_id" = ?1 ORDER BY "id""#;
+    let sql = r#"SELECT "id", "user_id", "room_id", CAST("starts_at" AS TEXT), CAST("ends_at" AS TEXT), "status", "note", CAST("created_at" AS TEXT), CAST("updated_at" AS TEXT) FROM "bookings" WHERE "user_id" = ?1 ORDER BY "id""#;
     let mut stmt = conn.prepare(sql)?;
     let rows = stmt.query_map(params![user.id], booking_from_row)?;
     rows.collect()

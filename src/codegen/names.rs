@@ -41,6 +41,9 @@ pub fn singular(w: &str) -> String {
     if w.len() <= 3 || keep.iter().any(|k| w.ends_with(k)) {
         return w.to_string();
     }
+    if let Some(s) = w.strip_suffix("uses") {
+        return format!("{s}us");
+    }
     if let Some(s) = w.strip_suffix("ies") {
         return format!("{s}y");
     }
@@ -108,16 +111,17 @@ pub fn snake(ws: &[String]) -> String {
     ascii_ident(&ws.join("_"), 't')
 }
 
-/// Letters, digits and `_` only (others become `_`), not starting with a digit.
+/// Letters (any script: Rust and Python both take Unicode identifiers), digits and `_` only (others
+/// become `_`), starting with a letter.
 fn ascii_ident(s: &str, lead: char) -> String {
-    let mut out: String = s
+    let out: String = s
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .map(|c| if c.is_alphanumeric() { c } else { '_' })
         .collect();
-    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, lead);
+    match out.chars().next() {
+        Some(c) if c.is_alphabetic() => out,
+        _ => format!("{lead}{out}"),
     }
-    out
 }
 
 const RUST_KEYWORDS: &[&str] = &[
@@ -211,6 +215,7 @@ mod tests {
             ("status", "status"),
             ("people", "person"),
             ("film", "film"),
+            ("statuses", "status"),
         ] {
             assert_eq!(singular(p), s, "{p}");
         }
@@ -227,6 +232,9 @@ mod tests {
         assert_eq!(py_attr("class"), "class_");
         assert_eq!(py_attr("metadata"), "metadata_");
         assert_eq!(camel(&table_words(None, "2fa codes")), "T2faCode");
+        assert_eq!(camel(&table_words(None, "é")), "É");
+        assert_eq!(snake(&words("größe")), "größe");
+        assert_eq!(snake(&words("_")), "t");
         assert_eq!(
             camel(&table_words(Some("sales"), "order_items")),
             "SalesOrderItem"

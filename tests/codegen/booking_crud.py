@@ -19,6 +19,9 @@ db = importlib.util.module_from_spec(spec)
 sys.modules["generated"] = db  # SQLAlchemy resolves the annotations in the module's namespace
 spec.loader.exec_module(db)
 engine = sa.create_engine(sys.argv[2])
+if engine.dialect.name == "sqlite":
+    # SQLite enforces foreign keys (and their ON DELETE) only when each connection asks.
+    sa.event.listen(engine, "connect", lambda c, _: c.execute("PRAGMA foreign_keys = ON"))
 db.Base.metadata.create_all(engine)
 pg = engine.dialect.name == "postgresql"
 tz = datetime.timezone.utc if pg else None
@@ -66,5 +69,11 @@ with Session(engine) as s:
     assert s.get(db.Booking, ids[2]) is None
     left = s.scalars(sa.select(db.Booking)).all()
     assert [b.id for b in left] == [ids[1]], left
+
+# Deleting a user deletes their bookings (ON DELETE CASCADE): the ORM leaves it to the database.
+with Session(engine) as s:
+    s.delete(s.get(db.User, ids[0]))
+    s.commit()
+    assert s.scalars(sa.select(db.Booking)).all() == []
 engine.dispose()
 print("ok")

@@ -15,6 +15,7 @@ import uuid
 from typing import Any, List, Optional
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
 from sqlalchemy.dialects import postgresql as pg
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -70,7 +71,7 @@ class Booking(Base):
         sa.CheckConstraint(sa.text("ends_at > starts_at"), name="bookings_time_order"),
         sa.ForeignKeyConstraint(["room_id"], ["rooms.id"], name="bookings_room_id_fkey"),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="bookings_user_id_fkey", ondelete="CASCADE"),
-        sa.Index("bookings_room_id_starts_at_idx", sa.text("(\"room_id\")"), sa.text("(\"starts_at\") DESC"), postgresql_where=sa.text("status <> 'cancelled'"), postgresql_include=["ends_at"]),
+        sa.Index("bookings_room_id_starts_at_idx", "room_id", sa.text("\"starts_at\" DESC"), postgresql_where=sa.text("status <> 'cancelled'"), postgresql_include=["ends_at"]),
     )
 
     id: Mapped[int] = mapped_column(
@@ -112,7 +113,7 @@ class Room(Base):
         sa.PrimaryKeyConstraint("id", name="rooms_pkey"),
         sa.UniqueConstraint("name", name="rooms_name_key"),
         sa.CheckConstraint(sa.text("capacity > 0"), name="rooms_capacity_check"),
-        sa.Index("rooms_name_idx", sa.text("(\"name\") gin_trgm_ops"), postgresql_using="gin"),
+        sa.Index("rooms_name_idx", sa.text("\"name\" gin_trgm_ops"), postgresql_using="gin"),
     )
 
     id: Mapped[int] = mapped_column(
@@ -162,6 +163,8 @@ class User(Base):
     bookings: Mapped[List["Booking"]] = relationship(
         back_populates="user",
         foreign_keys="[Booking.user_id]",
+        cascade="all, delete",
+        passive_deletes=True,
     )
 
 
@@ -185,14 +188,33 @@ class BillingInvoice(Base):
 
 
 # What the classes cannot say, as autogen's plan writes it: run by create_all() around the tables.
-sa.event.listen(Base.metadata, "before_create", sa.DDL("CREATE SCHEMA \"billing\""))
-sa.event.listen(Base.metadata, "before_create", sa.DDL("CREATE EXTENSION IF NOT EXISTS \"pg_trgm\""))
-sa.event.listen(Base.metadata, "before_create", sa.DDL("CREATE TYPE \"booking_status\" AS ENUM ('pending', 'confirmed', 'cancelled')"))
-sa.event.listen(Base.metadata, "before_create", sa.DDL("CREATE DOMAIN \"email\" AS text CONSTRAINT \"email_check\" CHECK (VALUE ~ '^[^@]+@[^@]+$')"))
-sa.event.listen(Base.metadata, "before_create", sa.DDL("CREATE SEQUENCE \"invoice_no\" AS bigint START WITH 1000"))
-sa.event.listen(Base.metadata, "before_create", sa.DDL("CREATE SEQUENCE \"rooms_id_seq\" AS integer"))
-sa.event.listen(Base.metadata, "before_create", sa.DDL("SET check_function_bodies = false"))
-sa.event.listen(Base.metadata, "before_create", sa.DDL("CREATE OR REPLACE FUNCTION public.slugify(t text)\n RETURNS text\n LANGUAGE sql\n IMMUTABLE\nAS $function$SELECT lower(regexp_replace(t, '[^a-zA-Z0-9]+', '-', 'g'))$function$"))
-sa.event.listen(Base.metadata, "after_create", sa.DDL("CREATE TABLE \"audit_log_2026\" PARTITION OF \"audit_log\" FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"))
-sa.event.listen(Base.metadata, "after_create", sa.DDL("ALTER SEQUENCE \"rooms_id_seq\" OWNED BY \"rooms\".\"id\""))
-sa.event.listen(Base.metadata, "after_create", sa.DDL("ALTER TABLE \"billing\".\"invoices\" ADD CONSTRAINT \"invoices_user_id_fkey\" FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"id\") NOT VALID"))
+BEFORE_TABLES = [
+    "CREATE SCHEMA \"billing\"",
+    "CREATE EXTENSION IF NOT EXISTS \"pg_trgm\"",
+    "CREATE TYPE \"booking_status\" AS ENUM ('pending', 'confirmed', 'cancelled')",
+    "CREATE DOMAIN \"email\" AS text CONSTRAINT \"email_check\" CHECK (VALUE ~ '^[^@]+@[^@]+$')",
+    "CREATE SEQUENCE \"invoice_no\" AS bigint START WITH 1000",
+    "CREATE SEQUENCE \"rooms_id_seq\" AS integer",
+    "SET check_function_bodies = false",
+    "CREATE OR REPLACE FUNCTION public.slugify(t text)\n RETURNS text\n LANGUAGE sql\n IMMUTABLE\nAS $function$SELECT lower(regexp_replace(t, '[^a-zA-Z0-9]+', '-', 'g'))$function$",
+]
+AFTER_TABLES = [
+    "CREATE TABLE \"audit_log_2026\" PARTITION OF \"audit_log\" FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+    "ALTER SEQUENCE \"rooms_id_seq\" OWNED BY \"rooms\".\"id\"",
+    "ALTER TABLE \"billing\".\"invoices\" ADD CONSTRAINT \"invoices_user_id_fkey\" FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"id\") NOT VALID",
+]
+
+
+def run_ddl(statements: List[str]) -> Any:
+    """A create_all() listener running `statements` when it makes every table (an empty database)."""
+
+    def listener(target: Any, connection: Any, tables: Any = (), **kw: Any) -> None:
+        if len(tables) == len(target.tables):
+            for sql in statements:
+                connection.execute(sa.DDL(sql))
+
+    return listener
+
+
+sa.event.listen(Base.metadata, "before_create", run_ddl(BEFORE_TABLES))
+sa.event.listen(Base.metadata, "after_create", run_ddl(AFTER_TABLES))

@@ -15,6 +15,7 @@ import uuid
 from typing import Any, List, Optional
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
 from sqlalchemy.dialects import postgresql as pg
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -103,10 +104,13 @@ class Person(Base):
     people_by_manager_id: Mapped[List["Person"]] = relationship(
         back_populates="person_by_manager_id",
         foreign_keys="[Person.manager_id]",
+        passive_deletes=True,
     )
     project_members: Mapped[List["ProjectMember"]] = relationship(
         back_populates="person",
         foreign_keys="[ProjectMember.person_id]",
+        cascade="all, delete",
+        passive_deletes=True,
         overlaps="people,person,project,project_members,projects",
     )
     projects_by_lead_id: Mapped[List["Project"]] = relationship(
@@ -210,6 +214,8 @@ class Project(Base):
     project_members: Mapped[List["ProjectMember"]] = relationship(
         back_populates="project",
         foreign_keys="[ProjectMember.org, ProjectMember.code]",
+        cascade="all, delete",
+        passive_deletes=True,
         overlaps="people,person,project,project_members,projects",
     )
     people: Mapped[List["Person"]] = relationship(
@@ -251,8 +257,27 @@ class CrmAccount(Base):
 
 
 # What the classes cannot say, as autogen's plan writes it: run by create_all() around the tables.
-sa.event.listen(Base.metadata, "before_create", sa.DDL("CREATE SCHEMA \"crm\""))
-sa.event.listen(Base.metadata, "before_create", sa.DDL("CREATE TYPE \"mood\" AS ENUM ('happy', 'so-so', '2 sad')"))
-sa.event.listen(Base.metadata, "before_create", sa.DDL("CREATE DOMAIN \"positive_int\" AS integer CONSTRAINT \"positive_int_check\" CHECK (VALUE > 0)"))
-sa.event.listen(Base.metadata, "before_create", sa.DDL("CREATE SEQUENCE \"crm\".\"accounts_no_seq\" AS integer"))
-sa.event.listen(Base.metadata, "after_create", sa.DDL("ALTER SEQUENCE \"crm\".\"accounts_no_seq\" OWNED BY \"crm\".\"accounts\".\"no\""))
+BEFORE_TABLES = [
+    "CREATE SCHEMA \"crm\"",
+    "CREATE TYPE \"mood\" AS ENUM ('happy', 'so-so', '2 sad')",
+    "CREATE DOMAIN \"positive_int\" AS integer CONSTRAINT \"positive_int_check\" CHECK (VALUE > 0)",
+    "CREATE SEQUENCE \"crm\".\"accounts_no_seq\" AS integer",
+]
+AFTER_TABLES = [
+    "ALTER SEQUENCE \"crm\".\"accounts_no_seq\" OWNED BY \"crm\".\"accounts\".\"no\"",
+]
+
+
+def run_ddl(statements: List[str]) -> Any:
+    """A create_all() listener running `statements` when it makes every table (an empty database)."""
+
+    def listener(target: Any, connection: Any, tables: Any = (), **kw: Any) -> None:
+        if len(tables) == len(target.tables):
+            for sql in statements:
+                connection.execute(sa.DDL(sql))
+
+    return listener
+
+
+sa.event.listen(Base.metadata, "before_create", run_ddl(BEFORE_TABLES))
+sa.event.listen(Base.metadata, "after_create", run_ddl(AFTER_TABLES))

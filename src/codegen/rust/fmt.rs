@@ -5,8 +5,28 @@ const MAX: usize = 100;
 const CALL_WIDTH: usize = 60;
 const ARRAY_WIDTH: usize = 60;
 
-/// A string literal: plain when it needs no escapes, else raw with as many `#` as it needs.
+/// Characters rustc refuses in source text (bidi controls) or that need an escape (controls).
+fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A string literal: plain when it needs no escapes, else raw with as many `#` as it needs (escaped
+/// when it holds characters a raw string cannot).
 pub fn lit(s: &str) -> String {
+    if s.chars().any(unsafe_char) {
+        let mut out = String::from("\"");
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                c if unsafe_char(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        return out;
+    }
     if !s.contains('"') && !s.contains('\\') {
         return format!("\"{s}\"");
     }
@@ -21,7 +41,7 @@ pub fn lit(s: &str) -> String {
 /// `pub fn name(params) -> ret {`, the parameters one per line when the line would be too long.
 pub fn signature(out: &mut String, vis: &str, name: &str, params: &[String], ret: &str) {
     let one = format!("{vis}fn {name}({}) -> {ret} {{", params.join(", "));
-    if one.len() <= MAX {
+    if one.chars().count() <= MAX {
         out.push_str(&one);
         out.push('\n');
         return;
@@ -37,7 +57,7 @@ pub fn signature(out: &mut String, vis: &str, name: &str, params: &[String], ret
 pub fn let_sql(out: &mut String, sql: &str) {
     let l = lit(sql);
     let one = format!("    let sql = {l};");
-    if one.len() > MAX && 8 + l.len() < MAX {
+    if one.chars().count() > MAX && 8 + l.chars().count() < MAX {
         out.push_str(&format!("    let sql =\n        {l};\n"));
     } else {
         out.push_str(&one);
@@ -80,14 +100,14 @@ pub fn call(out: &mut String, head: &str, args: &[Arg], tail: &str) {
     let flat: Vec<String> = args.iter().map(Arg::flat).collect();
     let joined = flat.join(", ");
     let one = format!("    {head}({joined}){tail}");
-    let fits = joined.len() <= CALL_WIDTH;
+    let fits = joined.chars().count() <= CALL_WIDTH;
     // A `let` on one line stops two columns short of the limit (rustfmt 1.9, measured).
     let max = if head.starts_with("let ") {
         MAX - 2
     } else {
         MAX
     };
-    if fits && one.len() <= max {
+    if fits && one.chars().count() <= max {
         out.push_str(&one);
         out.push('\n');
         return;
@@ -95,7 +115,7 @@ pub fn call(out: &mut String, head: &str, args: &[Arg], tail: &str) {
     // `let x = f(…)` that fits on the next line goes there rather than being split.
     if let Some((lhs, rhs)) = head.split_once(" = ").filter(|_| head.starts_with("let ")) {
         let next = format!("        {rhs}({joined}){tail}");
-        if fits && next.len() <= MAX {
+        if fits && next.chars().count() <= MAX {
             out.push_str(&format!("    {lhs} =\n{next}\n"));
             return;
         }
@@ -103,16 +123,42 @@ pub fn call(out: &mut String, head: &str, args: &[Arg], tail: &str) {
     out.push_str(&format!("    {head}(\n"));
     for a in args {
         match a {
-            Arg::Array(_, items) => {
+            Arg::Array(name, items) => {
                 let f = a.flat();
                 let inner = items.join(", ");
-                // Flat within the array width, or within the line when every item is short
-                // (rustfmt's `short_array_element_width_threshold`, 10).
-                let narrow = inner.len() <= ARRAY_WIDTH
+                // rustfmt: within the array width flat; all items short (its
+                // `short_array_element_width_threshold`, 10) packed several to a line — a macro
+                // other than `vec!` flat first if the line takes it; else one item per line.
+                let short = items.iter().all(|i| i.chars().count() <= 10);
+                let other_macro = matches!(name, Some(m) if *m != "vec");
+                let flat = inner.chars().count() <= ARRAY_WIDTH
                     || items.len() == 1
-                    || items.iter().all(|i| i.len() <= 10);
-                if narrow && 8 + f.len() < MAX {
+                    || (other_macro && short);
+                if flat && 8 + f.chars().count() < MAX {
                     out.push_str(&format!("        {f},\n"));
+                } else if short {
+                    out.push_str(&format!("        {}\n", a.open()));
+                    let mut line = String::new();
+                    for (k, i) in items.iter().enumerate() {
+                        let comma = if k + 1 < items.len() {
+                            ","
+                        } else {
+                            a.trailing()
+                        };
+                        let piece = format!("{i}{comma}");
+                        if !line.is_empty()
+                            && 12 + line.chars().count() + 1 + piece.chars().count() > MAX
+                        {
+                            out.push_str(&format!("            {line}\n"));
+                            line.clear();
+                        }
+                        if !line.is_empty() {
+                            line.push(' ');
+                        }
+                        line.push_str(&piece);
+                    }
+                    out.push_str(&format!("            {line}\n"));
+                    out.push_str("        ],\n");
                 } else {
                     out.push_str(&format!("        {}\n", a.open()));
                     let n = items.len();
@@ -135,6 +181,10 @@ pub fn call(out: &mut String, head: &str, args: &[Arg], tail: &str) {
 
 /// `///` lines of a comment from the models.
 pub fn doc(out: &mut String, indent: &str, text: &str) {
+    let text: String = text
+        .chars()
+        .map(|c| if c != '\n' && unsafe_char(c) { ' ' } else { c })
+        .collect();
     for l in text.lines() {
         let l = l.trim_end();
         if l.is_empty() {
@@ -149,7 +199,7 @@ pub fn doc(out: &mut String, indent: &str, text: &str) {
 /// when it fits rustfmt's chain width, else one call per line (a short root keeps its first call).
 pub fn chain(out: &mut String, parts: &[&str]) {
     let one = parts.concat();
-    if one.len() <= CALL_WIDTH && 4 + one.len() <= MAX {
+    if one.chars().count() <= CALL_WIDTH && 4 + one.chars().count() <= MAX {
         out.push_str(&format!("    {one}\n"));
         return;
     }
@@ -167,12 +217,12 @@ pub fn chain(out: &mut String, parts: &[&str]) {
 /// `let name = a.b.c(…);` split before each `.` when the chain is wider than rustfmt's chain width.
 pub fn let_chain(out: &mut String, name: &str, chain: &str) {
     let one = format!("    let {name} = {chain};");
-    if chain.len() <= CALL_WIDTH && one.len() <= MAX {
+    if chain.chars().count() <= CALL_WIDTH && one.chars().count() <= MAX {
         out.push_str(&one);
         out.push('\n');
         return;
     }
-    if chain.len() <= CALL_WIDTH && 8 + chain.len() < MAX {
+    if chain.chars().count() <= CALL_WIDTH && 8 + chain.chars().count() < MAX {
         out.push_str(&format!("    let {name} =\n        {chain};\n"));
         return;
     }

@@ -116,7 +116,8 @@ pub fn generate(s: &Schema, dialect: &str, m: &Model) -> String {
         .iter()
         .map(|e| tnames.take(format!("New{}", e.type_name)))
         .collect();
-    let mut fns = Unique::new(&[]);
+    // The module's own helpers are never a table's function (a table `sql` has `insert_sql_2`).
+    let mut fns = Unique::new(&["insert_sql", "take", "gone", "parse", "parse_opt"]);
     for l in &m.links {
         fns.reserve(&l.to_parent);
         fns.reserve(&l.to_children);
@@ -401,13 +402,13 @@ fn parse<T: std::str::FromStr<Err = UnknownValue>>(s: String) -> Result<T, Error
         }
         o.push_str("    pub fn as_str(self) -> &'static str {\n        match self {\n");
         for (v, s) in &en.values {
-            let arm = format!("            {n}::{v} => {:?},", s);
+            let arm = format!("            {n}::{v} => {},", fmt::lit(s));
             if arm.len() <= 100 {
                 o.push_str(&format!("{arm}\n"));
             } else {
                 o.push_str(&format!(
-                    "            {n}::{v} => {{\n                {:?}\n            }}\n",
-                    s
+                    "            {n}::{v} => {{\n                {}\n            }}\n",
+                    fmt::lit(s)
                 ));
             }
         }
@@ -419,13 +420,13 @@ fn parse<T: std::str::FromStr<Err = UnknownValue>>(s: String) -> Result<T, Error
             "impl std::str::FromStr for {n} {{\n    type Err = UnknownValue;\n\n    fn from_str(s: &str) -> Result<Self, UnknownValue> {{\n        match s {{\n"
         ));
         for (v, s) in &en.values {
-            let arm = format!("            {:?} => Ok({n}::{v}),", s);
+            let arm = format!("            {} => Ok({n}::{v}),", fmt::lit(s));
             if arm.len() <= 100 {
                 o.push_str(&format!("{arm}\n"));
             } else {
                 o.push_str(&format!(
-                    "            {:?} => {{\n                Ok({n}::{v})\n            }}\n",
-                    s
+                    "            {} => {{\n                Ok({n}::{v})\n            }}\n",
+                    fmt::lit(s)
                 ));
             }
         }
@@ -532,5 +533,23 @@ fn defaulted(b: Backend, e: &Entity, c: &Column) -> bool {
         && e.column(e.pk[0]).name == c.name
         && c.sql_type().eq_ignore_ascii_case("integer")
         && !e.table.options.iter().any(|o| o == "without rowid");
+    // MySQL reads an inserted row back by its key: a key column the database fills from a default
+    // (not AUTO_INCREMENT) must be given, or the row could not be found again.
+    if b == Backend::Mysql
+        && mysql_read_back_key(e)
+            .iter()
+            .any(|&k| e.column(k).name == c.name)
+    {
+        return false;
+    }
     c.default.is_some() || rowid
+}
+
+/// The key MySQL's generated insert reads its row back by: the primary key, else the first unique one.
+pub(super) fn mysql_read_back_key(e: &Entity) -> Vec<usize> {
+    if e.pk.is_empty() {
+        e.uniques.first().cloned().unwrap_or_default()
+    } else {
+        e.pk.clone()
+    }
 }

@@ -8,82 +8,35 @@ use super::Gen;
 
 /// `user_of_booking`, `bookings_of_user` and the many-to-many functions of entity `e`.
 pub(super) fn navigations(g: &Gen, o: &mut String, e: usize) {
-    let (_, conn) = g.conn();
+    let ent = &g.m.entities[e];
     for l in g.m.links.iter().filter(|l| l.child == e) {
         let (p, pe) = (l.parent, &g.m.entities[l.parent]);
-        let ce = &g.m.entities[e];
-        fmt::doc(
-            o,
-            "",
-            &format!(
-                "The row of `{}` this row of `{}` references ({}).",
-                pe.table.name,
-                ce.table.name,
-                l.fk.columns.join(", ")
-            ),
+        let doc = format!(
+            "The row of `{}` this row of `{}` references ({}).",
+            pe.table.name,
+            ent.table.name,
+            l.fk.columns.join(", ")
         );
-        let arg = ce.one.clone();
-        fmt::signature(
-            o,
-            "pub ",
-            &l.to_parent,
-            &[
-                conn.to_string(),
-                format!("{}: &{}", g_ident(&arg), ce.type_name),
-            ],
-            &g.ret(&format!("Option<{}>", pe.type_name)),
-        );
-        let binds: Vec<Bind> = l
-            .child_cols
-            .iter()
-            .map(|&c| Bind {
-                expr: format!("{}.{}", g_ident(&arg), g.fields[e][c]),
-                entity: e,
-                col: c,
-            })
-            .collect();
+        let ret = format!("Option<{}>", pe.type_name);
+        let binds = start(g, o, e, &l.to_parent, &doc, &ret, &l.child_cols);
         let sql = format!(
             "SELECT {} FROM {} WHERE {}",
             g.select_list(p, None),
             g.table_sql(p),
             g.where_sql(p, &l.parent_cols, &binds, 1, None)
         );
-        g.run(o, &sql, &binds, Shape::Opt(p));
-        o.push_str("}\n\n");
+        finish(g, o, &sql, &binds, Shape::Opt(p));
     }
     for l in g.m.links.iter().filter(|l| l.parent == e) {
         let (c, ce) = (l.child, &g.m.entities[l.child]);
-        let pe = &g.m.entities[e];
-        fmt::doc(
-            o,
-            "",
-            &format!(
-                "The rows of `{}` that reference this row of `{}` ({}).",
-                ce.table.name,
-                pe.table.name,
-                l.fk.columns.join(", ")
-            ),
+        let doc = format!(
+            "The rows of `{}` that reference this row of `{}` ({}).",
+            ce.table.name,
+            ent.table.name,
+            l.fk.columns.join(", ")
         );
-        let arg = pe.one.clone();
-        fmt::signature(
-            o,
-            "pub ",
-            &l.to_children,
-            &[
-                conn.to_string(),
-                format!("{}: &{}", g_ident(&arg), pe.type_name),
-            ],
-            &g.ret(&format!("Vec<{}>", ce.type_name)),
-        );
-        let binds: Vec<Bind> = l
-            .parent_cols
-            .iter()
-            .map(|&pc| Bind {
-                expr: format!("{}.{}", g_ident(&arg), g.fields[e][pc]),
-                entity: e,
-                col: pc,
-            })
-            .collect();
+        let ret = format!("Vec<{}>", ce.type_name);
+        let binds = start(g, o, e, &l.to_children, &doc, &ret, &l.parent_cols);
         let sql = format!(
             "SELECT {} FROM {} WHERE {}{}",
             g.select_list(c, None),
@@ -91,8 +44,7 @@ pub(super) fn navigations(g: &Gen, o: &mut String, e: usize) {
             g.where_sql(c, &l.child_cols, &binds, 1, None),
             g.order_by(c, None)
         );
-        g.run(o, &sql, &binds, Shape::Many(c));
-        o.push_str("}\n\n");
+        finish(g, o, &sql, &binds, Shape::Many(c));
     }
     for mm in &g.m.many_to_many {
         let (left, right) = (&g.m.links[mm.left], &g.m.links[mm.right]);
@@ -103,27 +55,14 @@ pub(super) fn navigations(g: &Gen, o: &mut String, e: usize) {
             if from.parent != e {
                 continue;
             }
-            let (fe, te) = (&g.m.entities[from.parent], &g.m.entities[to.parent]);
+            let te = &g.m.entities[to.parent];
             let je = &g.m.entities[mm.join];
-            fmt::doc(
-                o,
-                "",
-                &format!(
-                    "The rows of `{}` linked to this row of `{}` through `{}`.",
-                    te.table.name, fe.table.name, je.table.name
-                ),
+            let doc = format!(
+                "The rows of `{}` linked to this row of `{}` through `{}`.",
+                te.table.name, ent.table.name, je.table.name
             );
-            let arg = fe.one.clone();
-            fmt::signature(
-                o,
-                "pub ",
-                name,
-                &[
-                    conn.to_string(),
-                    format!("{}: &{}", g_ident(&arg), fe.type_name),
-                ],
-                &g.ret(&format!("Vec<{}>", te.type_name)),
-            );
+            let ret = format!("Vec<{}>", te.type_name);
+            let binds = start(g, o, e, name, &doc, &ret, &from.parent_cols);
             let on: Vec<String> = to
                 .child_cols
                 .iter()
@@ -136,15 +75,6 @@ pub(super) fn navigations(g: &Gen, o: &mut String, e: usize) {
                     )
                 })
                 .collect();
-            let binds: Vec<Bind> = from
-                .parent_cols
-                .iter()
-                .map(|&pc| Bind {
-                    expr: format!("{}.{}", g_ident(&arg), g.fields[e][pc]),
-                    entity: e,
-                    col: pc,
-                })
-                .collect();
             let sql = format!(
                 "SELECT {} FROM {} AS t JOIN {} AS j ON {} WHERE {}{}",
                 g.select_list(to.parent, Some("t")),
@@ -154,12 +84,38 @@ pub(super) fn navigations(g: &Gen, o: &mut String, e: usize) {
                 g.where_sql(mm.join, &from.child_cols, &binds, 1, Some("j")),
                 g.order_by(to.parent, Some("t"))
             );
-            g.run(o, &sql, &binds, Shape::Many(to.parent));
-            o.push_str("}\n\n");
+            finish(g, o, &sql, &binds, Shape::Many(to.parent));
         }
     }
 }
 
-fn g_ident(s: &str) -> String {
-    pname(&crate::codegen::names::rust_ident(s))
+/// The doc line and signature of a navigation from a row of entity `e` (returning `ret`); the
+/// row's fields `cols`, bound.
+fn start(
+    g: &Gen,
+    o: &mut String,
+    e: usize,
+    name: &str,
+    doc: &str,
+    ret: &str,
+    cols: &[usize],
+) -> Vec<Bind> {
+    let ent = &g.m.entities[e];
+    let (_, conn) = g.conn();
+    let arg = pname(&crate::codegen::names::rust_ident(&ent.one));
+    fmt::doc(o, "", doc);
+    let params = [conn.to_string(), format!("{arg}: &{}", ent.type_name)];
+    fmt::signature(o, "pub ", name, &params, &g.ret(ret));
+    cols.iter()
+        .map(|&c| Bind {
+            expr: format!("{arg}.{}", g.fields[e][c]),
+            entity: e,
+            col: c,
+        })
+        .collect()
+}
+
+fn finish(g: &Gen, o: &mut String, sql: &str, binds: &[Bind], shape: Shape) {
+    g.run(o, sql, binds, shape);
+    o.push_str("}\n\n");
 }

@@ -86,14 +86,14 @@ fn pg_native(t: &str) -> Option<&'static str> {
 }
 
 fn pg(s: &Schema, ty: &str, enum_name: &dyn Fn(&str) -> Option<String>, depth: u8) -> RType {
-    if let Some(r) = pg_native(ty) {
-        return RType::native(r);
-    }
     if let Some(elem) = ty.strip_suffix("[]") {
         if let Some(r) = pg_native(elem) {
             return RType::native(&format!("Vec<Option<{r}>>"));
         }
         return text_pg(ty);
+    }
+    if let Some(r) = pg_native(ty) {
+        return RType::native(r);
     }
     if let Some(name) = enum_name(ty) {
         return RType {
@@ -139,7 +139,11 @@ fn sqlite(decl: &str) -> RType {
     } else if has("real") || has("floa") || has("doub") || has("numeric") || has("decimal") {
         "f64"
     } else if ["date", "time", "json", "uuid"].iter().any(|w| has(w)) {
-        "String"
+        // NUMERIC affinity: SQLite keeps `'2024'` or `'123'` as a number; read back as text.
+        return RType {
+            read: "CAST({} AS TEXT)".into(),
+            ..RType::native("String")
+        };
     } else {
         "Value"
     };

@@ -107,13 +107,31 @@ impl PyGen<'_> {
             return;
         }
         o.push_str("\n\n# What the classes cannot say, as autogen's plan writes it: run by create_all() around the tables.\n");
-        for (when, list) in [("before_create", before), ("after_create", after)] {
+        for (name, list) in [("BEFORE_TABLES", before), ("AFTER_TABLES", after)] {
+            o.push_str(&format!("{name} = [\n"));
             for sql in list.iter() {
-                o.push_str(&format!(
-                    "sa.event.listen(Base.metadata, \"{when}\", sa.DDL({}))\n",
-                    py_str(&sql.replace('%', "%%"))
-                ));
+                // sa.DDL formats with `%`: a literal one is doubled.
+                o.push_str(&format!("    {},\n", py_str(&sql.replace('%', "%%"))));
             }
+            o.push_str("]\n");
         }
+        o.push_str(
+            r#"
+
+def run_ddl(statements: List[str]) -> Any:
+    """A create_all() listener running `statements` when it makes every table (an empty database)."""
+
+    def listener(target: Any, connection: Any, tables: Any = (), **kw: Any) -> None:
+        if len(tables) == len(target.tables):
+            for sql in statements:
+                connection.execute(sa.DDL(sql))
+
+    return listener
+
+
+sa.event.listen(Base.metadata, "before_create", run_ddl(BEFORE_TABLES))
+sa.event.listen(Base.metadata, "after_create", run_ddl(AFTER_TABLES))
+"#,
+        );
     }
 }

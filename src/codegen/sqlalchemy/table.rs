@@ -3,6 +3,7 @@
 
 use super::types::column_type;
 use super::{py_str, sa_text, PyGen};
+use crate::codegen::names::py_attr;
 use crate::schema::{Deferrable, FkAction, IndexPart, QName, Table};
 
 fn deferrable(d: Deferrable) -> String {
@@ -37,15 +38,15 @@ impl PyGen<'_> {
     }
 
     fn part(&self, t: &Table, p: &IndexPart) -> String {
-        let e = p.expr.sql.trim();
+        let e = unquote(p.expr.sql.trim());
         let plain = t.column(e).is_some();
         if plain
             && p.collation.is_none()
             && p.opclass.is_none()
             && !p.desc
             && p.nulls_first.is_none()
-            && p.prefix.is_none()
         {
+            // A MySQL prefix length goes to the index's `mysql_length`.
             return py_str(e);
         }
         let mut s = if plain {
@@ -53,9 +54,6 @@ impl PyGen<'_> {
         } else {
             format!("({})", crate::sql::strip_outer_parens(e))
         };
-        if let Some(n) = p.prefix {
-            s.push_str(&format!("({n})"));
-        }
         if let Some(c) = &p.collation {
             s.push_str(&format!(" COLLATE {}", self.q(c.trim_matches('"'))));
         }
@@ -119,20 +117,30 @@ impl PyGen<'_> {
                 .map(|c| py_str(&self.col_ref(&f.ref_table, c)))
                 .collect();
             let mut extra = String::new();
-            if f.on_delete != FkAction::NoAction {
+            // The action a key without one gets: NO ACTION, RESTRICT on MySQL (which tells the two
+            // apart in its catalog).
+            let implicit = if dn == "mysql" {
+                FkAction::Restrict
+            } else {
+                FkAction::NoAction
+            };
+            if f.on_delete != implicit {
                 extra.push_str(&format!(", ondelete={}", py_str(f.on_delete.sql())));
             }
-            if f.on_update != FkAction::NoAction {
+            if f.on_update != implicit {
                 extra.push_str(&format!(", onupdate={}", py_str(f.on_update.sql())));
             }
             extra.push_str(&deferrable(f.deferrable));
             if f.match_full {
                 extra.push_str(", match=\"FULL\"");
             }
-            if self
-                .extra
-                .alter_fks
-                .contains(&(t.name.clone(), f.name.clone()))
+            // MySQL: keys after every index, so InnoDB uses the models' indexes rather than
+            // making its own.
+            if dn == "mysql"
+                || self
+                    .extra
+                    .alter_fks
+                    .contains(&(t.name.clone(), f.name.clone()))
             {
                 extra.push_str(", use_alter=True");
             }
@@ -181,13 +189,22 @@ impl PyGen<'_> {
                 }
             }
             if dn == "mysql" {
-                match i.method.as_str() {
-                    "fulltext" | "spatial" => kw.push_str(&format!(
+                if matches!(i.method.as_str(), "fulltext" | "spatial") {
+                    kw.push_str(&format!(
                         ", mysql_prefix={}",
                         py_str(&i.method.to_uppercase())
-                    )),
-                    "hash" | "btree" if !i.method.is_empty() => {}
-                    _ => {}
+                    ));
+                }
+                let lengths: Vec<String> = i
+                    .parts
+                    .iter()
+                    .filter_map(|p| {
+                        p.prefix
+                            .map(|n| format!("{}: {n}", py_str(unquote(p.expr.sql.trim()))))
+                    })
+                    .collect();
+                if !lengths.is_empty() {
+                    kw.push_str(&format!(", mysql_length={{{}}}", lengths.join(", ")));
                 }
             }
             a.push(format!(
@@ -206,10 +223,16 @@ impl PyGen<'_> {
             }
         }
         if let Some(p) = &t.partition_by {
-            if dn == "postgresql" {
-                let body = p.sql.trim();
-                let body = body.strip_prefix("PARTITION BY ").unwrap_or(body);
-                opts.push(format!("\"postgresql_partition_by\": {}", py_str(body)));
+            let body = p.sql.trim();
+            let body = body
+                .strip_prefix("PARTITION BY ")
+                .or_else(|| body.strip_prefix("partition by "))
+                .unwrap_or(body);
+            match dn {
+                "postgresql" => opts.push(format!("\"postgresql_partition_by\": {}", py_str(body))),
+                // The whole clause, partitions included, after `PARTITION BY`.
+                "mysql" => opts.push(format!("\"mysql_partition_by\": {}", py_str(body))),
+                _ => {}
             }
         }
         if !t.inherits.is_empty() {
@@ -321,10 +344,15 @@ impl PyGen<'_> {
                 if c.sql_nullable() { "True" } else { "False" }
             ));
             if let Some(d) = &c.default {
-                args.push(format!(
-                    "server_default={}",
-                    sa_text(&self.d.default_clause(&d.sql))
-                ));
+                let mut sql = self.d.default_clause(&d.sql);
+                // MySQL's ON UPDATE is written after the default.
+                if let Some(u) = c.on_update.as_ref().filter(|_| dn == "mysql") {
+                    sql.push_str(&format!(" ON UPDATE {}", u.sql));
+                }
+                args.push(format!("server_default={}", sa_text(&sql)));
+            }
+            if c.auto_increment {
+                args.push("autoincrement=True".into());
             }
             let single_int_pk = ent.pk.len() == 1 && ent.pk[0] == i;
             if single_int_pk
@@ -381,31 +409,42 @@ impl PyGen<'_> {
                 format!("\"{}\"", pe.type_name)
             };
             let mut kw = vec![
-                format!("back_populates={}", py_str(&l.parent_attr)),
+                format!("back_populates={}", py_str(&py_attr(&l.parent_attr))),
                 format!("foreign_keys={}", fk_list(e, &l.child_cols)),
             ];
             if l.parent == l.child {
                 kw.push(format!("remote_side={}", fk_list(e, &l.parent_cols)));
             }
             kw.extend(self.overlaps(e, &l.child_attr));
-            rels.push((l.child_attr.clone(), ty, kw));
+            rels.push((py_attr(&l.child_attr), ty, kw));
         }
         for l in self.m.links.iter().filter(|l| l.parent == e).filter(valid) {
             let ce = &self.m.entities[l.child];
             let mut kw = vec![
-                format!("back_populates={}", py_str(&l.child_attr)),
+                format!("back_populates={}", py_str(&py_attr(&l.child_attr))),
                 format!("foreign_keys={}", fk_list(l.child, &l.child_cols)),
             ];
+            // The database deletes or detaches the children itself: the ORM leaves that to it.
+            match l.fk.on_delete {
+                FkAction::Cascade => {
+                    kw.push("cascade=\"all, delete\"".into());
+                    kw.push("passive_deletes=True".into());
+                }
+                FkAction::SetNull | FkAction::SetDefault => kw.push("passive_deletes=True".into()),
+                _ => {}
+            }
             kw.extend(self.overlaps(e, &l.parent_attr));
             rels.push((
-                l.parent_attr.clone(),
+                py_attr(&l.parent_attr),
                 format!("List[\"{}\"]", ce.type_name),
                 kw,
             ));
         }
         for mm in &self.m.many_to_many {
             let (left, right) = (&self.m.links[mm.left], &self.m.links[mm.right]);
-            if left.fk.not_valid || right.fk.not_valid {
+            // A table joined to itself would need primaryjoin/secondaryjoin: it keeps the join
+            // table's own relationships only.
+            if left.fk.not_valid || right.fk.not_valid || left.parent == right.parent {
                 continue;
             }
             let je = &self.m.entities[mm.join];
@@ -423,10 +462,10 @@ impl PyGen<'_> {
                 let te = &self.m.entities[to.parent];
                 let mut kw = vec![
                     format!("secondary={}", py_str(&secondary)),
-                    format!("back_populates={}", py_str(back)),
+                    format!("back_populates={}", py_str(&py_attr(back))),
                 ];
                 kw.extend(self.overlaps(e, attr));
-                rels.push((attr.clone(), format!("List[\"{}\"]", te.type_name), kw));
+                rels.push((py_attr(attr), format!("List[\"{}\"]", te.type_name), kw));
             }
         }
         if !rels.is_empty() {
@@ -473,10 +512,21 @@ impl PyGen<'_> {
         if names.is_empty() {
             return vec![];
         }
+        let mut names: Vec<String> = names.iter().map(|n| py_attr(n)).collect();
         names.sort();
         names.dedup();
         vec![format!("overlaps={}", py_str(&names.join(",")))]
     }
+}
+
+/// A column name as an index part writes it, without its quotes (`` `user_id` ``, `"Name"`).
+fn unquote(e: &str) -> &str {
+    for q in ['`', '"'] {
+        if e.len() > 1 && e.starts_with(q) && e.ends_with(q) && !e[1..e.len() - 1].contains(q) {
+            return &e[1..e.len() - 1];
+        }
+    }
+    e
 }
 
 fn docstring(s: &str) -> String {

@@ -14,17 +14,23 @@ pub fn column_type(
 ) -> (String, String) {
     let (py, sa) = match dialect {
         "postgresql" => pg(s, &c.ty, enum_class),
-        "mysql" => mysql(&c.ty),
+        "mysql" => mysql(c),
         _ => sqlite(c.sql_type()),
     };
     match &c.collation {
         // A collation SQLAlchemy's string types take; others are written into the type.
+        // A collation in another schema (`app.ci`) is written into the type too.
         Some(coll)
-            if sa.starts_with("sa.String(")
-                || sa.starts_with("sa.Text(")
-                || sa.starts_with("sa.VARCHAR(")
-                || sa.starts_with("sa.TEXT(")
-                || sa.starts_with("sa.CHAR(") =>
+            if !coll.contains('.')
+                && [
+                    "sa.String(",
+                    "sa.Text(",
+                    "sa.VARCHAR(",
+                    "sa.TEXT(",
+                    "sa.CHAR(",
+                ]
+                .iter()
+                .any(|p| sa.starts_with(p)) =>
         {
             let open = sa.find('(').unwrap_or(sa.len() - 1);
             let args = &sa[open + 1..sa.len() - 1];
@@ -209,8 +215,36 @@ fn affinity(t: &str) -> String {
     .into()
 }
 
-fn mysql(ty: &str) -> (String, String) {
+/// MySQL: integer types as SQLAlchemy's MySQL integers (so `AUTO_INCREMENT` is written), the rest as
+/// the models write it; `INVISIBLE` and an `ON UPDATE` without a default ride on the type.
+fn mysql(c: &Column) -> (String, String) {
+    let ty = c.ty.as_str();
     let base = ty.split(['(', ' ']).next().unwrap_or(ty);
+    let mut ddl = ty.to_string();
+    if c.on_update.is_some() && c.default.is_none() {
+        if let Some(u) = &c.on_update {
+            ddl.push_str(&format!(" ON UPDATE {}", u.sql));
+        }
+    }
+    if c.invisible {
+        ddl.push_str(" INVISIBLE");
+    }
+    let ints = [
+        ("tinyint", "TINYINT"),
+        ("smallint", "SMALLINT"),
+        ("mediumint", "MEDIUMINT"),
+        ("int", "INTEGER"),
+        ("bigint", "BIGINT"),
+    ];
+    let plain_int = ddl == ty && !ty.contains('(') && !ty.contains("zerofill");
+    if let Some((_, class)) = ints.iter().find(|(n, _)| *n == base).filter(|_| plain_int) {
+        let unsigned = if ty.ends_with(" unsigned") {
+            "unsigned=True"
+        } else {
+            ""
+        };
+        return ("int".into(), format!("mysql.{class}({unsigned})"));
+    }
     let py = match base {
         "tinyint" if ty.starts_with("tinyint(1)") => "bool",
         "tinyint" | "smallint" | "mediumint" | "int" | "bigint" | "year" => "int",
@@ -226,5 +260,5 @@ fn mysql(ty: &str) -> (String, String) {
         }
         _ => "Any",
     };
-    (py.into(), raw(ty))
+    (py.into(), raw(&ddl))
 }
