@@ -232,3 +232,37 @@ fn sqlite_text_columns_with_numeric_affinity_failed_to_read() {
     let text = rust_compiles(p.path(), "rusqlite");
     assert!(text.contains(r#"CAST("doc" AS TEXT)"#), "{text}");
 }
+
+#[test]
+fn the_stale_hint_dropped_models_and_dialect_and_a_missing_url_did_not_mention_dialect() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("app.toml"),
+        "[database]\nurl = \"env:AUTOGEN_CODEGEN_UNSET\"\n[tables.t]\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }]\n",
+    )
+    .unwrap();
+    let out = run(
+        d.path(),
+        &["--models", "app.toml", "codegen", "--lang", "rust"],
+        2,
+    );
+    assert!(out.contains("--dialect"), "{out}");
+    let args = [
+        "--models",
+        "app.toml",
+        "codegen",
+        "--lang",
+        "rust",
+        "--dialect",
+        "postgresql",
+    ];
+    let mut check = args.to_vec();
+    check.extend(["-o", "db.rs", "--check"]);
+    let out = run(d.path(), &check, 1);
+    assert!(
+        out.contains(
+            "run `autogen --models app.toml codegen --lang rust --dialect postgresql -o db.rs`"
+        ),
+        "{out}"
+    );
+}

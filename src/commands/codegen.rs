@@ -26,7 +26,11 @@ pub fn codegen(
                 "unknown dialect `{n}`\nhint: use sqlite, postgresql or mysql"
             ))
         })?,
-        None => ctx.dialect()?,
+        None => ctx.dialect().map_err(|e| {
+            Error::Usage(format!(
+                "{e:#}\nhint: codegen only needs the kind of database: pass --dialect sqlite, postgresql or mysql"
+            ))
+        })?,
     };
     let m = ctx.models(d)?;
     let text = generate(&m.schema, d, lang);
@@ -42,14 +46,18 @@ pub fn codegen(
                 } else {
                     "is missing"
                 };
+                // The command to run again, with the flags this one was given.
+                let mut again = String::from("autogen");
+                if ctx.paths.models != std::path::Path::new("models.toml") {
+                    again.push_str(&format!(" --models {}", ctx.paths.models.display()));
+                }
+                again.push_str(&format!(" codegen --lang {}", lang_name(lang)));
+                if let Some(n) = dialect_name {
+                    again.push_str(&format!(" --dialect {n}"));
+                }
                 w(
                     out,
-                    format!(
-                        "{} {why}: run `autogen codegen --lang {} -o {}`",
-                        p.display(),
-                        lang_name(lang),
-                        p.display()
-                    ),
+                    format!("{} {why}: run `{again} -o {}`", p.display(), p.display()),
                 )?;
                 Ok(1)
             }
