@@ -4,11 +4,10 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::{w, Ctx};
+use super::{emit, w, Ctx};
 use crate::codegen::{generate, Lang};
 use crate::dialect;
 use crate::error::Error;
-use crate::revision::file as rfile;
 
 /// `codegen --lang L [-o FILE] [--check]`: 0 written (or up to date), 1 when `--check` finds FILE
 /// stale or missing.
@@ -65,16 +64,8 @@ pub fn codegen(
         (None, true) => Err(Error::Usage(
             "--check needs the file to compare: -o FILE".into(),
         )),
-        (Some(p), false) => {
-            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-            }
-            rfile::write_atomic(p, &text).map_err(|e| Error::io(p, e))?;
-            w(out, format!("Wrote {}", p.display()))?;
-            Ok(0)
-        }
-        (None, false) => {
-            write!(out, "{text}").map_err(|e| Error::Usage(e.to_string()))?;
+        (output, false) => {
+            emit(&text, output, out)?;
             Ok(0)
         }
     }

@@ -3,10 +3,9 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::{w, Ctx};
+use super::{emit, Ctx};
 use crate::dialect;
 use crate::error::Error;
-use crate::revision::file as rfile;
 
 /// `diagram [--format F] [-o FILE]`.
 pub fn diagram(
@@ -18,15 +17,6 @@ pub fn diagram(
     let d = ctx.dialect().unwrap_or(dialect::fallback());
     let m = ctx.models(d)?;
     let text = crate::diagram::render(&m.schema, format)?;
-    match output {
-        Some(p) => {
-            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-            }
-            rfile::write_atomic(p, &text).map_err(|e| Error::io(p, e))?;
-            w(out, format!("Wrote {}", p.display()))?;
-        }
-        None => write!(out, "{text}").map_err(|e| Error::Usage(e.to_string()))?,
-    }
+    emit(&text, output, out)?;
     Ok(0)
 }

@@ -34,6 +34,25 @@ pub fn w(out: &mut dyn Write, s: impl AsRef<str>) -> Result<(), Error> {
     writeln!(out, "{}", s.as_ref()).map_err(|e| Error::Usage(format!("cannot write output: {e}")))
 }
 
+/// A generated text (diagram, code) to `output` (atomically, its directories created, then
+/// `Wrote FILE`) or, without one, to standard output.
+pub fn emit(
+    text: &str,
+    output: Option<&std::path::Path>,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    match output {
+        Some(p) => {
+            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            }
+            rfile::write_atomic(p, text).map_err(|e| Error::io(p, e))?;
+            w(out, format!("Wrote {}", p.display()))
+        }
+        None => write!(out, "{text}").map_err(|e| Error::Usage(e.to_string())),
+    }
+}
+
 impl Ctx {
     pub fn database(&self) -> Result<&models::DatabaseSection, Error> {
         if let Some(d) = self.database.get() {

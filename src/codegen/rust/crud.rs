@@ -85,7 +85,7 @@ pub(super) fn functions(g: &Gen, o: &mut String, e: usize, fns: &mut Unique) {
     };
     let one = &ent.one;
     if !ent.pk.is_empty() {
-        let name = fns.take(format!("get_{one}"));
+        let get = fns.take(format!("get_{one}"));
         fmt::doc(
             o,
             "",
@@ -93,7 +93,7 @@ pub(super) fn functions(g: &Gen, o: &mut String, e: usize, fns: &mut Unique) {
         );
         let mut ps = vec![conn.to_string()];
         ps.extend(pk_params.clone());
-        fmt::signature(o, "pub ", &name, &ps, &g.ret(&format!("Option<{ty}>")));
+        fmt::signature(o, "pub ", &get, &ps, &g.ret(&format!("Option<{ty}>")));
         let binds = pk_binds("");
         let sql = format!(
             "SELECT {all} FROM {table} WHERE {}",
@@ -153,7 +153,6 @@ pub(super) fn functions(g: &Gen, o: &mut String, e: usize, fns: &mut Unique) {
                     &[Arg::Plain("sql".into()), Arg::Array(Some("vec"), vals)],
                     "?;",
                 );
-                let get = fns_get_name(&name);
                 let keys: Vec<String> = ent.pk.iter().map(|&c| key_arg(g, e, c, "row.")).collect();
                 let found = format!("{get}(conn, {})?.is_some()", keys.join(", "));
                 let one = format!("    Ok(conn.affected_rows() == 1 || {found})");
@@ -250,18 +249,12 @@ pub(super) fn functions(g: &Gen, o: &mut String, e: usize, fns: &mut Unique) {
     navigations(g, o, e);
 }
 
-fn fns_get_name(update: &str) -> String {
-    update.replacen("update_", "get_", 1)
-}
-
 /// A key passed on to another generated function: `row.id`, `&row.code`, `row.kind`.
 fn key_arg(g: &Gen, e: usize, c: usize, from: &str) -> String {
     let p = g.types[e][c].param();
     let f = format!("{from}{}", g.fields[e][c]);
     if p.starts_with('&') {
         format!("&{f}")
-    } else if p == "String" {
-        format!("{f}.clone()")
     } else {
         f
     }

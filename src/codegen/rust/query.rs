@@ -77,20 +77,25 @@ impl Gen<'_> {
 
     /// The expression bound for a field `base` (`row.status`, `id`) of column `c` of entity `e`.
     pub(super) fn value(&self, e: usize, c: usize, base: &str, key: bool) -> String {
+        self.wrap(&self.text_of(e, c, base, key))
+    }
+
+    /// An enum field as its text (`row.status.as_str()`), any other field as it is.
+    fn text_of(&self, e: usize, c: usize, base: &str, key: bool) -> String {
         let t = &self.types[e][c];
         let nullable = self.m.entities[e].column(c).nullable && !key;
-        let v = if t.is_enum {
-            if nullable {
-                format!("{base}.map({}::as_str)", t.ty)
-            } else {
-                format!("{base}.as_str()")
-            }
-        } else {
-            base.to_string()
-        };
+        match (t.is_enum, nullable) {
+            (true, true) => format!("{base}.map({}::as_str)", t.ty),
+            (true, false) => format!("{base}.as_str()"),
+            (false, _) => base.to_string(),
+        }
+    }
+
+    /// A value as the driver's parameter list takes it.
+    fn wrap(&self, v: &str) -> String {
         match self.b {
             Backend::Postgres => format!("&{v}"),
-            Backend::Sqlite => v,
+            Backend::Sqlite => v.to_string(),
             Backend::Mysql => format!("{v}.to_value()"),
         }
     }
@@ -102,18 +107,8 @@ impl Gen<'_> {
             return self.value(b.entity, b.col, &b.expr, key);
         }
         let local = local(b.expr.rsplit('.').next().unwrap_or(&b.expr));
-        let v = self.value(b.entity, b.col, &b.expr, key);
-        let conv = match self.b {
-            Backend::Postgres => v.trim_start_matches('&').to_string(),
-            Backend::Sqlite => v,
-            Backend::Mysql => v.trim_end_matches(".to_value()").to_string(),
-        };
-        fmt::let_chain(o, &local, &conv);
-        match self.b {
-            Backend::Postgres => format!("&{local}"),
-            Backend::Sqlite => local,
-            Backend::Mysql => format!("{local}.to_value()"),
-        }
+        fmt::let_chain(o, &local, &self.text_of(b.entity, b.col, &b.expr, key));
+        self.wrap(&local)
     }
 
     pub(super) fn conn(&self) -> (&'static str, &'static str) {
