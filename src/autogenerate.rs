@@ -235,6 +235,10 @@ fn render(ops: Vec<Op>, hints: Vec<String>, d: &dyn Dialect) -> Plan {
 /// views and checks there are then).
 pub fn plans(current: &Schema, desired: &Schema, d: &dyn Dialect) -> Vec<Plan> {
     let p = plan(current, desired, d);
+    // Only a plan that alters an enum can need two revisions: the schema is copied for that case alone.
+    if !p.ops.iter().any(|o| matches!(o, Op::AlterEnum { .. })) {
+        return vec![p];
+    }
     let mut mid = current.clone();
     let mut split = false;
     for op in &p.ops {

@@ -14,6 +14,7 @@ pub mod diagram_views;
 pub mod dialect;
 pub mod diff;
 pub mod error;
+pub mod fasthash;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod models;

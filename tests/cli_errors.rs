@@ -192,7 +192,37 @@ fn revision_for_another_dialect_is_refused() {
 fn unterminated_string_in_revision_sql_names_its_line() {
     let p = project(&sqlite_models(""));
     write_rev(p.path(), "a.sql", "-- revision: aaaa1111\n-- down_revision:\n\n-- upgrade\nSELECT 1;\nSELECT 'oops;\n\n-- downgrade\n");
-    let out = run(p.path(), &["history"], 2);
+    // The commands that split the SQL say where it breaks; `history --verbose` counts statements.
+    for args in [&["history", "--verbose"][..], &["upgrade", "head"]] {
+        let out = run(p.path(), args, 2);
+        assert!(out.contains("a.sql:6"), "{args:?}: {out}");
+    }
+}
+
+#[test]
+fn graph_commands_read_headers_only_and_the_sql_is_checked_when_run() {
+    // heads, history, branches, show (and current) need ids, parents and messages: the SQL after
+    // `-- upgrade` is neither read nor split for them (10,000 revisions cost their headers alone).
+    let p = project(&sqlite_models(""));
+    write_rev(p.path(), "a.sql", "-- revision: aaaa1111\n-- down_revision:\n-- message: first\n\n-- upgrade\nSELECT 'oops;\n\n-- downgrade\n");
+    for args in [
+        &["heads"][..],
+        &["history"],
+        &["branches"],
+        &["show", "aaaa1111"],
+    ] {
+        run(p.path(), args, 0);
+    }
+    assert!(run(p.path(), &["heads"], 0).contains("aaaa1111 (head)  first"));
+    // A broken header is still an error for them.
+    write_rev(p.path(), "b.sql", "-- revision: bbbb2222\n-- down_revision: aaaa1111\n-- Down_revision: x\n\n-- upgrade\n\n-- downgrade\n");
+    let out = run(p.path(), &["heads"], 2);
+    assert!(
+        out.contains("b.sql:3") && out.contains("down_revision"),
+        "{out}"
+    );
+    std::fs::remove_file(p.path().join("versions/b.sql")).unwrap();
+    let out = run(p.path(), &["upgrade", "head"], 2);
     assert!(out.contains("a.sql:6"), "{out}");
 }
 

@@ -81,6 +81,7 @@ pub fn diff(ctx: &Ctx, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, E
     let mut conn = ctx.connect_for_models(missing, d)?;
     let (m, live) = ctx.models_and_live(d, conn.as_mut())?;
     let ps = crate::autogenerate::plans(&live, &m.schema, d);
+    super::discard((m, live));
     if ps.iter().all(|p| p.is_empty()) {
         w(out, "-- No differences: the database matches the models.")?;
     }

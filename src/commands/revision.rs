@@ -96,6 +96,7 @@ pub fn revision(
         trace("planned");
         needs_using(&ctx.paths.models, &plans, d)?;
         still_used(&ctx.paths.models, &plans, &m.schema)?;
+        super::discard((m, live));
         if plans.iter().all(|p| p.is_empty()) {
             w(
                 out,

@@ -9,8 +9,8 @@ use crate::revision::file::{self as rfile, Revision};
 use crate::revision::target;
 
 pub fn current(ctx: &Ctx, verbose: bool, out: &mut dyn Write) -> Result<u8, Error> {
-    let d = ctx.dialect()?;
-    let map = ctx.map(d)?;
+    ctx.dialect()?;
+    let map = ctx.header_map()?;
     let mut conn = ctx.connect(Missing::Refuse)?;
     let mut r = runner(conn.as_mut());
     let cur = r.current()?;
@@ -44,7 +44,7 @@ pub fn current(ctx: &Ctx, verbose: bool, out: &mut dyn Write) -> Result<u8, Erro
 
 /// `heads`: the head revisions.
 pub fn heads(ctx: &Ctx, out: &mut dyn Write) -> Result<u8, Error> {
-    let map = ctx.offline_map()?;
+    let map = ctx.header_map()?;
     for h in map.heads() {
         if let Some(r) = map.get(&h) {
             w(
@@ -58,7 +58,7 @@ pub fn heads(ctx: &Ctx, out: &mut dyn Write) -> Result<u8, Error> {
 
 /// `branches`: the revisions where the history branches.
 pub fn branches(ctx: &Ctx, out: &mut dyn Write) -> Result<u8, Error> {
-    let map = ctx.offline_map()?;
+    let map = ctx.header_map()?;
     for r in map.history() {
         let c = map.children_of(&r.id);
         if c.len() > 1 {
@@ -78,7 +78,7 @@ pub fn branches(ctx: &Ctx, out: &mut dyn Write) -> Result<u8, Error> {
 
 /// `show REV`: one revision file.
 pub fn show(ctx: &Ctx, rev: &str, out: &mut dyn Write) -> Result<u8, Error> {
-    let map = ctx.offline_map()?;
+    let map = ctx.header_map()?;
     let id = map.resolve(rev)?;
     let Some(r) = map.get(&id) else {
         return Ok(2);
@@ -95,7 +95,12 @@ pub fn history(
     verbose: bool,
     out: &mut dyn Write,
 ) -> Result<u8, Error> {
-    let map = ctx.offline_map()?;
+    // Statement counts (`--verbose`) need the SQL split; the rest needs the headers alone.
+    let map = if verbose {
+        ctx.offline_map()?
+    } else {
+        ctx.header_map()?
+    };
     let heads = map.heads();
     let revs: Vec<&Revision> = match range {
         Some(r) => {

@@ -59,19 +59,46 @@ pub(super) fn qn<D: Dialect + ?Sized>(d: &D, q: &mut QName) {
 
 thread_local! {
     /// Expression keys by (dialect, text): real schemas repeat the same defaults and checks a lot.
-    static KEYS: std::cell::RefCell<std::collections::HashMap<(&'static str, String), String>> = Default::default();
+    static KEYS: std::cell::RefCell<Memo<String>> = Default::default();
 }
+
+/// Results by dialect name, then by input text (looked up without copying the text).
+type Memo<V> = std::collections::HashMap<&'static str, crate::fasthash::FxHashMap<String, V>>;
 
 pub(super) fn key<D: Dialect + ?Sized>(d: &D, e: &mut Expr) {
     e.key = KEYS.with(|k| {
         let mut k = k.borrow_mut();
-        if let Some(v) = k.get(&(d.name(), e.sql.clone())) {
+        let by = k.entry(d.name()).or_default();
+        if let Some(v) = by.get(e.sql.as_str()) {
             return v.clone();
         }
         let v = d.expr_key(&e.sql);
-        k.insert((d.name(), e.sql.clone()), v.clone());
+        by.insert(e.sql.clone(), v.clone());
         v
     });
+}
+
+thread_local! {
+    /// Canonical types by (dialect, spelling): thousands of columns share a few dozen types.
+    static TYPES: std::cell::RefCell<Memo<Result<String, String>>> = Default::default();
+}
+
+/// What `f` gives for `ty`, worked out once per dialect and thread.
+pub fn remembered(
+    dialect: &'static str,
+    ty: &str,
+    f: fn(&str) -> Result<String, String>,
+) -> Result<String, String> {
+    TYPES.with(|m| {
+        let mut m = m.borrow_mut();
+        let by = m.entry(dialect).or_default();
+        if let Some(v) = by.get(ty) {
+            return v.clone();
+        }
+        let v = f(ty);
+        by.insert(ty.to_string(), v.clone());
+        v
+    })
 }
 
 pub fn canonicalize<D: Dialect + ?Sized>(d: &D, s: &mut Schema) {

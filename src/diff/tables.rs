@@ -1,6 +1,7 @@
 //! The diff of tables: renames, columns (with renames and the sequences that follow them), keys,
 //! constraints and indexes by name and definition, comments.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::op::Op;
@@ -67,12 +68,15 @@ pub(super) fn diff_tables(
                     from: o.clone(),
                     to: name.clone(),
                 });
-                current.tables.get(o).map(|t| Table {
-                    name: name.clone(),
-                    ..t.clone()
+                current.tables.get(o).map(|t| {
+                    Cow::Owned(Table {
+                        name: name.clone(),
+                        ..t.clone()
+                    })
                 })
             }
-            None => current.tables.get(name).cloned(),
+            // Borrowed: only a partition or inheritance change below needs a copy to adjust.
+            None => current.tables.get(name).map(Cow::Borrowed),
         };
         match cur {
             None => ops.push(Op::CreateTable(Table {
@@ -84,7 +88,7 @@ pub(super) fn diff_tables(
                     // PostgreSQL cannot change partitioning in place: a re-keyed parent is made again
                     // (its partitions detached first, above), and so is a plain table made
                     // partitioned or back.
-                    ops.push(Op::DropTable(c.clone()));
+                    ops.push(Op::DropTable(c.into_owned()));
                     ops.push(Op::CreateTable(Table {
                         renamed_from: None,
                         ..d.clone()
@@ -113,6 +117,7 @@ pub(super) fn diff_tables(
                     match (&c.partition_of, &d.partition_of) {
                         (Some(p), None) => {
                             if let Some(parent) = current.tables.get(&p.parent) {
+                                let c = c.to_mut();
                                 let own = std::mem::take(&mut c.columns);
                                 c.columns = parent.columns.clone();
                                 c.columns.extend(
@@ -122,34 +127,50 @@ pub(super) fn diff_tables(
                         }
                         (None, Some(p)) => {
                             if let Some(parent) = desired.tables.get(&p.parent) {
-                                c.columns.retain(|x| parent.column(&x.name).is_none());
+                                c.to_mut()
+                                    .columns
+                                    .retain(|x| parent.column(&x.name).is_none());
                             }
                         }
                         _ => {}
                     }
                     // Inheritance: a parent left keeps its columns in the child as the child's own;
                     // a parent joined brings the columns it has.
-                    for p in c.inherits.iter().filter(|p| !d.inherits.contains(p)) {
-                        ops.push(Op::NoInherit {
-                            table: name.clone(),
-                            parent: p.clone(),
-                        });
-                        if let Some(parent) = current.tables.get(p) {
+                    let left: Vec<QName> = c
+                        .inherits
+                        .iter()
+                        .filter(|p| !d.inherits.contains(p))
+                        .cloned()
+                        .collect();
+                    for p in left {
+                        if let Some(parent) = current.tables.get(&p) {
                             for pc in &parent.columns {
                                 if c.column(&pc.name).is_none() {
-                                    c.columns.push(pc.clone());
+                                    c.to_mut().columns.push(pc.clone());
                                 }
                             }
                         }
+                        ops.push(Op::NoInherit {
+                            table: name.clone(),
+                            parent: p,
+                        });
                     }
-                    for p in d.inherits.iter().filter(|p| !c.inherits.contains(p)) {
+                    let joined: Vec<QName> = d
+                        .inherits
+                        .iter()
+                        .filter(|p| !c.inherits.contains(p))
+                        .cloned()
+                        .collect();
+                    for p in joined {
+                        if let Some(parent) = desired.tables.get(&p) {
+                            c.to_mut()
+                                .columns
+                                .retain(|x| parent.column(&x.name).is_none());
+                        }
                         ops.push(Op::Inherit {
                             table: name.clone(),
-                            parent: p.clone(),
+                            parent: p,
                         });
-                        if let Some(parent) = desired.tables.get(p) {
-                            c.columns.retain(|x| parent.column(&x.name).is_none());
-                        }
                     }
                     diff_table(old.as_ref().unwrap_or(name), &c, d, seq_renames, ops);
                 }
@@ -190,6 +211,13 @@ fn diff_table(
     // Columns, with renames.
     let mut matched: BTreeSet<&str> = BTreeSet::new();
     for d in &des.columns {
+        // The common case, a column left as it was: nothing to copy or compare further.
+        if let Some(c) = cur.column(&d.name) {
+            if !table_renamed && c == d {
+                matched.insert(c.name.as_str());
+                continue;
+            }
+        }
         let c = match cur.column(&d.name) {
             Some(c) => Some(c.clone()),
             None => match d.renamed_from.as_deref().and_then(|o| cur.column(o)) {

@@ -24,14 +24,16 @@ pub(super) fn build(
     text: &str,
     mut f: File,
     dialect: &dyn Dialect,
-    offsets: &std::collections::HashMap<String, usize>,
+    offsets: std::collections::HashMap<String, usize>,
+    streamed: impl Iterator<Item = Result<(usize, File), ModelError>>,
 ) -> Result<Models, ModelError> {
     let ctx = Ctx {
         path,
         text,
         dialect,
         offset: std::cell::Cell::new(0),
-        offsets,
+        offsets: offsets.into(),
+        types_ok: Default::default(),
     };
     let mut s = Schema::default();
     let (url, namespaces, db_ext) = match &f.database {
@@ -398,12 +400,29 @@ pub(super) fn build(
     // Each parsed table is dropped once built: only the spans the reference checks need are kept.
     let mut spans = Vec::with_capacity(f.tables.len());
     let sequences = std::mem::take(&mut f.sequences);
-    for (name, t) in std::mem::take(&mut f.tables) {
+    let mut one = |name: String, t: Spanned<TableDef>, s: &mut Schema| {
         ctx.at(&format!("tables.{name}"));
-        let table = build_table(&ctx, &name, &t, &known, has_ext, &mut s)?;
+        let table = build_table(&ctx, &name, &t, &known, has_ext, s)?;
         spans.push(TableSpans::of(&name, &t));
         drop(t);
         s.tables.insert(table.name.clone(), table);
+        Ok::<(), ModelError>(())
+    };
+    for (name, t) in std::mem::take(&mut f.tables) {
+        one(name, t, &mut s)?;
+    }
+    // Sections holding tables alone, parsed while these are built: each is built and dropped before
+    // the next is read, so the parsed file is never all in memory.
+    for part in streamed {
+        let (off, part) = part?;
+        // (Each was checked to be defined once when its header was read.)
+        for (name, t) in part.tables {
+            ctx.offsets
+                .borrow_mut()
+                .entry(format!("tables.{name}"))
+                .or_insert(off);
+            one(name, t, &mut s)?;
+        }
     }
     super::objects::build_views(&ctx, &f, &mut s)?;
     super::triggers::build_triggers(&ctx, &f, &mut s)?;

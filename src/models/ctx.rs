@@ -19,18 +19,23 @@ pub(super) struct Ctx<'a> {
     pub(super) dialect: &'a dyn Dialect,
     /// Byte offset of the section being built: its spans are relative to it (see `super::sections`).
     pub(super) offset: std::cell::Cell<usize>,
-    pub(super) offsets: &'a std::collections::HashMap<String, usize>,
+    /// Byte offset of each section by key (`tables.users`); tables streamed in are added as they come.
+    pub(super) offsets: std::cell::RefCell<std::collections::HashMap<String, usize>>,
+    /// Types already checked (a schema repeats a few dozen over thousands of columns; within one load
+    /// the declared enums, domains and extensions do not change, so a type that passed once passes).
+    pub(super) types_ok: std::cell::RefCell<std::collections::HashSet<String>>,
 }
 
 impl Ctx<'_> {
     /// Enters the section `key` (e.g. `tables.users`): its spans get that section's offset.
     /// Where in the file a span of section `key` starts (to report the later of two definitions).
     pub(super) fn file_pos(&self, key: &str, span: &Range<usize>) -> usize {
-        self.offsets.get(key).copied().unwrap_or(0) + span.start
+        self.offsets.borrow().get(key).copied().unwrap_or(0) + span.start
     }
 
     pub(super) fn at(&self, key: &str) {
-        self.offset.set(self.offsets.get(key).copied().unwrap_or(0));
+        self.offset
+            .set(self.offsets.borrow().get(key).copied().unwrap_or(0));
     }
 
     pub(super) fn err(
@@ -254,6 +259,9 @@ impl Ctx<'_> {
         if ty.get_ref().is_empty() && self.dialect.allows_untyped_columns() {
             return Ok(String::new());
         }
+        if self.types_ok.borrow().contains(ty.get_ref()) {
+            return Ok(ty.get_ref().trim().to_string());
+        }
         self.text(ty, key, super::sqltext::type_text)?;
         self.dialect
             .check_type(ty.get_ref())
@@ -275,6 +283,7 @@ impl Ctx<'_> {
                 Some("use a type of the database (bigint, text, varchar(n), timestamptz, numeric(p,s) …) or declare it under [enums] or [domains]".into()),
             ));
         }
+        self.types_ok.borrow_mut().insert(ty.get_ref().clone());
         Ok(ty.get_ref().trim().to_string())
     }
 }

@@ -173,13 +173,30 @@ pub fn load(path: &Path, dialect: &dyn Dialect) -> Result<Models, ModelError> {
 /// every token of what it parses). Returns (byte offset, text) pairs; the first is everything before the
 /// first table.
 fn sections(text: &str) -> Vec<(usize, &str)> {
+    sections_marked(text)
+        .into_iter()
+        .map(|(o, s, _)| (o, s))
+        .collect()
+}
+
+/// `sections`, each marked whether it surely holds one table alone: no line in it (outside multi-line
+/// strings) but its `[tables.…]` header starts with `[`. Unsure ones (a nested array on a line of its
+/// own, another kind of section) are read before any table is built, as every section once was.
+fn sections_marked(text: &str) -> Vec<(usize, &str, bool)> {
     let mut cuts = vec![0];
+    let mut mixed = vec![];
     let mut in_ml: Option<&str> = None;
     let mut pos = 0;
     for line in text.split_inclusive('\n') {
         let t = line.trim_start();
         if in_ml.is_none() && t.starts_with("[tables.") && pos > 0 {
             cuts.push(pos);
+        } else if in_ml.is_none()
+            && t.starts_with('[')
+            && pos > 0
+            && mixed.last() != Some(&(cuts.len() - 1))
+        {
+            mixed.push(cuts.len() - 1);
         }
         for q in ["\"\"\"", "'''"] {
             if in_ml.is_none_or(|m| m == q) && line.matches(q).count() % 2 == 1 {
@@ -190,8 +207,9 @@ fn sections(text: &str) -> Vec<(usize, &str)> {
     }
     cuts.push(text.len());
     cuts.windows(2)
-        .map(|w| (w[0], &text[w[0]..w[1]]))
-        .filter(|(_, s)| !s.is_empty() || cuts.len() == 2)
+        .enumerate()
+        .map(|(i, w)| (w[0], &text[w[0]..w[1]], i > 0 && !mixed.contains(&i)))
+        .filter(|(_, s, _)| !s.is_empty() || cuts.len() == 2)
         .collect()
 }
 
@@ -223,7 +241,38 @@ pub fn load_str(path: &str, text: &str, dialect: &dyn Dialect) -> Result<Models,
     let p = Path::new(path);
     let mut f = file::File::default();
     let mut offsets: std::collections::HashMap<String, usize> = Default::default();
-    for (off, chunk) in sections(text) {
+    let mut tables_alone = vec![];
+    let mut streamed: std::collections::HashSet<String> = Default::default();
+    for (off, chunk, alone) in sections_marked(text) {
+        if alone {
+            // Its header line alone names the table: a second definition is refused before any
+            // table is built, as when every section was parsed first.
+            let header = chunk.split_inclusive('\n').next().unwrap_or(chunk);
+            let head: toml::Table =
+                toml::from_str(header).map_err(|e| toml_error_at(p, text, &e, off))?;
+            let names = head.get("tables").and_then(|t| t.as_table());
+            for k in names.into_iter().flat_map(|t| t.keys()) {
+                if offsets.insert(format!("tables.{k}"), off).is_some()
+                    && (f.tables.contains_key(k) || streamed.contains(k.as_str()))
+                {
+                    let (line, col) = line_col(text, off);
+                    return Err(ModelError::Invalid {
+                        path: path.into(),
+                        line,
+                        col,
+                        key: format!("tables.{k}"),
+                        msg: "defined twice".into(),
+                        hint: Some(
+                            "each table, enum, domain, sequence and function is defined once"
+                                .into(),
+                        ),
+                    });
+                }
+            }
+            streamed.extend(names.into_iter().flat_map(|t| t.keys().cloned()));
+            tables_alone.push((off, chunk));
+            continue;
+        }
         let part: file::File =
             toml::from_str(chunk).map_err(|e| toml_error_at(p, text, &e, off))?;
         let dup = |kind: &str, name: &str| {
@@ -245,7 +294,8 @@ pub fn load_str(path: &str, text: &str, dialect: &dyn Dialect) -> Result<Models,
                     if offsets
                         .insert(format!(concat!($kind, ".{}"), k), off)
                         .is_some()
-                        && f.$field.contains_key(&k)
+                        && (f.$field.contains_key(&k)
+                            || ($kind == "tables" && streamed.contains(k.as_str())))
                     {
                         return Err(dup($kind, &k));
                     }
@@ -273,7 +323,22 @@ pub fn load_str(path: &str, text: &str, dialect: &dyn Dialect) -> Result<Models,
             f.extensions = part.extensions;
         }
     }
-    let mut m = build::build(path, text, f, dialect, &offsets)?;
+    // The sections of tables alone are parsed on a second thread, a few ahead of the build.
+    let mut m = std::thread::scope(|sc| {
+        let (tx, rx) = std::sync::mpsc::sync_channel(16);
+        sc.spawn(move || {
+            for (off, chunk) in tables_alone {
+                let part = toml::from_str::<file::File>(chunk)
+                    .map(|part| (off, part))
+                    .map_err(|e| toml_error_at(p, text, &e, off));
+                let failed = part.is_err();
+                if tx.send(part).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        build::build(path, text, f, dialect, offsets, rx.into_iter())
+    })?;
     dialect.canonicalize(&mut m.schema);
     Ok(m)
 }

@@ -77,6 +77,7 @@ pub(super) fn build_table(
     }
     let mut seen = BTreeSet::new();
     let mut pk_cols = vec![];
+    table.columns.reserve_exact(def.columns.len());
     for (i, c) in def.columns.iter().enumerate() {
         let ckey = format!("{key}.columns[{i}]");
         let cd = c.get_ref();
@@ -205,7 +206,7 @@ pub(super) fn build_table(
                         idt.span(),
                         &format!("{ckey}.identity"),
                     )?;
-                    Some(i)
+                    Some(Box::new(i))
                 }
                 None => None,
             };

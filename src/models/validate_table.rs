@@ -387,11 +387,19 @@ pub fn enum_default(
     let (Some(d), false) = (&col.default, col.ty.ends_with("[]")) else {
         return Ok(());
     };
-    let Some(e) = s
-        .enums
-        .values()
-        .find(|e| crate::sql::qname_sql(&e.name) == col.ty)
-    else {
+    // The type as written names the enum by its key when it needs no quotes; else every enum is tried.
+    let direct = (!col.ty.contains('"'))
+        .then(|| s.enums.get(&QName::parse(&col.ty)))
+        .flatten()
+        .filter(|e| crate::sql::qname_sql(&e.name) == col.ty);
+    let Some(e) = direct.or_else(|| {
+        if !col.ty.contains('"') {
+            return None;
+        }
+        s.enums
+            .values()
+            .find(|e| crate::sql::qname_sql(&e.name) == col.ty)
+    }) else {
         return Ok(());
     };
     let text = d.sql.trim();

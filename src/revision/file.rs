@@ -169,10 +169,58 @@ pub fn parse(
         ));
     }
     let lines: Vec<&str> = text.split('\n').collect();
+    let (mut rev, up) = header(path, &lines)?;
+    let mut down_start = None;
+    for (i, line) in lines.iter().enumerate().skip(up) {
+        if line.trim() == "-- downgrade" {
+            down_start = Some(i + 1);
+            break;
+        }
+    }
+    let Some(down) = down_start else {
+        return Err(err(lines.len(), "missing `-- downgrade` section".into()));
+    };
+    let up_text = lines[up..down - 1].join("\n");
+    let down_text = lines[down..].join("\n");
+    rev.checksum = checksum(&up_text);
+    rev.upgrade = split(&p, &up_text, up + 1, parser)?;
+    rev.downgrade = split(&p, &down_text, down + 1, parser)?;
+    Ok(rev)
+}
+
+/// The header alone of a revision file's text (which may stop anywhere after its `-- upgrade` line),
+/// checked as `parse` checks it; the statements and checksum are left empty.
+pub fn parse_header(path: &Path, text: &str) -> Result<Revision, RevisionError> {
+    let text = lf(text.strip_prefix('\u{feff}').unwrap_or(text));
+    let lines: Vec<&str> = text.split('\n').collect();
+    let up = lines
+        .iter()
+        .position(|l| l.trim() == "-- upgrade")
+        .map_or(lines.len(), |i| i + 1);
+    if let Some(i) = lines[..up].iter().position(|l| l.contains('\0')) {
+        return Err(RevisionError::Header {
+            path: path.display().to_string(),
+            line: i + 1,
+            msg: "a NUL character: no database takes it in SQL, and psql would cut the line short"
+                .into(),
+        });
+    }
+    Ok(header(path, &lines)?.0)
+}
+
+/// The header of a revision (its lines, LF-split): every `-- key: value` line checked, up to
+/// `-- upgrade`. Returns the revision without statements or checksum, and the index of the line after
+/// `-- upgrade`.
+pub fn header(path: &Path, lines: &[&str]) -> Result<(Revision, usize), RevisionError> {
+    let p = path.display().to_string();
+    let err = |line: usize, msg: String| RevisionError::Header {
+        path: p.clone(),
+        line,
+        msg,
+    };
     let mut rev = Revision::new("", vec![], "", "", path.to_path_buf());
     let mut seen_rev = false;
     let mut up_start = None;
-    let mut down_start = None;
     for (i, line) in lines.iter().enumerate() {
         let t = line.trim();
         if t == "-- upgrade" {
@@ -255,21 +303,7 @@ pub fn parse(
     let Some(up) = up_start else {
         return Err(err(lines.len(), "missing `-- upgrade` section".into()));
     };
-    for (i, line) in lines.iter().enumerate().skip(up) {
-        if line.trim() == "-- downgrade" {
-            down_start = Some(i + 1);
-            break;
-        }
-    }
-    let Some(down) = down_start else {
-        return Err(err(lines.len(), "missing `-- downgrade` section".into()));
-    };
-    let up_text = lines[up..down - 1].join("\n");
-    let down_text = lines[down..].join("\n");
-    rev.checksum = checksum(&up_text);
-    rev.upgrade = split(&p, &up_text, up + 1, parser)?;
-    rev.downgrade = split(&p, &down_text, down + 1, parser)?;
-    Ok(rev)
+    Ok((rev, up))
 }
 
 /// Lowercase ASCII words joined by `_`, at most 40 characters.

@@ -2,6 +2,7 @@
 
 pub mod escape;
 pub mod file;
+mod headers;
 pub mod map;
 pub mod split;
 pub mod target;
@@ -94,6 +95,32 @@ pub fn load_dir(
     dir: &Path,
     dialect: &dyn crate::dialect::Dialect,
 ) -> Result<Vec<Revision>, RevisionError> {
+    each_file(dir, &|| {
+        let parser = dialect.parser();
+        Box::new(move |p: &Path| {
+            let text = std::fs::read_to_string(p).map_err(|e| RevisionError::Io {
+                path: p.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            file::parse(p, &text, parser.as_ref())
+        })
+    })
+}
+
+/// The headers alone of every revision in `dir`, for the commands that only walk the graph (`heads`,
+/// `history`, `current`, `branches`, `show`): each file is read up to its `-- upgrade` line, its SQL
+/// neither read nor split. Statements and checksums are left empty.
+pub fn load_headers(dir: &Path) -> Result<Vec<Revision>, RevisionError> {
+    each_file(dir, &|| Box::new(|p: &Path| headers::read(p)))
+}
+
+type Reader<'a> = Box<dyn Fn(&Path) -> Result<Revision, RevisionError> + 'a>;
+
+/// `read` (made once per thread) over the revision files of `dir`, in file-name order, on all cores.
+fn each_file<'d>(
+    dir: &Path,
+    make: &(dyn Fn() -> Reader<'d> + Sync),
+) -> Result<Vec<Revision>, RevisionError> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
@@ -115,16 +142,8 @@ pub fn load_dir(
         .collect();
     paths.sort();
     let load = |ps: &[std::path::PathBuf]| -> Vec<Result<Revision, RevisionError>> {
-        let parser = dialect.parser();
-        ps.iter()
-            .map(|p| {
-                let text = std::fs::read_to_string(p).map_err(|e| RevisionError::Io {
-                    path: p.display().to_string(),
-                    reason: e.to_string(),
-                })?;
-                file::parse(p, &text, parser.as_ref())
-            })
-            .collect()
+        let read = make();
+        ps.iter().map(|p| read(p)).collect()
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())

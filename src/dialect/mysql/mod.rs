@@ -31,7 +31,7 @@ impl Dialect for MySql {
         "def"
     }
     fn canonical_type(&self, ty: &str) -> Result<String, String> {
-        normalize::canonical_type(ty)
+        super::canonical::remembered(self.name(), ty, normalize::canonical_type)
     }
     fn check_type(&self, ty: &str) -> Result<(), (String, Option<String>)> {
         normalize::check_type(ty)
@@ -403,10 +403,7 @@ impl Dialect for MySql {
                         .columns
                         .iter()
                         .map(|c| IndexPart {
-                            expr: Expr {
-                                sql: ident(c),
-                                key: expr::expr_key(&ident(c)),
-                            },
+                            expr: Expr::with_key(ident(c), expr::expr_key(&ident(c))),
                             collation: None,
                             opclass: None,
                             prefix: None,

@@ -34,7 +34,7 @@ impl Dialect for Sqlite {
         "main"
     }
     fn canonical_type(&self, ty: &str) -> Result<String, String> {
-        normalize::canonical_type(ty)
+        super::canonical::remembered(self.name(), ty, normalize::canonical_type)
     }
     fn check_type(&self, ty: &str) -> Result<(), (String, Option<String>)> {
         normalize::check_type(ty)
