@@ -57,7 +57,11 @@ pub fn revision(
         let t0 = std::time::Instant::now();
         let trace = |what: &str| {
             if std::env::var_os("AUTOGEN_TRACE").is_some() {
-                eprintln!("revision: {what} at {:?}", t0.elapsed());
+                eprintln!(
+                    "revision: {what} at {:?}, {}",
+                    t0.elapsed(),
+                    crate::commands::memory_use()
+                );
             }
         };
         let mut conn = ctx.connect_for_models(

@@ -229,19 +229,24 @@ pub fn canonicalize<D: Dialect + ?Sized>(d: &D, s: &mut Schema) {
         out.insert(t.name.clone(), t);
     }
     // FKs that name only a table reference its primary key.
-    let pks: BTreeMap<QName, Vec<String>> = out
-        .iter()
-        .filter_map(|(n, t)| {
-            t.primary_key
-                .as_ref()
-                .map(|p| (n.clone(), p.columns.clone()))
+    let bare: Vec<(QName, usize, QName)> = out
+        .values()
+        .flat_map(|t| {
+            t.foreign_keys
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.ref_columns.is_empty())
+                .map(|(i, f)| (t.name.clone(), i, f.ref_table.clone()))
         })
         .collect();
-    for t in out.values_mut() {
-        for fk in &mut t.foreign_keys {
-            if fk.ref_columns.is_empty() {
-                fk.ref_columns = pks.get(&fk.ref_table).cloned().unwrap_or_default();
-            }
+    for (table, i, target) in bare {
+        let pk = out
+            .get(&target)
+            .and_then(|t| t.primary_key.as_ref())
+            .map(|p| p.columns.clone())
+            .unwrap_or_default();
+        if let Some(fk) = out.get_mut(&table).and_then(|t| t.foreign_keys.get_mut(i)) {
+            fk.ref_columns = pk;
         }
     }
     s.tables = out;

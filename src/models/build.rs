@@ -402,7 +402,8 @@ pub(super) fn build(
     let sequences = std::mem::take(&mut f.sequences);
     let mut one = |name: String, t: Spanned<TableDef>, s: &mut Schema| {
         ctx.at(&format!("tables.{name}"));
-        let table = build_table(&ctx, &name, &t, &known, has_ext, s)?;
+        let mut table = build_table(&ctx, &name, &t, &known, has_ext, s)?;
+        table.shrink();
         spans.push(TableSpans::of(&name, &t));
         drop(t);
         s.tables.insert(table.name.clone(), table);

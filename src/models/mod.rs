@@ -165,7 +165,11 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> ModelError {
 /// Loads and validates `models.toml` for `dialect`; the schema comes back canonicalized.
 pub fn load(path: &Path, dialect: &dyn Dialect) -> Result<Models, ModelError> {
     let text = read(path)?;
-    load_str(&path.display().to_string(), &text, dialect)
+    let mut m = build_str(&path.display().to_string(), &text, dialect)?;
+    // The text is let go before canonicalizing, whose own scratch maps make the peak of a large load.
+    drop(text);
+    dialect.canonicalize(&mut m.schema);
+    Ok(m)
 }
 
 /// Splits models.toml at `[tables.…]` headers (outside multi-line strings): each section is parsed
@@ -237,7 +241,15 @@ fn toml_error_at(path: &Path, text: &str, e: &toml::de::Error, offset: usize) ->
     }
 }
 
+/// Loads and validates models.toml's `text` (reported as `path`); the schema comes back canonicalized.
 pub fn load_str(path: &str, text: &str, dialect: &dyn Dialect) -> Result<Models, ModelError> {
+    let mut m = build_str(path, text, dialect)?;
+    dialect.canonicalize(&mut m.schema);
+    Ok(m)
+}
+
+/// `load_str` but for canonicalizing.
+fn build_str(path: &str, text: &str, dialect: &dyn Dialect) -> Result<Models, ModelError> {
     let p = Path::new(path);
     let mut f = file::File::default();
     let mut offsets: std::collections::HashMap<String, usize> = Default::default();
@@ -324,7 +336,7 @@ pub fn load_str(path: &str, text: &str, dialect: &dyn Dialect) -> Result<Models,
         }
     }
     // The sections of tables alone are parsed on a second thread, a few ahead of the build.
-    let mut m = std::thread::scope(|sc| {
+    std::thread::scope(|sc| {
         let (tx, rx) = std::sync::mpsc::sync_channel(16);
         sc.spawn(move || {
             for (off, chunk) in tables_alone {
@@ -338,7 +350,5 @@ pub fn load_str(path: &str, text: &str, dialect: &dyn Dialect) -> Result<Models,
             }
         });
         build::build(path, text, f, dialect, offsets, rx.into_iter())
-    })?;
-    dialect.canonicalize(&mut m.schema);
-    Ok(m)
+    })
 }

@@ -565,4 +565,16 @@ impl Table {
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }
+    /// Gives back the room the lists grew by while the table was built (a schema holds thousands).
+    pub fn shrink(&mut self) {
+        self.columns.shrink_to_fit();
+        self.uniques.shrink_to_fit();
+        self.foreign_keys.shrink_to_fit();
+        self.checks.shrink_to_fit();
+        self.others.shrink_to_fit();
+        self.indexes.shrink_to_fit();
+        for i in &mut self.indexes {
+            i.parts.shrink_to_fit();
+        }
+    }
 }

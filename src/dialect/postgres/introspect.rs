@@ -89,7 +89,11 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
     let t0 = std::time::Instant::now();
     let lap = |what: &str| {
         if trace {
-            eprintln!("introspect: {what} at {:?}", t0.elapsed());
+            eprintln!(
+                "introspect: {what} at {:?}, {}",
+                t0.elapsed(),
+                crate::commands::memory_use()
+            );
         }
     };
     let version = c.server_version()?;
@@ -265,7 +269,8 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
          WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm') AND {nsf}"
     );
     // Unordered (sorting 100,000 wide rows costs the server more than sorting each table's few here).
-    let mut numbered: crate::fasthash::FxHashMap<u32, Vec<(i16, Column)>> = Default::default();
+    // Each table's attnums beside its columns, to put them in order where rows came out of it.
+    let mut numbers: crate::fasthash::FxHashMap<u32, Vec<i16>> = Default::default();
     // (table oid, attnum) → column name: constraint and index keys are resolved from it.
     let mut attnames: crate::fasthash::FxHashMap<(u32, i16), String> = Default::default();
     for r in rows(cl, &q)? {
@@ -273,7 +278,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
         let relid: u32 = r.get(0);
         let attnum: i16 = r.get(9);
         attnames.insert((relid, attnum), r.get(1));
-        let Some(t) = by_oid.get(&relid) else {
+        let Some(t) = by_oid.get_mut(&relid) else {
             continue;
         };
         // A child's inherited columns are its parents' (a partition's are handled below).
@@ -298,11 +303,19 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
         }
         col.collation = r.get(7);
         col.comment = r.get(8);
-        numbered.entry(relid).or_default().push((attnum, col));
+        t.columns.push(col);
+        numbers.entry(relid).or_default().push(attnum);
     }
-    for (relid, mut cols) in numbered {
-        cols.sort_by_key(|(n, _)| *n);
+    for (relid, nums) in numbers {
+        if nums.is_sorted() {
+            continue;
+        }
         if let Some(t) = by_oid.get_mut(&relid) {
+            let mut cols: Vec<(i16, Column)> = nums
+                .into_iter()
+                .zip(std::mem::take(&mut t.columns))
+                .collect();
+            cols.sort_by_key(|(n, _)| *n);
             t.columns = cols.into_iter().map(|(_, c)| c).collect();
         }
     }
@@ -384,32 +397,25 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
          LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace \
          WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') AND con.conislocal AND con.conparentid = 0 AND {nsf}"
     );
-    let con_rows = cl.query(&q, &[]).map_err(err)?;
-    // FKs to tables outside the managed schemas: their column names, in one more query.
-    let missing: Vec<u32> = con_rows
-        .iter()
-        .filter_map(|r| {
-            r.get::<_, Option<Vec<i16>>>(8)
-                .map(|k| (r.get::<_, u32>(7), k))
-        })
-        .filter(|(rel, k)| k.iter().any(|n| !attnames.contains_key(&(*rel, *n))))
-        .map(|(rel, _)| rel)
-        .collect();
-    if !missing.is_empty() {
-        let q = "SELECT attrelid, attnum, attname::text FROM pg_attribute WHERE attrelid = ANY($1) AND attnum > 0";
-        for r in cl.query(q, &[&missing]).map_err(err)? {
-            attnames.insert((r.get(0), r.get(1)), r.get(2));
-        }
-    }
-    let names = |rel: u32, keys: Option<Vec<i16>>| -> Vec<String> {
-        keys.unwrap_or_default()
-            .iter()
+    // Rows streamed and built as they come; foreign keys to a table outside the managed schemas wait
+    // for that table's column names (one more query, after).
+    let names = |attnames: &crate::fasthash::FxHashMap<(u32, i16), String>,
+                 rel: u32,
+                 keys: &[i16]|
+     -> Vec<String> {
+        keys.iter()
             .map(|k| attnames.get(&(rel, *k)).cloned().unwrap_or_default())
             .collect()
     };
-    for r in con_rows {
+    let mut waiting: Vec<(u32, ForeignKey, u32, Vec<i16>)> = vec![];
+    for r in rows(cl, &q)? {
+        let r = r?;
         let relid: u32 = r.get(0);
-        let columns = names(relid, r.get(4));
+        let columns = names(
+            &attnames,
+            relid,
+            &r.get::<_, Option<Vec<i16>>>(4).unwrap_or_default(),
+        );
         let Some(t) = by_oid.get_mut(&relid) else {
             continue;
         };
@@ -443,17 +449,31 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
                     "d" => FkAction::SetDefault,
                     _ => FkAction::NoAction,
                 };
-                t.foreign_keys.push(ForeignKey {
+                let (frel, fkeys): (u32, Vec<i16>) = (
+                    r.get(7),
+                    r.get::<_, Option<Vec<i16>>>(8).unwrap_or_default(),
+                );
+                let known = fkeys.iter().all(|n| attnames.contains_key(&(frel, *n)));
+                let fk = ForeignKey {
                     name,
                     columns,
                     ref_table: qname(r.get(5), r.get(6)),
-                    ref_columns: names(r.get(7), r.get(8)),
+                    ref_columns: if known {
+                        names(&attnames, frel, &fkeys)
+                    } else {
+                        vec![]
+                    },
                     on_update: action(r.get(9)),
                     on_delete: action(r.get(10)),
                     deferrable,
                     match_full: r.get::<_, String>(11) == "f",
                     not_valid: r.get(16),
-                });
+                };
+                if known {
+                    t.foreign_keys.push(fk);
+                } else {
+                    waiting.push((relid, fk, frel, fkeys));
+                }
             }
             "c" => t.checks.push(Check {
                 name,
@@ -467,6 +487,20 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
                 name,
                 definition: Expr::new(crate::sql::paren_array_casts(&def)),
             }),
+        }
+    }
+
+    if !waiting.is_empty() {
+        let missing: Vec<u32> = waiting.iter().map(|w| w.2).collect();
+        let q = "SELECT attrelid, attnum, attname::text FROM pg_attribute WHERE attrelid = ANY($1) AND attnum > 0";
+        for r in cl.query(q, &[&missing]).map_err(err)? {
+            attnames.insert((r.get(0), r.get(1)), r.get(2));
+        }
+        for (relid, mut fk, frel, fkeys) in waiting {
+            fk.ref_columns = names(&attnames, frel, &fkeys);
+            if let Some(t) = by_oid.get_mut(&relid) {
+                t.foreign_keys.push(fk);
+            }
         }
     }
 
@@ -564,6 +598,10 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
         });
     }
 
+    drop(attnames);
+    for t in by_oid.values_mut() {
+        t.shrink();
+    }
     for (oid, mut v) in views {
         if let Some(t) = by_oid.remove(&oid) {
             v.columns = t.columns.into_iter().map(|c| (c.name, c.ty)).collect();

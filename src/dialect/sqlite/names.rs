@@ -10,6 +10,10 @@ fn same(a: &str, b: &str) -> bool {
 /// `(current, desired)` with case-only renames made explicit (`renamed_from`) and foreign keys of
 /// `current` spelled as the models spell the tables they reference; `None` when nothing differs in case.
 pub fn match_names(current: &Schema, desired: &Schema) -> Option<(Schema, Schema)> {
+    // Both schemas are copied only when some name could differ in case alone.
+    if !could_differ(current, desired) {
+        return None;
+    }
     let mut cur = current.clone();
     let mut des = desired.clone();
     let mut changed = false;
@@ -51,4 +55,23 @@ pub fn match_names(current: &Schema, desired: &Schema) -> Option<(Schema, Schema
         }
     }
     changed.then_some((cur, des))
+}
+
+/// Whether `match_names` could find anything: a table or column of the models missing from the
+/// database under its exact name, or a foreign key of the database naming a table the models lack.
+fn could_differ(current: &Schema, desired: &Schema) -> bool {
+    desired.tables.iter().any(|(name, t)| {
+        let old = t.renamed_from.as_ref().unwrap_or(name);
+        match current.tables.get(old) {
+            None => true,
+            Some(c) => t
+                .columns
+                .iter()
+                .any(|col| col.renamed_from.is_none() && c.column(&col.name).is_none()),
+        }
+    }) || current.tables.values().any(|t| {
+        t.foreign_keys
+            .iter()
+            .any(|fk| !desired.tables.contains_key(&fk.ref_table))
+    })
 }
