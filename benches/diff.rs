@@ -140,7 +140,8 @@ fn main() {
     match std::env::var("AUTOGEN_BENCH_PG") {
         Ok(server) => {
             let mut admin = postgres::Client::connect(&format!("{server}/postgres"), postgres::NoTls).unwrap();
-            admin.batch_execute("DROP DATABASE IF EXISTS autogen_bench_stage; CREATE DATABASE autogen_bench_stage").unwrap();
+            admin.batch_execute("DROP DATABASE IF EXISTS autogen_bench_stage").unwrap();
+            admin.batch_execute("CREATE DATABASE autogen_bench_stage").unwrap();
             let mut c = autogen::dialect::postgres::conn::PgConn::connect(&format!("{server}/autogen_bench_stage")).unwrap();
             let t = introspect_time(&mut c, &Postgres, &models(1_000, false), 5);
             println!("tables=1000: introspect + canonicalize, PostgreSQL {t:?}");

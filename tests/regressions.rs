@@ -279,3 +279,57 @@ indexes = [{ columns = ["FullName"] }, { columns = ["w"], where = "w NOT IN ('y'
 "#,
     );
 }
+
+#[test]
+fn columns_read_out_of_catalog_order_keep_their_order() {
+    // Introspection no longer asks the server to sort every column (costly at 100,000 columns): a
+    // table whose catalog rows come back out of attnum order (an updated pg_attribute row sits at the
+    // heap's end; index scans off, so it is read by a sequential scan) is put in order here.
+    let Some(db) = PgDb::new("regressions::columns_out_of_catalog_order") else {
+        return;
+    };
+    db.exec(&format!(
+        "CREATE TABLE t (a int, b text, c int PRIMARY KEY, d int); CREATE INDEX t_da ON t (d, a);
+         ALTER TABLE t ALTER COLUMN a SET NOT NULL; ALTER TABLE t ALTER COLUMN b SET DEFAULT 'x';
+         CREATE TABLE u (id int PRIMARY KEY, t_c int REFERENCES t (c), v int);
+         ALTER TABLE u ALTER COLUMN id SET DEFAULT 1;
+         ALTER DATABASE {} SET enable_indexscan = off; ALTER DATABASE {} SET enable_bitmapscan = off;",
+        db.name, db.name
+    ));
+    let order: Vec<String> = db
+        .client()
+        .query(
+            "SELECT attname::text FROM pg_attribute WHERE attrelid = 't'::regclass AND attnum > 0",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_ne!(
+        order,
+        ["a", "b", "c", "d"],
+        "premise: the catalog rows come out of order"
+    );
+    let p = tempfile::tempdir().unwrap();
+    run(
+        p.path(),
+        &["--url", &db.url, "inspect", "-o", "models.toml"],
+        0,
+    );
+    let models = std::fs::read_to_string(p.path().join("models.toml")).unwrap();
+    let at = |s: &str| {
+        models
+            .find(s)
+            .unwrap_or_else(|| panic!("{s} missing:\n{models}"))
+    };
+    assert!(
+        at("name = \"a\"") < at("name = \"b\"")
+            && at("name = \"b\"") < at("name = \"c\"")
+            && at("name = \"c\"") < at("name = \"d\""),
+        "{models}"
+    );
+    assert!(models.contains("[\"d\", \"a\"]"), "{models}");
+    assert!(models.contains("references = \"t.c\""), "{models}");
+    run(p.path(), &["--url", &db.url, "check"], 0);
+}

@@ -7,6 +7,7 @@ use crate::schema::*;
 
 mod objects;
 mod renames;
+mod table;
 mod tables;
 pub use objects::replaceable;
 use tables::diff_tables;

@@ -42,7 +42,7 @@ pub(super) fn not_ext(classid: &str, oid: &str) -> String {
 }
 
 /// Rows of `q` one at a time (the catalog of a large schema is not held in memory all at once).
-fn rows<'a>(
+pub(super) fn rows<'a>(
     cl: &'a mut postgres::Client,
     q: &str,
 ) -> Result<impl Iterator<Item = Result<Row, DbError>> + 'a, DbError> {
@@ -216,7 +216,8 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
          WHERE c.relkind IN ('r', 'p') AND {nsf} AND {}",
         not_ext("pg_class", "c.oid")
     );
-    let mut by_oid: crate::fasthash::FxHashMap<u32, Table> = Default::default();
+    // Boxed: the map's own allocation stays small, and each table is let go as it moves to the schema.
+    let mut by_oid: crate::fasthash::FxHashMap<u32, Box<Table>> = Default::default();
     for r in cl.query(&q, &[]).map_err(err)? {
         let oid: u32 = r.get(0);
         let name = qname(r.get(1), r.get(2));
@@ -247,12 +248,12 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
             (true, false) => RowSecurity::Enabled,
             _ => RowSecurity::Off,
         };
-        by_oid.insert(oid, t);
+        by_oid.insert(oid, Box::new(t));
     }
     // Views ride along with the tables while their columns and (materialized) indexes are read.
     let mut views: HashMap<u32, View> = HashMap::new();
     for (oid, v) in super::introspect_views::views(cl, &nsf)? {
-        by_oid.insert(oid, Table::new(v.name.clone()));
+        by_oid.insert(oid, Box::new(Table::new(v.name.clone())));
         views.insert(oid, v);
     }
 
@@ -269,22 +270,25 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
          WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm') AND {nsf}"
     );
     // Unordered (sorting 100,000 wide rows costs the server more than sorting each table's few here).
-    // Each table's attnums beside its columns, to put them in order where rows came out of it.
-    let mut numbers: crate::fasthash::FxHashMap<u32, Vec<i16>> = Default::default();
+    // Each table's last attnum read, and the tables whose rows came out of order (sorted after).
+    let mut last: crate::fasthash::FxHashMap<u32, i16> = Default::default();
+    let mut disordered: BTreeSet<u32> = BTreeSet::new();
     // (table oid, attnum) → column name: constraint and index keys are resolved from it.
-    let mut attnames: crate::fasthash::FxHashMap<(u32, i16), String> = Default::default();
+    let mut attnames = super::introspect_keys::AttNames::default();
     for r in rows(cl, &q)? {
         let r = r?;
         let relid: u32 = r.get(0);
         let attnum: i16 = r.get(9);
-        attnames.insert((relid, attnum), r.get(1));
         let Some(t) = by_oid.get_mut(&relid) else {
+            attnames.store(relid, attnum, r.get(1));
             continue;
         };
         // A child's inherited columns are its parents' (a partition's are handled below).
         if !t.inherits.is_empty() && r.get::<_, bool>(10) {
+            attnames.store(relid, attnum, r.get(1));
             continue;
         }
+        attnames.kept(relid, attnum, t.columns.len());
         let identity: String = r.get(5);
         let generated: String = r.get(6);
         let expr: Option<String> = r.get(4);
@@ -304,18 +308,21 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
         col.collation = r.get(7);
         col.comment = r.get(8);
         t.columns.push(col);
-        numbers.entry(relid).or_default().push(attnum);
-    }
-    for (relid, nums) in numbers {
-        if nums.is_sorted() {
-            continue;
+        if last.insert(relid, attnum).is_some_and(|l| l > attnum) {
+            disordered.insert(relid);
         }
+    }
+    drop(last);
+    for (relid, nums) in attnames.positions(&disordered) {
         if let Some(t) = by_oid.get_mut(&relid) {
             let mut cols: Vec<(i16, Column)> = nums
                 .into_iter()
                 .zip(std::mem::take(&mut t.columns))
                 .collect();
             cols.sort_by_key(|(n, _)| *n);
+            for (pos, (n, _)) in cols.iter().enumerate() {
+                attnames.kept(relid, *n, pos);
+            }
             t.columns = cols.into_iter().map(|(_, c)| c).collect();
         }
     }
@@ -378,225 +385,10 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
     }
 
     lap("before constraints");
-    // Constraints (local ones: partitions inherit theirs from the parent).
-    // Only exclusion constraints need pg_get_constraintdef (a deparse per row is costly); keys come as
-    // attnums, resolved with the column names read above.
-    let nnd_con = if version >= 150000 {
-        "coalesce((SELECT ix.indnullsnotdistinct FROM pg_index ix WHERE ix.indexrelid = con.conindid), false)"
-    } else {
-        "false"
-    };
-    let q = format!(
-        "SELECT con.conrelid, con.conname::text, con.contype::text, \
-         CASE WHEN con.contype = 'x' THEN pg_get_constraintdef(con.oid, true) END, con.conkey, \
-         fn.nspname::text, fc.relname::text, con.confrelid, con.confkey, \
-         con.confupdtype::text, con.confdeltype::text, con.confmatchtype::text, con.condeferrable, con.condeferred, \
-         con.connoinherit, CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid, true) END, NOT con.convalidated, \
-         CASE WHEN con.contype = 'u' THEN {nnd_con} ELSE false END \
-         FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
-         LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace \
-         WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') AND con.conislocal AND con.conparentid = 0 AND {nsf}"
-    );
-    // Rows streamed and built as they come; foreign keys to a table outside the managed schemas wait
-    // for that table's column names (one more query, after).
-    let names = |attnames: &crate::fasthash::FxHashMap<(u32, i16), String>,
-                 rel: u32,
-                 keys: &[i16]|
-     -> Vec<String> {
-        keys.iter()
-            .map(|k| attnames.get(&(rel, *k)).cloned().unwrap_or_default())
-            .collect()
-    };
-    let mut waiting: Vec<(u32, ForeignKey, u32, Vec<i16>)> = vec![];
-    for r in rows(cl, &q)? {
-        let r = r?;
-        let relid: u32 = r.get(0);
-        let columns = names(
-            &attnames,
-            relid,
-            &r.get::<_, Option<Vec<i16>>>(4).unwrap_or_default(),
-        );
-        let Some(t) = by_oid.get_mut(&relid) else {
-            continue;
-        };
-        let name: String = r.get(1);
-        let kind: String = r.get(2);
-        let def: String = r.get::<_, Option<String>>(3).unwrap_or_default();
-        let deferrable = match (r.get::<_, bool>(12), r.get::<_, bool>(13)) {
-            (false, _) => Deferrable::No,
-            (true, false) => Deferrable::Immediate,
-            (true, true) => Deferrable::Deferred,
-        };
-        match kind.as_str() {
-            "p" => {
-                t.primary_key = Some(PrimaryKey {
-                    name,
-                    columns,
-                    deferrable,
-                })
-            }
-            "u" => t.uniques.push(Unique {
-                name,
-                columns,
-                nulls_not_distinct: r.get(17),
-                deferrable,
-            }),
-            "f" => {
-                let action = |c: String| match c.as_str() {
-                    "r" => FkAction::Restrict,
-                    "c" => FkAction::Cascade,
-                    "n" => FkAction::SetNull,
-                    "d" => FkAction::SetDefault,
-                    _ => FkAction::NoAction,
-                };
-                let (frel, fkeys): (u32, Vec<i16>) = (
-                    r.get(7),
-                    r.get::<_, Option<Vec<i16>>>(8).unwrap_or_default(),
-                );
-                let known = fkeys.iter().all(|n| attnames.contains_key(&(frel, *n)));
-                let fk = ForeignKey {
-                    name,
-                    columns,
-                    ref_table: qname(r.get(5), r.get(6)),
-                    ref_columns: if known {
-                        names(&attnames, frel, &fkeys)
-                    } else {
-                        vec![]
-                    },
-                    on_update: action(r.get(9)),
-                    on_delete: action(r.get(10)),
-                    deferrable,
-                    match_full: r.get::<_, String>(11) == "f",
-                    not_valid: r.get(16),
-                };
-                if known {
-                    t.foreign_keys.push(fk);
-                } else {
-                    waiting.push((relid, fk, frel, fkeys));
-                }
-            }
-            "c" => t.checks.push(Check {
-                name,
-                expr: Expr::new(crate::sql::paren_array_casts(
-                    &r.get::<_, Option<String>>(15).unwrap_or_default(),
-                )),
-                no_inherit: r.get(14),
-                not_valid: r.get(16),
-            }),
-            _ => t.others.push(OtherConstraint {
-                name,
-                definition: Expr::new(crate::sql::paren_array_casts(&def)),
-            }),
-        }
-    }
-
-    if !waiting.is_empty() {
-        let missing: Vec<u32> = waiting.iter().map(|w| w.2).collect();
-        let q = "SELECT attrelid, attnum, attname::text FROM pg_attribute WHERE attrelid = ANY($1) AND attnum > 0";
-        for r in cl.query(q, &[&missing]).map_err(err)? {
-            attnames.insert((r.get(0), r.get(1)), r.get(2));
-        }
-        for (relid, mut fk, frel, fkeys) in waiting {
-            fk.ref_columns = names(&attnames, frel, &fkeys);
-            if let Some(t) = by_oid.get_mut(&relid) {
-                t.foreign_keys.push(fk);
-            }
-        }
-    }
+    super::introspect_keys::constraints(cl, &nsf, version, &mut by_oid, &mut attnames)?;
 
     lap("before indexes");
-    // Indexes not backing a constraint and not inherited from a partitioned parent.
-    let nnd = if version >= 150000 {
-        "i.indnullsnotdistinct"
-    } else {
-        "false"
-    };
-    let q = format!(
-        "SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text, i.indnkeyatts::int, {nnd}, \
-         pg_get_expr(i.indpred, i.indrelid, true), \
-         ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k, true) ELSE '' END FROM generate_series(1, i.indnatts) k ORDER BY k), \
-         i.indoption::int2[]::int[], \
-         i.indclass::oid[], \
-         i.indkey::int2[], coalesce(ic.reloptions, '{{}}'::text[]), \
-         CASE WHEN EXISTS (SELECT 1 FROM unnest(i.indcollation::oid[]) co WHERE co NOT IN (0, 100)) THEN pg_get_indexdef(i.indexrelid) ELSE '' END \
-         FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid \
-         JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam \
-         WHERE c.relkind IN ('r', 'p', 'm') AND {nsf} \
-         AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')) \
-         AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)"
-    );
-    // Operator classes other than their type's default, by oid (a join per index key costs more).
-    let opclass_names: HashMap<u32, String> = cl
-        .query(
-            "SELECT opc.oid, CASE WHEN opc.opcnamespace IN ('pg_catalog'::regnamespace, 'public'::regnamespace) \
-             THEN opc.opcname::text ELSE quote_ident(on_.nspname) || '.' || opc.opcname::text END \
-             FROM pg_opclass opc JOIN pg_namespace on_ ON on_.oid = opc.opcnamespace WHERE NOT opc.opcdefault",
-            &[],
-        )
-        .map_err(err)?
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
-    for r in rows(cl, &q)? {
-        let r = r?;
-        let relid: u32 = r.get(0);
-        let Some(t) = by_oid.get_mut(&relid) else {
-            continue;
-        };
-        let nkey = r.get::<_, i32>(4) as usize;
-        let keys: Vec<i16> = r.get(10);
-        // Column keys by name, quoted as pg_get_indexdef quotes them; expressions as it deparses them.
-        let defs: Vec<String> = r
-            .get::<_, Vec<String>>(7)
-            .into_iter()
-            .zip(keys.iter().chain(std::iter::repeat(&0)))
-            .map(|(d, k)| {
-                if *k == 0 {
-                    d
-                } else {
-                    attnames.get(&(relid, *k)).cloned().unwrap_or_default()
-                }
-            })
-            .collect();
-        let is_col = |k: usize| keys.get(k).copied().unwrap_or(0) != 0;
-        let options: Vec<i32> = r.get(8);
-        let opclasses: Vec<u32> = r.get(9);
-        let mut with: Vec<String> = r.get(11);
-        with.sort();
-        let collations = super::normalize::index_collations(&r.get::<_, String>(12));
-        let parts = (0..nkey.min(defs.len()))
-            .map(|k| {
-                let o = options.get(k).copied().unwrap_or(0);
-                let desc = o & 1 != 0;
-                let nf = o & 2 != 0;
-                IndexPart {
-                    prefix: None,
-                    expr: Expr::new(if is_col(k) {
-                        crate::sql::quote_ident(&defs[k])
-                    } else {
-                        crate::sql::paren_array_casts(&defs[k])
-                    }),
-                    collation: collations.get(k).cloned().flatten(),
-                    opclass: opclasses.get(k).and_then(|o| opclass_names.get(o)).cloned(),
-                    desc,
-                    nulls_first: if nf == desc { None } else { Some(nf) },
-                }
-            })
-            .collect();
-        t.indexes.push(Index {
-            name: r.get(1),
-            unique: r.get(2),
-            method: r.get(3),
-            parts,
-            include: defs.iter().skip(nkey).cloned().collect(),
-            predicate: r
-                .get::<_, Option<String>>(6)
-                .map(|p| Expr::new(crate::sql::paren_array_casts(&p))),
-            nulls_not_distinct: r.get(5),
-            with,
-            ..Default::default()
-        });
-    }
+    super::introspect_keys::indexes(cl, &nsf, version, &mut by_oid, &attnames)?;
 
     drop(attnames);
     for t in by_oid.values_mut() {
@@ -645,7 +437,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
         }
     }
     for (_, t) in by_oid {
-        s.tables.insert(t.name.clone(), t);
+        s.tables.insert(t.name.clone(), *t);
     }
 
     lap("before functions");

@@ -7,6 +7,7 @@ pub mod conn;
 pub mod ddl;
 pub mod expr;
 pub mod introspect;
+mod introspect_keys;
 mod introspect_objects;
 mod introspect_views;
 pub mod normalize;
