@@ -24,6 +24,7 @@ pub mod revision;
 pub mod runner;
 pub mod schema;
 pub mod sql;
+pub mod trace;
 pub mod verify;
 
 pub use error::Error;

@@ -168,18 +168,6 @@ impl Ctx {
     }
 }
 
-/// The process's memory now and at its peak (`VmRSS`, `VmHWM`), for `AUTOGEN_TRACE` lines.
-pub fn memory_use() -> String {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let get = |k: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(k))
-            .map_or("?".to_string(), |v| v.trim().to_string())
-    };
-    format!("rss {}, peak {}", get("VmRSS:"), get("VmHWM:"))
-}
-
 /// Frees `v` on a thread of its own: the two schemas of a 10,000-table database take a tenth of a second
 /// to free, which the command need not wait for (the process exits without waiting for that thread).
 pub fn discard<T: Send + 'static>(v: T) {

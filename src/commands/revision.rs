@@ -60,7 +60,7 @@ pub fn revision(
                 eprintln!(
                     "revision: {what} at {:?}, {}",
                     t0.elapsed(),
-                    crate::commands::memory_use()
+                    crate::trace::memory_use()
                 );
             }
         };

@@ -85,6 +85,26 @@ pub(super) fn read_functions(
 }
 
 pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbError> {
+    // JIT compiles plans of a high estimated cost, as the views query's is on a large catalog (50 ms of
+    // compiling for a few ms of work at 10,000 tables): never worth it for one pass over the catalog.
+    let jit: Option<String> = c
+        .client
+        .query_one("SELECT current_setting('jit', true)", &[])
+        .map_err(err)?
+        .get(0);
+    if jit.is_some() {
+        c.client.batch_execute("SET jit = off").map_err(err)?;
+    }
+    let read = read_catalog(c, namespaces);
+    if let Some(v) = jit {
+        c.client
+            .execute("SELECT set_config('jit', $1, false)", &[&v])
+            .map_err(err)?;
+    }
+    read
+}
+
+fn read_catalog(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbError> {
     let trace = std::env::var_os("AUTOGEN_TRACE").is_some();
     let t0 = std::time::Instant::now();
     let lap = |what: &str| {
@@ -92,7 +112,7 @@ pub fn introspect(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbErr
             eprintln!(
                 "introspect: {what} at {:?}, {}",
                 t0.elapsed(),
-                crate::commands::memory_use()
+                crate::trace::memory_use()
             );
         }
     };
