@@ -24,15 +24,15 @@ pub(super) fn build(
     text: &str,
     mut f: File,
     dialect: &dyn Dialect,
-    offsets: std::collections::HashMap<String, usize>,
-    streamed: impl Iterator<Item = Result<(usize, File), ModelError>>,
+    offsets: &std::collections::HashMap<String, usize>,
+    streamed: impl Iterator<Item = Result<File, ModelError>>,
 ) -> Result<Models, ModelError> {
     let ctx = Ctx {
         path,
         text,
         dialect,
         offset: std::cell::Cell::new(0),
-        offsets: offsets.into(),
+        offsets,
         types_ok: Default::default(),
     };
     let mut s = Schema::default();
@@ -415,13 +415,9 @@ pub(super) fn build(
     // Sections holding tables alone, parsed while these are built: each is built and dropped before
     // the next is read, so the parsed file is never all in memory.
     for part in streamed {
-        let (off, part) = part?;
-        // (Each was checked to be defined once when its header was read.)
+        let part = part?;
+        // (Its offset was noted, and the table checked to be defined once, when its header was read.)
         for (name, t) in part.tables {
-            ctx.offsets
-                .borrow_mut()
-                .entry(format!("tables.{name}"))
-                .or_insert(off);
             one(name, t, &mut s)?;
         }
     }

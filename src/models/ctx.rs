@@ -19,8 +19,7 @@ pub(super) struct Ctx<'a> {
     pub(super) dialect: &'a dyn Dialect,
     /// Byte offset of the section being built: its spans are relative to it (see `super::sections`).
     pub(super) offset: std::cell::Cell<usize>,
-    /// Byte offset of each section by key (`tables.users`); tables streamed in are added as they come.
-    pub(super) offsets: std::cell::RefCell<std::collections::HashMap<String, usize>>,
+    pub(super) offsets: &'a std::collections::HashMap<String, usize>,
     /// Types already checked (a schema repeats a few dozen over thousands of columns; within one load
     /// the declared enums, domains and extensions do not change, so a type that passed once passes).
     pub(super) types_ok: std::cell::RefCell<std::collections::HashSet<String>>,
@@ -30,12 +29,11 @@ impl Ctx<'_> {
     /// Enters the section `key` (e.g. `tables.users`): its spans get that section's offset.
     /// Where in the file a span of section `key` starts (to report the later of two definitions).
     pub(super) fn file_pos(&self, key: &str, span: &Range<usize>) -> usize {
-        self.offsets.borrow().get(key).copied().unwrap_or(0) + span.start
+        self.offsets.get(key).copied().unwrap_or(0) + span.start
     }
 
     pub(super) fn at(&self, key: &str) {
-        self.offset
-            .set(self.offsets.borrow().get(key).copied().unwrap_or(0));
+        self.offset.set(self.offsets.get(key).copied().unwrap_or(0));
     }
 
     pub(super) fn err(

@@ -241,6 +241,19 @@ fn toml_error_at(path: &Path, text: &str, e: &toml::de::Error, offset: usize) ->
     }
 }
 
+/// A second definition of `key`, at the section starting at byte `off`.
+fn defined_twice(path: &str, text: &str, off: usize, key: &str) -> ModelError {
+    let (line, col) = line_col(text, off);
+    ModelError::Invalid {
+        path: path.into(),
+        line,
+        col,
+        key: key.into(),
+        msg: "defined twice".into(),
+        hint: Some("each table, enum, domain, sequence and function is defined once".into()),
+    }
+}
+
 /// Loads and validates models.toml's `text` (reported as `path`); the schema comes back canonicalized.
 pub fn load_str(path: &str, text: &str, dialect: &dyn Dialect) -> Result<Models, ModelError> {
     let mut m = build_str(path, text, dialect)?;
@@ -254,7 +267,6 @@ fn build_str(path: &str, text: &str, dialect: &dyn Dialect) -> Result<Models, Mo
     let mut f = file::File::default();
     let mut offsets: std::collections::HashMap<String, usize> = Default::default();
     let mut tables_alone = vec![];
-    let mut streamed: std::collections::HashSet<String> = Default::default();
     for (off, chunk, alone) in sections_marked(text) {
         if alone {
             // Its header line alone names the table: a second definition is refused before any
@@ -264,52 +276,22 @@ fn build_str(path: &str, text: &str, dialect: &dyn Dialect) -> Result<Models, Mo
                 toml::from_str(header).map_err(|e| toml_error_at(p, text, &e, off))?;
             let names = head.get("tables").and_then(|t| t.as_table());
             for k in names.into_iter().flat_map(|t| t.keys()) {
-                if offsets.insert(format!("tables.{k}"), off).is_some()
-                    && (f.tables.contains_key(k) || streamed.contains(k.as_str()))
-                {
-                    let (line, col) = line_col(text, off);
-                    return Err(ModelError::Invalid {
-                        path: path.into(),
-                        line,
-                        col,
-                        key: format!("tables.{k}"),
-                        msg: "defined twice".into(),
-                        hint: Some(
-                            "each table, enum, domain, sequence and function is defined once"
-                                .into(),
-                        ),
-                    });
+                if offsets.insert(format!("tables.{k}"), off).is_some() {
+                    return Err(defined_twice(path, text, off, &format!("tables.{k}")));
                 }
             }
-            streamed.extend(names.into_iter().flat_map(|t| t.keys().cloned()));
             tables_alone.push((off, chunk));
             continue;
         }
         let part: file::File =
             toml::from_str(chunk).map_err(|e| toml_error_at(p, text, &e, off))?;
-        let dup = |kind: &str, name: &str| {
-            let (line, col) = line_col(text, off);
-            ModelError::Invalid {
-                path: path.into(),
-                line,
-                col,
-                key: format!("{kind}.{name}"),
-                msg: "defined twice".into(),
-                hint: Some(
-                    "each table, enum, domain, sequence and function is defined once".into(),
-                ),
-            }
-        };
         macro_rules! merge {
             ($field:ident, $kind:literal) => {
                 for (k, v) in part.$field {
-                    if offsets
-                        .insert(format!(concat!($kind, ".{}"), k), off)
-                        .is_some()
-                        && (f.$field.contains_key(&k)
-                            || ($kind == "tables" && streamed.contains(k.as_str())))
-                    {
-                        return Err(dup($kind, &k));
+                    // Every definition read so far has its offset (a table streamed later too).
+                    let key = format!(concat!($kind, ".{}"), k);
+                    if offsets.insert(key.clone(), off).is_some() {
+                        return Err(defined_twice(path, text, off, &key));
                     }
                     f.$field.insert(k, v);
                 }
@@ -341,7 +323,6 @@ fn build_str(path: &str, text: &str, dialect: &dyn Dialect) -> Result<Models, Mo
         sc.spawn(move || {
             for (off, chunk) in tables_alone {
                 let part = toml::from_str::<file::File>(chunk)
-                    .map(|part| (off, part))
                     .map_err(|e| toml_error_at(p, text, &e, off));
                 let failed = part.is_err();
                 if tx.send(part).is_err() || failed {
@@ -349,6 +330,6 @@ fn build_str(path: &str, text: &str, dialect: &dyn Dialect) -> Result<Models, Mo
                 }
             }
         });
-        build::build(path, text, f, dialect, offsets, rx.into_iter())
+        build::build(path, text, f, dialect, &offsets, rx.into_iter())
     })
 }

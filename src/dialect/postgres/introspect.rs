@@ -290,9 +290,8 @@ fn read_catalog(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbError
          WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm') AND {nsf}"
     );
     // Unordered (sorting 100,000 wide rows costs the server more than sorting each table's few here).
-    // Each table's last attnum read, and the tables whose rows came out of order (sorted after).
-    let mut last: crate::fasthash::FxHashMap<u32, i16> = Default::default();
-    let mut disordered: BTreeSet<u32> = BTreeSet::new();
+    // Each table's attnums beside its columns, to put them in order where rows came out of it.
+    let mut numbers: crate::fasthash::FxHashMap<u32, Vec<i16>> = Default::default();
     // (table oid, attnum) → column name: constraint and index keys are resolved from it.
     let mut attnames = super::introspect_keys::AttNames::default();
     for r in rows(cl, &q)? {
@@ -328,12 +327,12 @@ fn read_catalog(c: &mut PgConn, namespaces: &[String]) -> Result<Schema, DbError
         col.collation = r.get(7);
         col.comment = r.get(8);
         t.columns.push(col);
-        if last.insert(relid, attnum).is_some_and(|l| l > attnum) {
-            disordered.insert(relid);
-        }
+        numbers.entry(relid).or_default().push(attnum);
     }
-    drop(last);
-    for (relid, nums) in attnames.positions(&disordered) {
+    for (relid, nums) in numbers {
+        if nums.is_sorted() {
+            continue;
+        }
         if let Some(t) = by_oid.get_mut(&relid) {
             let mut cols: Vec<(i16, Column)> = nums
                 .into_iter()

@@ -29,41 +29,14 @@ impl AttNames {
             .insert((rel, attnum), STORED | self.stored.len() as u32);
         self.stored.push(name);
     }
-    /// For each table of `rels`, the attnums of its kept columns in the order they were kept.
-    pub(super) fn positions(
-        &self,
-        rels: &std::collections::BTreeSet<u32>,
-    ) -> std::collections::BTreeMap<u32, Vec<i16>> {
-        let mut by: std::collections::BTreeMap<u32, Vec<(u32, i16)>> = Default::default();
-        if !rels.is_empty() {
-            for ((rel, attnum), i) in &self.at {
-                if i & STORED == 0 && rels.contains(rel) {
-                    by.entry(*rel).or_default().push((*i, *attnum));
-                }
-            }
-        }
-        by.into_iter()
-            .map(|(rel, mut v)| {
-                v.sort();
-                (rel, v.into_iter().map(|(_, n)| n).collect())
-            })
-            .collect()
-    }
     fn contains(&self, rel: u32, attnum: i16) -> bool {
         self.at.contains_key(&(rel, attnum))
     }
-    /// The name, or "" when unknown; `t` is table `rel` when the caller holds it.
-    fn get(
-        &self,
-        tables: &FxHashMap<u32, Box<Table>>,
-        t: Option<&Table>,
-        rel: u32,
-        attnum: i16,
-    ) -> String {
+    /// The name, or "" when unknown; `t` is table `rel` (where it is one autogen reads).
+    fn get(&self, t: Option<&Table>, rel: u32, attnum: i16) -> String {
         match self.at.get(&(rel, attnum)) {
             Some(i) if i & STORED != 0 => self.stored[(i & !STORED) as usize].clone(),
             Some(i) => t
-                .or_else(|| tables.get(&rel).map(|t| &**t))
                 .and_then(|t| t.columns.get(*i as usize))
                 .map(|c| c.name.clone())
                 .unwrap_or_default(),
@@ -104,7 +77,7 @@ pub(super) fn constraints(
     let names =
         |attnames: &AttNames, by_oid: &FxHashMap<u32, Box<Table>>, rel: u32, keys: &[i16]| {
             keys.iter()
-                .map(|k| attnames.get(by_oid, None, rel, *k))
+                .map(|k| attnames.get(by_oid.get(&rel).map(|t| &**t), rel, *k))
                 .collect::<Vec<String>>()
         };
     let mut waiting: Vec<(u32, ForeignKey, u32, Vec<i16>)> = vec![];
@@ -270,7 +243,7 @@ pub(super) fn indexes(
                 if *k == 0 {
                     d
                 } else {
-                    attnames.get(&Default::default(), Some(&**t), relid, *k)
+                    attnames.get(Some(&**t), relid, *k)
                 }
             })
             .collect();
